@@ -1,0 +1,34 @@
+# The two commands of README.md: `make run` and `make test`.
+# Each installs what it needs, so both work on a fresh clone.
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+FLASK  := $(VENV)/bin/flask --app wsgi
+STAMP  := $(VENV)/.installed-stamp
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test lint catalog system-deps clean
+
+$(STAMP): setup.cfg pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+catalog: $(STAMP)
+	$(VENV)/bin/pybabel compile -q -d portal/translations
+
+system-deps:
+	bash scripts/system-deps.sh
+
+run: $(STAMP) catalog system-deps
+	$(FLASK) db upgrade
+	$(FLASK) demo
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: $(STAMP) catalog system-deps
+	$(PY) -m ruff check .
+	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) instance var .pytest_cache

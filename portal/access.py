@@ -1,0 +1,110 @@
+"""Who may see or act on what. Every route that shows a request, a file or a
+PDF asks here; nothing decides it locally."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import peewee as pw
+from flask import abort
+from flask_login import current_user
+
+from .models import Agency, Membership, MembershipService, Request, User
+
+if TYPE_CHECKING:
+    pass
+
+STAFF = "staff"
+AGENCY_ADMIN = "agency_admin"
+
+
+def memberships(user: User) -> list[Membership]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cache = getattr(user, "_memberships", None)
+    if cache is None:
+        cache = list(Membership.select(Membership, Agency)
+                     .join(Agency).where(Membership.user == user.id))
+        user._memberships = cache
+    return cache
+
+
+def is_staff(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False)
+                and (user.is_system_admin or memberships(user)))
+
+
+def admin_agencies(user: User) -> list[Agency]:
+    """Agencies whose settings ``user`` may change."""
+    return [m.agency for m in memberships(user) if m.role == AGENCY_ADMIN]
+
+
+def handled_services(user: User, agency_id: int) -> set[str] | None:
+    """Service codes ``user`` handles in the agency; None means all of them
+    (agency admin); an empty set means none."""
+    for m in memberships(user):
+        if m.agency_id == agency_id:
+            if m.role == AGENCY_ADMIN:
+                return None
+            return {s.service_code for s in
+                    MembershipService.select().where(MembershipService.membership == m.id)}
+    return set()
+
+
+def staff_scope(user: User) -> pw.Expression | None:
+    """A WHERE clause over :class:`Request` for the requests staff may handle.
+
+    System admins see everything (None); an agency admin sees the agency's
+    requests; staff see their agency's requests for the services they handle.
+    """
+    if user.is_system_admin:
+        return None
+    clauses = []
+    for m in memberships(user):
+        if m.role == AGENCY_ADMIN:
+            clauses.append(Request.agency == m.agency_id)
+        else:
+            codes = MembershipService.select(MembershipService.service_code).where(
+                MembershipService.membership == m.id)
+            clauses.append((Request.agency == m.agency_id)
+                           & Request.service_code.in_(codes))
+    if not clauses:
+        return Request.id.is_null()  # matches nothing
+    expr = clauses[0]
+    for clause in clauses[1:]:
+        expr = expr | clause
+    return expr
+
+
+def can_process(user: Any, request: Request) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_system_admin:
+        return True
+    services = handled_services(user, request.agency_id)
+    return services is None or request.service_code in services
+
+
+def can_view(user: Any, request: Request) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if request.requester_id is not None and request.requester_id == user.id:
+        return True
+    return can_process(user, request)
+
+
+def is_requester(user: Any, request: Request) -> bool:
+    return bool(getattr(user, "is_authenticated", False)
+                and request.requester_id == user.id)
+
+
+def request_or_404(reference: str, *, for_staff: bool = False) -> Request:
+    """The request, if the current user may see it; 404 otherwise so that a
+    stranger cannot even learn that a reference exists."""
+    request = Request.get_or_none(Request.reference == reference)
+    if request is None:
+        abort(404)
+    ok = can_process(current_user, request) if for_staff else can_view(current_user, request)
+    if not ok:
+        abort(404)
+    return request

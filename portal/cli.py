@@ -1,0 +1,62 @@
+"""``flask db ...`` and ``flask demo``."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+
+from .plugins import plugin_manager
+
+db_cli = AppGroup("db", help="Create or upgrade the database schema.")
+
+
+@db_cli.command("upgrade")
+@with_appcontext
+def upgrade_command() -> None:
+    """Create or upgrade the schema (core, then plugins)."""
+    from .migrate import upgrade
+
+    ran = upgrade(plugin_manager())
+    click.echo(f"migrations applied: {len(ran)}" + (f" ({', '.join(ran)})" if ran else ""))
+
+
+@db_cli.command("pending")
+@with_appcontext
+def pending_command() -> None:
+    """List steps not yet applied."""
+    from .migrate import pending
+
+    for name in pending(plugin_manager()):
+        click.echo(name)
+
+
+@db_cli.command("revision")
+@click.argument("name")
+@click.option("--plugin", default="core", help="core, or a plugin's entry-point name")
+@click.option("--models", "models_module", required=True,
+              help="module whose models to diff against, e.g. portal.models")
+@with_appcontext
+def revision_command(name: str, plugin: str, models_module: str) -> None:
+    """Write a new migration step from the difference with the models."""
+    from .migrate import routers
+
+    for router_name, router in routers(plugin_manager()):
+        if router_name == plugin:
+            created = router.create(name, auto=models_module)
+            click.echo(f"written: {created}" if created else "no changes")
+            return
+    raise click.UsageError(f"no migrations folder for {plugin!r}")
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Load the demo agency and accounts (idempotent) and print the logins."""
+    from .demo import load_demo
+
+    accounts = load_demo(current_app)
+    click.echo(f"\n=== Demo accounts (password for all: {accounts['password']}) ===")
+    for role, national_id, name in accounts["users"]:
+        click.echo(f"  {role:<14} national ID {national_id}   {name}")
+    click.echo("  Captcha: type the digits shown in the picture.\n")

@@ -1,0 +1,73 @@
+"""Defaults, overridden by environment variables of the same name."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+INSTANCE_DIR = Path(os.environ.get("PORTAL_INSTANCE_DIR", Path.cwd() / "instance"))
+
+
+def _secret_key() -> str:
+    """A stable key per install: generated once into the instance folder.
+
+    A random key per start would log everybody out at every restart and break
+    signed links, so it is kept on disk unless SECRET_KEY is given.
+    """
+    key_file = INSTANCE_DIR / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+DEFAULTS: dict[str, Any] = {
+    "DATABASE_URL": f"sqlite:///{INSTANCE_DIR / 'portal.db'}",
+    "UPLOAD_DIR": str(INSTANCE_DIR / "uploads"),
+    "MAX_UPLOAD_BYTES": 5 * 1024 * 1024,
+    # Whole-request cap: every slot of a form at its limit plus the fields.
+    "MAX_CONTENT_LENGTH": 40 * 1024 * 1024,
+    "PORTAL_PLUGINS": "",  # comma list of entry-point names; empty = all
+    "PORTAL_TIMEZONE": "Asia/Bangkok",
+    "BABEL_DEFAULT_LOCALE": "th",
+    "BABEL_DEFAULT_TIMEZONE": "Asia/Bangkok",
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_LOCK_MINUTES": 15,
+    "LOGIN_RATE_LIMIT": "30 per minute",
+    "STATUS_CHECK_RATE_LIMIT": "20 per minute",
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "CAPTCHA_ENABLED": True,
+    "PUBLIC_BASE_URL": "",
+    "WTF_CSRF_TIME_LIMIT": None,
+}
+
+_BOOLS = {k for k, v in DEFAULTS.items() if isinstance(v, bool)}
+_INTS = {k for k, v in DEFAULTS.items() if isinstance(v, int) and not isinstance(v, bool)}
+
+
+def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Defaults, then the environment, then explicit overrides (tests)."""
+    config = dict(DEFAULTS)
+    for key in list(config) + ["SECRET_KEY"]:
+        if key in os.environ:
+            raw = os.environ[key]
+            config[key] = _bool(raw) if key in _BOOLS else int(raw) if key in _INTS else raw
+    config.update(overrides or {})
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = _secret_key()
+    return config

@@ -1,0 +1,61 @@
+"""A demo agency with one account of each role, so a newcomer can try it all."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from .access import AGENCY_ADMIN, STAFF
+from .catalogue import set_enabled
+from .db import database
+from .identity.passwords import hash_password
+from .models import Agency, Membership, MembershipService, User
+from .plugins import all_services
+from .thai import national_id_check_digit
+
+DEMO_PASSWORD = "demo-pass-2567"
+
+
+def demo_id(first12: str) -> str:
+    return first12 + national_id_check_digit(first12)
+
+
+DEMO_USERS = (
+    # role, first 12 digits, title, first name, last name, phone
+    ("citizen", "110170012345", "นาย", "สมชาย", "ใจดี", "0812345678"),
+    ("staff", "310050012345", "นางสาว", "สุดา", "ทำงานดี", "0823456789"),
+    ("agency_admin", "350050004457", "นาย", "ผดุงสิทธิ์", "ลาวรรณ", "0834567890"),
+    ("system_admin", "190990000001", "นาง", "วิภา", "ดูแลระบบ", "0845678901"),
+)
+
+
+def load_demo(app: Flask) -> dict[str, Any]:
+    with database.atomic():
+        parent, _ = Agency.get_or_create(code="obec", defaults={
+            "name_th": "สำนักงานคณะกรรมการการศึกษาขั้นพื้นฐาน",
+            "name_en": "Office of the Basic Education Commission"})
+        agency, _ = Agency.get_or_create(code="demo", defaults={
+            "name_th": "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาตัวอย่าง เขต 1",
+            "name_en": "Demo Primary Educational Service Area Office 1",
+            "parent": parent,
+            "address": "382 หมู่ 8 ตำบลกุดชุม อำเภอกุดชุม จังหวัดยโสธร 35140",
+            "phone": "045-789477", "email": "saraban@example.go.th"})
+        for code in all_services():
+            set_enabled(agency, code, True)
+        users = []
+        for role, first12, title, first, last, phone in DEMO_USERS:
+            nid = demo_id(first12)
+            user, created = User.get_or_create(national_id=nid, defaults={
+                "title": title, "first_name": first, "last_name": last, "phone": phone,
+                "email": f"{role}@example.go.th", "password_hash": hash_password(DEMO_PASSWORD),
+                "is_system_admin": role == "system_admin"})
+            if role in (STAFF, AGENCY_ADMIN):
+                membership, _ = Membership.get_or_create(user=user, agency=agency,
+                                                         defaults={"role": role})
+                if role == STAFF:
+                    for code in all_services():
+                        MembershipService.get_or_create(membership=membership,
+                                                        service_code=code)
+            users.append((role, nid, user.full_name))
+    return {"password": DEMO_PASSWORD, "users": users, "agency": agency}

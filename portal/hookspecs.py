@@ -1,0 +1,131 @@
+"""Every hook a plugin can implement. Each docstring is that hook's manual.
+
+Hooks return data; the core does the wiring. A plugin is a module (or any
+object) with functions marked ``@portal.hookimpl``, registered through the
+``portal.plugins`` entry-point group.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    import peewee
+    from flask import Blueprint
+    from flask_admin import BaseView
+
+    from .models import Request, User
+    from .services import DashboardCard, MenuLink, Service
+
+hookspec = pluggy.HookspecMarker("portal")
+hookimpl = pluggy.HookimplMarker("portal")
+
+# ---------------------------------------------------------------- Setup ---
+
+
+@hookspec
+def register_services() -> list[Service]:
+    """Services this plugin offers.
+
+    Called once when the app is built. Each code must be unique across all
+    plugins; a clash fails at start-up.
+
+    :return: a list of :class:`portal.services.Service`.
+
+    Example::
+
+        @hookimpl
+        def register_services():
+            return [Service(code="certificate", title=_l("Certificate"),
+                            form_class=CertificateForm, ref_prefix="12")]
+    """
+
+
+@hookspec
+def register_models() -> list[type[peewee.Model]]:
+    """Peewee models this plugin owns (bound to the core database).
+
+    They are created by the plugin's migrations (see
+    :func:`register_migrations`); the list is used by the schema check test
+    and by ``flask db`` to compare models with the migrated schema.
+
+    :return: model classes subclassing :class:`portal.db.BaseModel`.
+    """
+
+
+@hookspec
+def register_migrations() -> str | None:
+    """Folder of this plugin's migrations, run by ``flask db upgrade``.
+
+    Files are peewee-migrate steps named ``NNN_<plugin>_<what>.py``; the
+    plugin prefix keeps names unique in the shared history table. Core
+    migrations run first, then plugins in registration order.
+
+    :return: an absolute path, or None when the plugin has no tables.
+    """
+
+
+@hookspec
+def register_blueprints() -> list[Blueprint]:
+    """Flask blueprints with the plugin's own pages.
+
+    Routes that show a request or file must authorise through
+    :mod:`portal.access`.
+
+    :return: blueprints; the core registers them on the app.
+    """
+
+
+@hookspec
+def register_admin_views() -> list[BaseView]:
+    """Flask-Admin views for staff (lists, reports) under ``/admin``.
+
+    Subclass :class:`portal.staff.views.PortalModelView` (or
+    ``PortalBaseView``) so access control and agency scoping stay in one
+    place. Return new instances on every call: each app gets its own.
+
+    :return: view instances.
+    """
+
+
+# -------------------------------------------------------------- Request ---
+
+
+@hookspec
+def request_changed(request: Request, old_status: str | None, new_status: str,
+                    actor: User | None, remark: str) -> None:
+    """After a request's status change is committed (``old_status`` None = new).
+
+    Runs outside the transaction: the change is final. Use it to notify,
+    free a booked slot and the like; an exception here is logged and does not
+    undo the change.
+
+    :param request: the request, already reloaded with its new status.
+    :param old_status: status before, None when just submitted.
+    :param new_status: status now.
+    :param actor: who made the change, None for the system.
+    :param remark: the message given with the change.
+    """
+
+
+# ---------------------------------------------------------------- Pages ---
+
+
+@hookspec
+def menu_links(user: Any) -> list[MenuLink]:
+    """Entries this plugin adds to the public top menu for ``user``.
+
+    :param user: ``flask_login.current_user`` (may be anonymous).
+    :return: :class:`portal.services.MenuLink` items; sorted by ``order``.
+    """
+
+
+@hookspec
+def dashboard_cards(user: User) -> list[DashboardCard]:
+    """Figures this plugin adds to the staff home page for ``user``.
+
+    :param user: the signed-in staff member.
+    :return: :class:`portal.services.DashboardCard` items; sorted by ``order``.
+    """

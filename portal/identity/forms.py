@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms.validators import EqualTo, InputRequired, Length, Optional
+
+from ..forms import (
+    TITLE_CHOICES,
+    NationalID,
+    email_validator,
+    phone_validator,
+    required,
+)
+
+PASSWORD_RULE = Length(min=8, max=128, message=_l("A password has at least 8 characters."))
+
+
+class CaptchaMixin:
+    captcha = StringField(_l("Type the numbers in the picture"), [required()],
+                          render_kw={"inputmode": "numeric", "autocomplete": "off"})
+
+
+class ProfileFields(FlaskForm):
+    title = SelectField(_l("Title"), [required()], choices=TITLE_CHOICES)
+    first_name = StringField(_l("First name"), [required(), Length(max=100)],
+                             render_kw={"autocomplete": "given-name"})
+    last_name = StringField(_l("Last name"), [required(), Length(max=100)],
+                            render_kw={"autocomplete": "family-name"})
+    phone = StringField(_l("Phone number"), [required(), phone_validator()],
+                        render_kw={"inputmode": "tel", "autocomplete": "tel"})
+    email = StringField(_l("E-mail"), [Optional(), email_validator(), Length(max=255)],
+                        render_kw={"autocomplete": "email", "inputmode": "email"})
+
+
+class RegisterForm(ProfileFields, CaptchaMixin):
+    national_id = StringField(_l("National ID number"), [required(), NationalID()],
+                              render_kw={"inputmode": "numeric", "autocomplete": "username"})
+    password = PasswordField(_l("Password"), [required(), PASSWORD_RULE],
+                             render_kw={"autocomplete": "new-password"})
+    password_again = PasswordField(
+        _l("Password again"),
+        [required(), EqualTo("password", message=_l("The two passwords differ."))],
+        render_kw={"autocomplete": "new-password"})
+    pdpa = BooleanField(
+        _l("I consent to the office keeping and using my personal data to provide its "
+           "services, as the privacy notice describes."),
+        [InputRequired(message=_l("Consent is needed to register."))])
+
+    # Identity first, as on the seed's registration page.
+    field_order = ("national_id", "title", "first_name", "last_name", "phone", "email",
+                   "password", "password_again", "pdpa", "captcha")
+
+
+class LoginForm(FlaskForm, CaptchaMixin):
+    national_id = StringField(_l("National ID number"), [required()],
+                              render_kw={"inputmode": "numeric", "autocomplete": "username"})
+    password = PasswordField(_l("Password"), [required()],
+                             render_kw={"autocomplete": "current-password"})
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField(_l("Current password"), [required()],
+                            render_kw={"autocomplete": "current-password"})
+    password = PasswordField(_l("New password"), [required(), PASSWORD_RULE],
+                             render_kw={"autocomplete": "new-password"})
+    password_again = PasswordField(
+        _l("New password again"),
+        [required(), EqualTo("password", message=_l("The two passwords differ."))],
+        render_kw={"autocomplete": "new-password"})
+
+
+class ProfileForm(ProfileFields):
+    pass

@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+import secrets
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from .. import audit
+from ..db import database
+from ..extensions import limiter, login_manager
+from ..models import User
+from ..thai import format_datetime, normalise_national_id, utcnow
+from . import captcha, throttle
+from .forms import LoginForm, PasswordChangeForm, ProfileForm, RegisterForm
+from .passwords import hash_password, verify_password
+
+bp = Blueprint("identity", __name__)
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    uid, _sep, token = user_id.partition(":")
+    if not uid.isdigit():
+        return None
+    user = User.get_or_none(User.id == int(uid))
+    if user is None or not secrets.compare_digest(user.session_token, token):
+        return None
+    return user
+
+
+def _safe_next(target: str | None) -> str:
+    """Only local paths: ``?next=`` must not send people to another site."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return url_for("requester.my_requests")
+
+
+@bp.get("/captcha.png")
+def captcha_image() -> Response:
+    response = Response(captcha.new_challenge_png(), mimetype="image/png")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("requester.my_requests"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        if not captcha.verify(form.captcha.data):
+            form.captcha.errors = [_("The numbers do not match the picture. Please try again.")]
+        elif User.get_or_none(User.national_id == form.national_id.data):
+            form.national_id.errors = [
+                _("This national ID is already registered. Please log in instead.")]
+        else:
+            with database.atomic():
+                user = User.create(
+                    national_id=form.national_id.data, title=form.title.data,
+                    first_name=form.first_name.data.strip(),
+                    last_name=form.last_name.data.strip(),
+                    phone=form.phone.data, email=(form.email.data or "").strip(),
+                    password_hash=hash_password(form.password.data),
+                    pdpa_consent_at=utcnow(),
+                )
+                audit.record("register", f"user:{user.id}", actor=user)
+            login_user(user)
+            flash(_("Welcome. Your account is ready."), "success")
+            return redirect(url_for("requester.my_requests"))
+    return render_template("identity/register.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+def login() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(_safe_next(request.args.get("next")))
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        national_id = normalise_national_id(form.national_id.data)
+        key = f"nid:{national_id}"
+        locked = throttle.locked_until(key)
+        if locked:
+            error = _("Too many wrong passwords. Please try again after %(time)s.",
+                      time=format_datetime(locked))
+        elif not captcha.verify(form.captcha.data):
+            form.captcha.errors = [_("The numbers do not match the picture. Please try again.")]
+        else:
+            user = User.get_or_none(User.national_id == national_id)
+            if verify_password(user.password_hash if user else None, form.password.data) \
+                    and user.is_active:
+                throttle.clear(key)
+                login_user(user)
+                audit.record("login", f"user:{user.id}", actor=user)
+                return redirect(_safe_next(request.args.get("next")))
+            throttle.record_failure(key)
+            audit.record("login_failed", f"nid:{national_id[:4]}…")
+            # Same words whether the ID exists or not.
+            error = _("The national ID or password is wrong.")
+    return render_template("identity/login.html", form=form, error=error)
+
+
+@bp.post("/logout")
+@login_required
+def logout() -> Response:
+    audit.record("logout", f"user:{current_user.id}")
+    logout_user()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("public.home"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> str | Response:
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        user = User.get_by_id(current_user.id)
+        if not verify_password(user.password_hash, form.current.data):
+            form.current.errors = [_("The current password is wrong.")]
+        else:
+            user.password_hash = hash_password(form.password.data)
+            # A new token ends the user's sessions everywhere else.
+            user.session_token = secrets.token_urlsafe(16)
+            user.save()
+            audit.record("password_changed", f"user:{user.id}", actor=user)
+            login_user(user)
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("requester.my_requests"))
+    return render_template("identity/password.html", form=form)
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile() -> str | Response:
+    user = User.get_by_id(current_user.id)
+    form = ProfileForm(obj=user)
+    if form.validate_on_submit():
+        form.populate_obj(user)
+        user.save()
+        audit.record("profile_changed", f"user:{user.id}", actor=user)
+        flash(_("Your profile has been saved."), "success")
+        return redirect(url_for("identity.profile"))
+    return render_template("identity/profile.html", form=form, user=user)

@@ -1,0 +1,225 @@
+"""Core tables only: who you are, and what a request is.
+
+A plugin keeps the columns it queries in its own model, linked one-to-one to
+:class:`Request`; plain answers live in ``Request.payload``.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from typing import Any
+
+import peewee as pw
+from flask_login import UserMixin
+
+from .db import BaseModel
+from .thai import utcnow
+
+
+class JSONTextField(pw.TextField):
+    """JSON kept as text, so SQLite and PostgreSQL store it the same way."""
+
+    def db_value(self, value: Any) -> str | None:
+        return None if value is None else json.dumps(value, ensure_ascii=False)
+
+    def python_value(self, value: str | None) -> Any:
+        return None if value is None else json.loads(value)
+
+
+def _token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class Agency(BaseModel):
+    code = pw.CharField(max_length=40, unique=True)
+    name_th = pw.CharField(max_length=255)
+    name_en = pw.CharField(max_length=255, default="")
+    parent = pw.ForeignKeyField("self", null=True, backref="children", on_delete="RESTRICT")
+    address = pw.TextField(default="")
+    phone = pw.CharField(max_length=60, default="")
+    email = pw.CharField(max_length=255, default="")
+    website = pw.CharField(max_length=255, default="")
+    created_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "agency"
+
+    def __str__(self) -> str:
+        return self.name_th
+
+
+class User(BaseModel, UserMixin):
+    national_id = pw.CharField(max_length=13, unique=True)
+    title = pw.CharField(max_length=40)
+    first_name = pw.CharField(max_length=100)
+    last_name = pw.CharField(max_length=100)
+    phone = pw.CharField(max_length=20, default="")
+    email = pw.CharField(max_length=255, default="")
+    password_hash = pw.CharField(max_length=255)
+    is_system_admin = pw.BooleanField(default=False)
+    active = pw.BooleanField(default=True)
+    # Part of the login cookie: rotating it ends every session of the user
+    # (logout everywhere, password change).
+    session_token = pw.CharField(max_length=40, default=_token)
+    pdpa_consent_at = pw.DateTimeField(null=True)
+    created_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "users"
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return bool(self.active)
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.title}{self.first_name} {self.last_name}"
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class Membership(BaseModel):
+    """A staff member's place in an agency; ``role`` is staff or agency_admin."""
+
+    user = pw.ForeignKeyField(User, backref="memberships", on_delete="CASCADE")
+    agency = pw.ForeignKeyField(Agency, backref="memberships", on_delete="CASCADE")
+    role = pw.CharField(max_length=20, default="staff")
+    created_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "membership"
+        indexes = ((("user", "agency"), True),)
+
+
+class MembershipService(BaseModel):
+    """The services a staff member handles in that agency."""
+
+    membership = pw.ForeignKeyField(Membership, backref="services", on_delete="CASCADE")
+    service_code = pw.CharField(max_length=40)
+
+    class Meta:
+        table_name = "membership_service"
+        indexes = ((("membership", "service_code"), True),)
+
+
+class AgencyService(BaseModel):
+    """Whether an agency offers a service, with its own target if it sets one."""
+
+    agency = pw.ForeignKeyField(Agency, backref="service_settings", on_delete="CASCADE")
+    service_code = pw.CharField(max_length=40)
+    enabled = pw.BooleanField(default=True)
+    target_days = pw.IntegerField(null=True)
+
+    class Meta:
+        table_name = "agency_service"
+        indexes = ((("agency", "service_code"), True),)
+
+
+class Request(BaseModel):
+    reference = pw.CharField(max_length=32, unique=True)
+    service_code = pw.CharField(max_length=40)
+    agency = pw.ForeignKeyField(Agency, backref="requests", on_delete="RESTRICT")
+    requester = pw.ForeignKeyField(User, null=True, backref="requests", on_delete="SET NULL")
+    # Copied from the form so lists and searches need no join, and so a
+    # request recorded on someone's behalf still has a name.
+    applicant_name = pw.CharField(max_length=255)
+    contact_phone = pw.CharField(max_length=20, default="")
+    status = pw.CharField(max_length=20)
+    payload = JSONTextField(default=dict)
+    version = pw.IntegerField(default=1)
+    submitted_at = pw.DateTimeField(default=utcnow)
+    status_changed_at = pw.DateTimeField(default=utcnow)
+    due_date = pw.DateField(null=True)
+    staff_message = pw.TextField(default="")
+
+    class Meta:
+        table_name = "request"
+        indexes = (
+            (("requester", "submitted_at"), False),
+            (("agency", "submitted_at"), False),
+            (("agency", "service_code", "status"), False),
+            (("agency", "status", "due_date"), False),
+        )
+
+
+class StatusEvent(BaseModel):
+    """One line of a request's history: who did what, when, and why."""
+
+    request = pw.ForeignKeyField(Request, backref="events", on_delete="CASCADE")
+    from_status = pw.CharField(max_length=20, null=True)
+    to_status = pw.CharField(max_length=20)
+    actor = pw.ForeignKeyField(User, null=True, on_delete="SET NULL")
+    actor_role = pw.CharField(max_length=20)
+    at = pw.DateTimeField(default=utcnow)
+    remark = pw.TextField(default="")
+    # On a resubmission: the labels of the answers and files that changed.
+    changes = JSONTextField(default=list)
+
+    class Meta:
+        table_name = "status_event"
+
+
+class Attachment(BaseModel):
+    request = pw.ForeignKeyField(Request, backref="attachments", on_delete="CASCADE")
+    slot = pw.CharField(max_length=40)
+    original_name = pw.CharField(max_length=255)
+    stored_name = pw.CharField(max_length=80, unique=True)
+    content_type = pw.CharField(max_length=60)
+    size = pw.IntegerField()
+    sha256 = pw.CharField(max_length=64)
+    uploaded_by = pw.ForeignKeyField(User, null=True, on_delete="SET NULL")
+    uploaded_at = pw.DateTimeField(default=utcnow)
+    is_result = pw.BooleanField(default=False)
+    # Set when the requester sends a new file for the same slot.
+    replaced_at = pw.DateTimeField(null=True)
+
+    class Meta:
+        table_name = "attachment"
+        indexes = ((("request", "slot"), False),)
+
+
+class Holiday(BaseModel):
+    """Days off for the service-level clock; agency NULL = nationwide."""
+
+    agency = pw.ForeignKeyField(Agency, null=True, on_delete="CASCADE")
+    day = pw.DateField()
+    name = pw.CharField(max_length=255)
+
+    class Meta:
+        table_name = "holiday"
+        indexes = ((("agency", "day"), True),)
+
+
+class LoginThrottle(BaseModel):
+    """Failed logins per national ID, in the database so every process sees it."""
+
+    key = pw.CharField(max_length=64, primary_key=True)
+    failures = pw.IntegerField(default=0)
+    locked_until = pw.DateTimeField(null=True)
+    last_failure_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "login_throttle"
+
+
+class AuditLog(BaseModel):
+    at = pw.DateTimeField(default=utcnow, index=True)
+    actor = pw.ForeignKeyField(User, null=True, on_delete="SET NULL")
+    ip = pw.CharField(max_length=64, default="")
+    action = pw.CharField(max_length=40, index=True)
+    target = pw.CharField(max_length=120, default="")
+    detail = pw.TextField(default="")
+
+    class Meta:
+        table_name = "audit_log"
+
+
+CORE_MODELS: tuple[type[pw.Model], ...] = (
+    Agency, User, Membership, MembershipService, AgencyService, Request,
+    StatusEvent, Attachment, Holiday, LoginThrottle, AuditLog,
+)

@@ -1,0 +1,85 @@
+"""Build the plugin manager and collect what the plugins register."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from importlib.metadata import entry_points
+from typing import Any
+
+import pluggy
+from flask import current_app
+
+from . import hookspecs
+from .services import Service
+
+ENTRY_POINT_GROUP = "portal.plugins"
+log = logging.getLogger(__name__)
+
+
+def build_plugin_manager(config: dict[str, Any]) -> pluggy.PluginManager:
+    """Built-in and third-party plugins alike come from the entry points.
+
+    ``PORTAL_PLUGINS`` (comma list) keeps only the named ones;
+    ``PORTAL_EXTRA_PLUGINS`` (objects) adds plugins without packaging them,
+    which is what tests use.
+    """
+    pm = pluggy.PluginManager("portal")
+    pm.add_hookspecs(hookspecs)
+    wanted = {n.strip() for n in str(config.get("PORTAL_PLUGINS") or "").split(",") if n.strip()}
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        if wanted and ep.name not in wanted:
+            pm.set_blocked(ep.name)
+            continue
+        if pm.has_plugin(ep.name) or pm.is_blocked(ep.name):
+            continue
+        pm.register(ep.load(), name=ep.name)
+    for plugin in config.get("PORTAL_EXTRA_PLUGINS") or ():
+        pm.register(plugin)
+    pm.check_pending()
+    return pm
+
+
+@dataclass
+class PortalState:
+    """What the app knows about its plugins, kept in ``app.extensions``."""
+
+    pm: pluggy.PluginManager
+    services: dict[str, Service]
+
+
+def collect_services(pm: pluggy.PluginManager) -> dict[str, Service]:
+    services: dict[str, Service] = {}
+    for impl in pm.hook.register_services.get_hookimpls():
+        for service in impl.function() or ():
+            if service.code in services:
+                raise RuntimeError(
+                    f"service code {service.code!r} registered twice "
+                    f"({services[service.code].plugin} and {impl.plugin_name})"
+                )
+            services[service.code] = replace(service, plugin=impl.plugin_name)
+    return services
+
+
+def collect(pm: pluggy.PluginManager, hook: str, **kwargs: Any) -> list[Any]:
+    """Flatten the lists every plugin returned for ``hook``."""
+    out: list[Any] = []
+    for result in getattr(pm.hook, hook)(**kwargs):
+        out.extend(result or ())
+    return out
+
+
+def state() -> PortalState:
+    return current_app.extensions["portal"]
+
+
+def all_services() -> dict[str, Service]:
+    return state().services
+
+
+def get_service(code: str) -> Service | None:
+    return state().services.get(code)
+
+
+def plugin_manager() -> pluggy.PluginManager:
+    return state().pm

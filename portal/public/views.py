@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+import hmac
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import Length, Regexp
+
+from ..catalogue import enabled_services, offered_or_404
+from ..extensions import limiter
+from ..forms import required
+from ..lifecycle import STATUS_LABELS
+from ..models import Agency, Request
+from ..plugins import get_service
+
+bp = Blueprint("public", __name__)
+LOCALES = ("th", "en")
+
+
+@bp.get("/")
+def home() -> str:
+    agencies = list(Agency.select().order_by(Agency.id))
+    catalogue = [(agency, enabled_services(agency)) for agency in agencies]
+    return render_template("public/home.html",
+                           catalogue=[(a, s) for a, s in catalogue if s])
+
+
+@bp.get("/services/<agency_code>/<service_code>")
+def service_info(agency_code: str, service_code: str) -> str:
+    agency, service = offered_or_404(agency_code, service_code)
+    return render_template("public/service.html", agency=agency, service=service)
+
+
+class StatusCheckForm(FlaskForm):
+    reference = StringField(_l("Reference number"), [required(), Length(max=32)])
+    phone_last4 = StringField(
+        _l("Last 4 digits of the phone number given in the request"),
+        [required(), Regexp(r"^\d{4}$", message=_l("Please type 4 digits."))],
+        render_kw={"inputmode": "numeric", "maxlength": 4, "autocomplete": "off"})
+
+
+@bp.route("/status", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["STATUS_CHECK_RATE_LIMIT"], methods=["POST"])
+def status_check() -> str:
+    form = StatusCheckForm()
+    result = None
+    not_found = False
+    if form.validate_on_submit():
+        reference = form.reference.data.strip().upper()
+        req = Request.get_or_none(Request.reference == reference)
+        # One answer for "no such number" and "wrong phone": no enumeration.
+        if req is not None and hmac.compare_digest(req.contact_phone[-4:],
+                                                   form.phone_last4.data):
+            service = get_service(req.service_code)
+            result = {
+                "reference": req.reference,
+                "service": service.title if service else req.service_code,
+                "status": req.status,
+                "status_label": STATUS_LABELS.get(req.status, req.status),
+                "changed_at": req.status_changed_at,
+                "due_date": req.due_date,
+            }
+        else:
+            not_found = True
+    return render_template("public/status.html", form=form, result=result,
+                           not_found=not_found)
+
+
+@bp.get("/lang/<code>")
+def set_language(code: str) -> Response:
+    target = request.referrer if request.referrer and request.referrer.startswith(
+        request.host_url) else url_for("public.home")
+    response = redirect(target)
+    if code in LOCALES:
+        response.set_cookie("lang", code, max_age=365 * 24 * 3600, samesite="Lax",
+                            httponly=True)
+    return response
+
+
+@bp.get("/privacy")
+def privacy() -> str:
+    return render_template("public/privacy.html")
+
+
+@bp.post("/cookies/ok")
+def cookie_ok() -> Response:
+    target = request.referrer if request.referrer and request.referrer.startswith(
+        request.host_url) else url_for("public.home")
+    response = redirect(target)
+    response.set_cookie("cookie_ok", "1", max_age=365 * 24 * 3600, samesite="Lax",
+                        httponly=True)
+    return response

@@ -1,0 +1,60 @@
+"""What the requester's page, the staff's process page and the printed PDF
+all show of one request, gathered once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import peewee as pw
+from flask import Response, abort, current_app, render_template, request, url_for
+from flask_babel import get_locale
+
+from .forms import display_answers
+from .lifecycle import STATUS_LABELS
+from .models import Request, StatusEvent, User
+from .plugins import get_service
+from .printing import qr_svg_data_uri, render_pdf
+from .submission import current_files
+from .thai import utcnow
+
+
+def status_check_url() -> str:
+    base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
+    return base.rstrip("/") + url_for("public.status_check")
+
+
+def context(req: Request) -> dict[str, Any]:
+    service = get_service(req.service_code)
+    if service is None:  # plugin removed: the request stays readable by id only
+        abort(404)
+    locale = str(get_locale() or "th")
+    events = list(StatusEvent.select(StatusEvent, User)
+                  .join(User, pw.JOIN.LEFT_OUTER, on=(StatusEvent.actor == User.id))
+                  .where(StatusEvent.request == req).order_by(StatusEvent.at, StatusEvent.id))
+    files = current_files(req)
+    return {
+        "request_": req,
+        "service": service,
+        "answers": display_answers(service, req.payload, locale),
+        "files": [f for f in files if not f.is_result],
+        "results": [f for f in files if f.is_result],
+        "events": events,
+        "status_labels": STATUS_LABELS,
+        "slot_labels": {s.name: s.label for s in service.slots},
+    }
+
+
+def render_request_page(template: str, req: Request, **extra: Any) -> str:
+    return render_template(template, **context(req), **extra)
+
+
+def pdf_response(req: Request) -> Response:
+    ctx = context(req)
+    html = render_template("print/request.html", **ctx, printed_at=utcnow(),
+                           qr=qr_svg_data_uri(status_check_url()),
+                           status_url=status_check_url())
+    pdf = render_pdf(html, base_url=request.host_url)
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{req.reference}.pdf"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from .. import access, audit, request_pages, uploads
+from ..catalogue import offered_or_404
+from ..forms import build_request_form, slot_fields
+from ..lifecycle import Status, TransitionError
+from ..models import Attachment, Request
+from ..paging import PER_PAGE_CHOICES, paginate
+from ..plugins import all_services, get_service
+from ..submission import FieldError, current_files, requester_cancel, resubmit, submit
+
+bp = Blueprint("requester", __name__)
+
+
+@bp.get("/requests")
+@login_required
+def my_requests() -> str:
+    query = (Request.select().where(Request.requester == current_user.id)
+             .order_by(Request.submitted_at.desc(), Request.id.desc()))
+    q = (request.args.get("q") or "").strip()
+    if q:
+        codes = [code for code, s in all_services().items() if q.lower() in str(s.title).lower()]
+        query = query.where(Request.reference.contains(q.upper())
+                            | Request.service_code.in_(codes))
+    page = paginate(query, request.args)
+    return render_template("requester/list.html", page=page, q=q,
+                           per_page_choices=PER_PAGE_CHOICES, services=all_services())
+
+
+def _apply_field_error(form, exc: FieldError) -> None:
+    getattr(form, exc.field).errors = [str(exc)]
+
+
+@bp.route("/requests/new/<agency_code>/<service_code>", methods=["GET", "POST"])
+@login_required
+def new_request(agency_code: str, service_code: str) -> str | Response:
+    agency, service = offered_or_404(agency_code, service_code)
+    form_class = build_request_form(service)
+    user = current_user._get_current_object()
+    if request.method == "GET":
+        form = form_class(data={"national_id": user.national_id, "phone": user.phone,
+                                "title": user.title, "first_name": user.first_name,
+                                "last_name": user.last_name, "email": user.email})
+    else:
+        form = form_class()
+        form.national_id.data = user.national_id
+    if form.validate_on_submit():
+        try:
+            created = submit(service, agency, user, form)
+        except FieldError as exc:
+            _apply_field_error(form, exc)
+        else:
+            flash(_("Your request has been sent. Reference number: %(ref)s",
+                    ref=created.reference), "success")
+            return redirect(url_for("requester.view", reference=created.reference))
+    return render_template("requester/form.html", form=form, service=service, agency=agency,
+                           slot_fields=slot_fields(form), editing=False)
+
+
+@bp.get("/requests/<reference>")
+@login_required
+def view(reference: str) -> str:
+    req = access.request_or_404(reference)
+    return request_pages.render_request_page("requester/view.html", req)
+
+
+@bp.route("/requests/<reference>/edit", methods=["GET", "POST"])
+@login_required
+def edit(reference: str) -> str | Response:
+    req = access.request_or_404(reference)
+    if not access.is_requester(current_user, req):
+        abort(404)
+    service = get_service(req.service_code) or abort(404)
+    if req.status != Status.RETURNED:
+        flash(_("This request can be edited only when staff have returned it for correction."),
+              "warning")
+        return redirect(url_for("requester.view", reference=reference))
+    form_class = build_request_form(service, editing=True)
+    form = form_class(data={**req.payload, "version": req.version}) \
+        if request.method == "GET" else form_class()
+    form.national_id.data = req.payload.get("national_id", "")
+    if form.validate_on_submit():
+        try:
+            resubmit(req, service, form, current_user._get_current_object())
+        except FieldError as exc:
+            _apply_field_error(form, exc)
+        except TransitionError as exc:
+            flash(str(exc), "danger")
+            return redirect(url_for("requester.view", reference=reference))
+        else:
+            flash(_("Your corrected request has been sent to staff."), "success")
+            return redirect(url_for("requester.view", reference=reference))
+    files = {a.slot: a for a in current_files(req) if not a.is_result}
+    return render_template("requester/form.html", form=form, service=service, agency=req.agency,
+                           slot_fields=slot_fields(form), editing=True, request_=req,
+                           files=files)
+
+
+@bp.post("/requests/<reference>/cancel")
+@login_required
+def cancel(reference: str) -> Response:
+    req = access.request_or_404(reference)
+    if not access.is_requester(current_user, req):
+        abort(404)
+    try:
+        requester_cancel(req, current_user._get_current_object(),
+                         int(request.form.get("version") or 0))
+    except TransitionError as exc:
+        flash(str(exc), "danger")
+    else:
+        flash(_("The request has been cancelled."), "success")
+    return redirect(url_for("requester.view", reference=reference))
+
+
+@bp.get("/requests/<reference>/print")
+@login_required
+def print_pdf(reference: str) -> Response:
+    req = access.request_or_404(reference)
+    audit.record("print", f"request:{req.reference}")
+    return request_pages.pdf_response(req)
+
+
+@bp.get("/files/<int:attachment_id>")
+@login_required
+def download(attachment_id: int) -> Response:
+    attachment = Attachment.get_or_none(Attachment.id == attachment_id) or abort(404)
+    if not access.can_view(current_user, attachment.request):
+        abort(404)
+    audit.record("download", f"attachment:{attachment.id}",
+                 detail=attachment.request.reference)
+    path = uploads.store().path(attachment.stored_name)
+    response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
+                         download_name=attachment.original_name, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

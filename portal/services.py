@@ -1,0 +1,82 @@
+"""What a plugin hands the core to describe one service it offers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from flask_wtf import FlaskForm
+
+    from .models import Request
+
+
+@dataclass(frozen=True)
+class AttachmentSlot:
+    """One file a form asks for (สำเนาบัตรประชาชน, สลิปเงินเดือน, ...).
+
+    :param name: stable key, stored with the file.
+    :param label: text shown beside the file input (lazy gettext).
+    :param required: the form is refused without it on first submission.
+    :param kinds: accepted kinds, checked by content: ``pdf``, ``png``, ``jpg``.
+    """
+
+    name: str
+    label: Any
+    required: bool = False
+    kinds: tuple[str, ...] = ("pdf", "png", "jpg")
+
+
+@dataclass(frozen=True)
+class Service:
+    """A service an agency can switch on.
+
+    :param code: stable identifier, also the URL part (``certificate``).
+    :param title: name shown to people (lazy gettext).
+    :param form_class: a :class:`portal.forms.ApplicantForm` subclass with the
+        service's own questions; the core adds the attachment inputs.
+    :param ref_prefix: start of every reference number (the seed's ``12``).
+    :param slots: the files the form asks for.
+    :param target_days: working days staff have to finish (SPEC: 3-5).
+    :param print_template: body of the printed request, rendered inside
+        ``print/base.html`` with ``request``, ``service`` and ``answers``.
+    :param store: called inside the submit/resubmit transaction with the
+        request and the form's answers, to write the plugin's own queryable
+        columns; an exception rolls the whole submission back.
+    :param description: a line for the catalogue.
+    """
+
+    code: str
+    title: Any
+    form_class: type[FlaskForm]
+    ref_prefix: str
+    slots: tuple[AttachmentSlot, ...] = ()
+    target_days: int = 5
+    print_template: str = "print/answers.html"
+    store: Callable[[Request, dict[str, Any]], None] | None = None
+    description: Any = ""
+    plugin: str = field(default="", compare=False)
+
+    def slot(self, name: str) -> AttachmentSlot | None:
+        return next((s for s in self.slots if s.name == name), None)
+
+
+@dataclass(frozen=True)
+class MenuLink:
+    """An entry of the top menu: ``endpoint`` plus its ``values``."""
+
+    label: Any
+    endpoint: str
+    values: dict[str, Any] = field(default_factory=dict)
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class DashboardCard:
+    """A figure on the staff home page: a title, a number or short text, a link."""
+
+    title: Any
+    value: Any
+    url: str = ""
+    order: int = 100

@@ -1,0 +1,1 @@
+"""Staff pages in Flask-Admin: request list and processing, dashboard, settings."""

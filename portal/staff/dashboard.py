@@ -1,0 +1,56 @@
+"""Staff home: requests per service and status, and how many are overdue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import peewee as pw
+from flask import current_app
+from flask_admin import expose
+from flask_login import current_user
+
+from .. import access
+from ..lifecycle import OPEN_STATUSES, STATUS_LABELS, Status
+from ..models import Request
+from ..plugins import all_services, collect, plugin_manager
+from ..thai import local_today
+from .base import PortalIndexView
+
+
+def status_counts(user: Any) -> dict[str, dict[str, int]]:
+    """{service_code: {status: n}} over the requests ``user`` may handle."""
+    clause = access.staff_scope(user)
+    query = (Request.select(Request.service_code, Request.status,
+                            pw.fn.COUNT(Request.id).alias("n"))
+             .group_by(Request.service_code, Request.status))
+    if clause is not None:
+        query = query.where(clause)
+    counts: dict[str, dict[str, int]] = {}
+    for row in query.namedtuples():
+        counts.setdefault(row.service_code, {})[row.status] = row.n
+    return counts
+
+
+def overdue_count(user: Any) -> int:
+    clause = access.staff_scope(user)
+    today = local_today(current_app.config["PORTAL_TIMEZONE"])
+    query = Request.select().where(Request.status.in_([s.value for s in OPEN_STATUSES])
+                                   & (Request.due_date < today))
+    if clause is not None:
+        query = query.where(clause)
+    return query.count()
+
+
+class DashboardView(PortalIndexView):
+    @expose("/")
+    def index(self) -> Any:
+        user = current_user._get_current_object()
+        counts = status_counts(user)
+        services = all_services()
+        rows = [(services[code].title if code in services else code, by_status,
+                 sum(by_status.values())) for code, by_status in sorted(counts.items())]
+        cards = sorted(collect(plugin_manager(), "dashboard_cards", user=user),
+                       key=lambda c: c.order)
+        return self.render("staff/dashboard.html", rows=rows, statuses=list(Status),
+                           status_labels=STATUS_LABELS, overdue=overdue_count(user),
+                           cards=cards)

@@ -1,0 +1,130 @@
+"""The staff's request list (Flask-Admin) and the process page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, request, url_for
+from flask_admin import expose
+from flask_admin.contrib.peewee.filters import FilterEqual
+from flask_admin.model.template import EndpointLinkRowAction, LinkRowAction
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from markupsafe import Markup
+from wtforms import HiddenField, SelectField, TextAreaField
+from wtforms.validators import Length
+
+from .. import access, request_pages, uploads
+from ..forms import required
+from ..lifecycle import ACTION_LABELS, STATUS_LABELS, Role, TransitionError, allowed_targets
+from ..models import Request
+from ..plugins import all_services
+from ..submission import staff_change
+from .base import LocalDateBetweenFilter, PortalModelView, be_date, be_datetime
+
+
+class ProcessForm(FlaskForm):
+    status = SelectField(_l("Next status"), [required()])
+    message = TextAreaField(_l("Message to the requester"), [Length(max=4000)])
+    result = FileField(_l("Result file for the requester (png, jpg, pdf; at most 5 MB)"))
+    version = HiddenField()
+
+
+def _service_options() -> list[tuple[str, str]]:
+    return [(code, s.title) for code, s in all_services().items()]
+
+
+def _status_options() -> list[tuple[str, str]]:
+    return [(code, label) for code, label in STATUS_LABELS.items()]
+
+
+def _service_title(view: Any, context: Any, model: Request, name: str) -> str:
+    service = all_services().get(model.service_code)
+    return str(service.title) if service else model.service_code
+
+
+def _status_label(view: Any, context: Any, model: Request, name: str) -> Markup:
+    label = STATUS_LABELS.get(model.status, model.status)
+    return Markup('<span class="badge status-{}">{}</span>').format(model.status, label)
+
+
+class RequestView(PortalModelView):
+    """Every request the signed-in staff member may handle."""
+
+    can_create = False
+    can_edit = False
+    can_delete = False
+    can_export = True
+    list_template = "staff/request_list.html"
+    column_list = ("reference", "service_code", "applicant_name", "status",
+                   "submitted_at", "status_changed_at", "due_date")
+    column_labels = {
+        "reference": _l("Reference number"), "service_code": _l("Service"),
+        "applicant_name": _l("Requester"), "status": _l("Status"),
+        "submitted_at": _l("Submitted"), "status_changed_at": _l("Last change"),
+        "due_date": _l("Due"), "contact_phone": _l("Phone"),
+    }
+    column_sortable_list = ("reference", "submitted_at", "status_changed_at", "due_date")
+    column_default_sort = ("submitted_at", True)
+    column_searchable_list = ("reference", "applicant_name")
+    column_formatters = {
+        "service_code": _service_title, "status": _status_label,
+        "submitted_at": be_datetime, "status_changed_at": be_datetime, "due_date": be_date,
+    }
+    column_formatters_export = {
+        "service_code": _service_title,
+        "status": lambda v, c, m, n: str(STATUS_LABELS.get(m.status, m.status)),
+        "submitted_at": be_datetime, "status_changed_at": be_datetime, "due_date": be_date,
+    }
+    column_export_list = ("reference", "service_code", "applicant_name", "contact_phone",
+                          "status", "submitted_at", "status_changed_at", "due_date")
+    column_filters = (
+        FilterEqual(Request.service_code, _l("Service"), options=_service_options),
+        FilterEqual(Request.status, _l("Status"), options=_status_options),
+        LocalDateBetweenFilter(Request.submitted_at, _l("Submitted")),
+    )
+    column_extra_row_actions = [
+        EndpointLinkRowAction("fa fa-pencil", ".process", title=_l("Process")),
+        LinkRowAction("fa fa-print", lambda view, row_id, row: url_for(
+            "requester.print_pdf", reference=row.reference), title=_l("Print")),
+        EndpointLinkRowAction("fa fa-times", ".process", title=_l("Cancel"),
+                              url_args={"status": "cancelled"}),
+    ]
+
+    def scope(self, query: Any) -> Any:
+        clause = access.staff_scope(current_user)
+        return query if clause is None else query.where(clause)
+
+    @expose("/process/<int:id>", methods=("GET", "POST"))
+    def process(self, id: int) -> Any:
+        req = self.get_one(id)
+        targets = allowed_targets(req.status, Role.STAFF)
+        form = ProcessForm()
+        form.status.choices = [(t.value, str(ACTION_LABELS.get(t, STATUS_LABELS[t])))
+                               for t in targets]
+        if request.method == "GET":
+            form.version.data = req.version
+            wanted = request.args.get("status")
+            if wanted in {t.value for t in targets}:
+                form.status.data = wanted
+        if targets and form.validate_on_submit():
+            try:
+                result = uploads.check(form.result.data)
+                staff_change(req, form.status.data, current_user._get_current_object(),
+                             form.message.data or "", int(form.version.data or 0), result)
+            except uploads.UploadError as exc:
+                form.result.errors = [str(exc)]
+            except TransitionError as exc:
+                flash(str(exc), "error")
+                return redirect(url_for(".process", id=id))
+            else:
+                flash(_("Saved. Status: %(status)s", status=STATUS_LABELS[form.status.data]),
+                      "success")
+                return redirect(url_for(".index_view"))
+        ctx = request_pages.context(req)
+        return self.render("staff/process.html", form=form, targets=targets, **ctx)
+
+

@@ -1,0 +1,75 @@
+"""Agency settings for agency admins: which services are on, holidays."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from wtforms import validators
+
+from .. import access, audit
+from ..catalogue import enabled_codes, set_enabled
+from ..models import Agency, Holiday
+from ..plugins import all_services
+from .base import AgencyAdminAccess, PortalBaseView, PortalModelView, be_date
+
+
+def _managed_agencies() -> list[Agency]:
+    if current_user.is_system_admin:
+        return list(Agency.select().order_by(Agency.id))
+    return access.admin_agencies(current_user)
+
+
+class ServiceSwitchView(AgencyAdminAccess, PortalBaseView):
+    """Switch each service on or off for an agency."""
+
+    @expose("/", methods=("GET",))
+    def index(self) -> Any:
+        agencies = _managed_agencies()
+        table = [(agency, enabled_codes(agency)) for agency in agencies]
+        return self.render("staff/services.html", table=table, services=all_services())
+
+    @expose("/toggle", methods=("POST",))
+    def toggle(self) -> Any:
+        agency_id = request.form.get("agency", type=int)
+        code = request.form.get("service", "")
+        agency = next((a for a in _managed_agencies() if a.id == agency_id), None)
+        if agency is None or code not in all_services():
+            abort(404)
+        on = request.form.get("enabled") == "1"
+        set_enabled(agency, code, on)
+        audit.record("service_enabled" if on else "service_disabled",
+                     f"agency:{agency.id}", detail=code)
+        flash(_("Saved."), "success")
+        return redirect(url_for(".index"))
+
+
+class HolidayView(AgencyAdminAccess, PortalModelView):
+    """Days off for the service-level clock (the admin's own agency's, and
+    nationwide ones for system admins)."""
+
+    column_list = ("day", "name", "agency")
+    column_labels = {"day": _l("Date"), "name": _l("Holiday"), "agency": _l("Agency")}
+    column_formatters = {"day": be_date}
+    column_default_sort = ("day", True)
+    column_searchable_list = ("name",)
+    form_columns = ("day", "name", "agency")
+    form_args = {"name": {"validators": [validators.InputRequired()]}}
+    can_export = True
+
+    def scope(self, query: Any) -> Any:
+        if current_user.is_system_admin:
+            return query
+        ids = [a.id for a in _managed_agencies()]
+        return query.where(Holiday.agency.is_null() | Holiday.agency.in_(ids))
+
+    def on_model_change(self, form: Any, model: Holiday, is_created: bool) -> None:
+        if not current_user.is_system_admin:
+            ids = {a.id for a in _managed_agencies()}
+            if model.agency_id not in ids:
+                raise validators.ValidationError(_("Choose your own agency."))
+        audit.record("holiday_saved", f"holiday:{model.day}", detail=model.name)

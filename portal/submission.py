@@ -1,0 +1,149 @@
+"""Submitting and resubmitting a request: answers, files and history saved
+together or not at all."""
+
+from __future__ import annotations
+
+import logging
+
+from flask_wtf import FlaskForm
+
+from . import uploads
+from .catalogue import target_days
+from .db import database
+from .forms import answers_from_form, changed_labels
+from .lifecycle import Role, Status, change_status, create_request, due_date
+from .models import Agency, Attachment, Request, StatusEvent, User
+from .plugins import plugin_manager
+from .services import Service
+from .thai import local_today, utcnow
+
+log = logging.getLogger(__name__)
+
+
+class FieldError(ValueError):
+    """A refusal that belongs to one form field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def check_files(form: FlaskForm, service: Service) -> dict[str, uploads.CheckedFile]:
+    """Every slot's file checked before anything is written."""
+    checked: dict[str, uploads.CheckedFile] = {}
+    for slot in service.slots:
+        field = getattr(form, f"file_{slot.name}", None)
+        try:
+            result = uploads.check(field.data if field else None, slot.kinds)
+        except uploads.UploadError as exc:
+            raise FieldError(f"file_{slot.name}", str(exc)) from exc
+        if result is not None:
+            checked[slot.name] = result
+    return checked
+
+
+def _save_files(request: Request, files: dict[str, uploads.CheckedFile], store: uploads.FileStore,
+                written: list[str], actor: User | None, is_result: bool = False) -> None:
+    for slot, checked in files.items():
+        name = store.write(checked)
+        written.append(name)
+        Attachment.create(request=request, slot=slot, original_name=checked.original_name,
+                          stored_name=name, content_type=checked.content_type,
+                          size=len(checked.data), sha256=checked.sha256,
+                          uploaded_by=actor, is_result=is_result)
+
+
+def announce(request: Request, old: str | None, new: str, actor: User | None,
+             remark: str) -> None:
+    """Tell the plugins, after the commit; their failure does not undo it."""
+    try:
+        plugin_manager().hook.request_changed(
+            request=request, old_status=old, new_status=new, actor=actor, remark=remark)
+    except Exception:  # noqa: BLE001 - a notifier must not break the request
+        log.exception("request_changed hook failed for %s", request.reference)
+
+
+def submit(service: Service, agency: Agency, requester: User | None, form: FlaskForm,
+           *, actor: User | None = None) -> Request:
+    files = check_files(form, service)
+    answers = answers_from_form(form)
+    if requester is not None:
+        answers["national_id"] = requester.national_id
+    # Thai writes the title joined to the first name: นายสมชาย ใจดี.
+    name = (f"{answers.get('title') or ''}{answers.get('first_name') or ''} "
+            f"{answers.get('last_name') or ''}").strip()
+    store = uploads.store()
+    with uploads.staged(store) as written, database.atomic():
+        request = create_request(
+            prefix=service.ref_prefix, service_code=service.code, agency=agency,
+            requester=requester, applicant_name=name,
+            contact_phone=str(answers.get("phone") or ""), status=Status.SUBMITTED,
+            payload=answers,
+            due_date=due_date(agency, local_today(), target_days(agency, service)),
+        )
+        StatusEvent.create(request=request, from_status=None, to_status=Status.SUBMITTED,
+                           actor=actor or requester, actor_role=Role.SYSTEM,
+                           at=request.submitted_at)
+        _save_files(request, files, store, written, actor or requester)
+        if service.store:
+            service.store(request, answers)
+    announce(request, None, Status.SUBMITTED, actor or requester, "")
+    return request
+
+
+def resubmit(request: Request, service: Service, form: FlaskForm, actor: User) -> StatusEvent:
+    """The requester's corrected answers and files, as one change."""
+    files = check_files(form, service)
+    answers = answers_from_form(form)
+    answers["national_id"] = request.payload.get("national_id", "")
+    changes = changed_labels(service, request.payload, answers)
+    changes += [str(service.slot(slot).label) for slot in files]
+    expected = int(form.version.data or 0)
+    store = uploads.store()
+    with uploads.staged(store) as written, database.atomic():
+        old = request.status
+        event = change_status(request, Status.RESUBMITTED, actor=actor, role=Role.REQUESTER,
+                              expected_version=expected, changes=changes)
+        (Request.update(payload=answers, contact_phone=str(answers.get("phone") or ""))
+         .where(Request.id == request.id).execute())
+        request.payload = answers
+        if files:
+            (Attachment.update(replaced_at=utcnow())
+             .where((Attachment.request == request) & Attachment.slot.in_(list(files))
+                    & Attachment.replaced_at.is_null() & (Attachment.is_result == False))  # noqa: E712
+             .execute())
+        _save_files(request, files, store, written, actor)
+        if service.store:
+            service.store(request, answers)
+    announce(request, old, Status.RESUBMITTED, actor, "")
+    return event
+
+
+def staff_change(request: Request, to_status: str, actor: User, remark: str,
+                 expected_version: int, result: uploads.CheckedFile | None = None,
+                 ) -> StatusEvent:
+    """A clerk's decision, with an optional result file for the requester."""
+    store = uploads.store()
+    old = request.status
+    with uploads.staged(store) as written, database.atomic():
+        event = change_status(request, to_status, actor=actor, role=Role.STAFF, remark=remark,
+                              expected_version=expected_version)
+        if result is not None:
+            _save_files(request, {"result": result}, store, written, actor, is_result=True)
+    announce(request, old, to_status, actor, remark)
+    return event
+
+
+def requester_cancel(request: Request, actor: User, expected_version: int) -> StatusEvent:
+    old = request.status
+    event = change_status(request, Status.CANCELLED, actor=actor, role=Role.REQUESTER,
+                          expected_version=expected_version)
+    announce(request, old, Status.CANCELLED, actor, "")
+    return event
+
+
+def current_files(request: Request) -> list[Attachment]:
+    return list(Attachment.select().where(
+        (Attachment.request == request) & Attachment.replaced_at.is_null())
+        .order_by(Attachment.id))
+

@@ -1,0 +1,103 @@
+"""Thai specifics: Buddhist-era dates, month names, national-ID checksum."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+BE_OFFSET = 543
+MONTHS_SHORT = (
+    "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
+    "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
+)
+MONTHS_LONG = (
+    "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
+    "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
+)
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
+             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+UTC = dt.UTC
+
+
+def utcnow() -> dt.datetime:
+    """Naive UTC: what every timestamp column stores."""
+    return dt.datetime.now(UTC).replace(tzinfo=None)
+
+
+def to_local(value: dt.datetime, tz: str = "Asia/Bangkok") -> dt.datetime:
+    """A stored (naive UTC) timestamp in the office's time zone."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(ZoneInfo(tz))
+
+
+def local_today(tz: str = "Asia/Bangkok") -> dt.date:
+    return dt.datetime.now(ZoneInfo(tz)).date()
+
+
+def format_date(value: dt.date | None, locale: str = "th", long: bool = False) -> str:
+    """``25 มิ.ย. 2567`` in Thai (Buddhist era), ``25 Jun 2024`` otherwise."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if locale.startswith("th"):
+        months = MONTHS_LONG if long else MONTHS_SHORT
+        return f"{value.day} {months[value.month - 1]} {value.year + BE_OFFSET}"
+    return f"{value.day} {MONTHS_EN[value.month - 1]} {value.year}"
+
+
+def format_datetime(value: dt.datetime | None, locale: str = "th",
+                    tz: str = "Asia/Bangkok") -> str:
+    """``25 มิ.ย. 2567, 13:11 น.`` from a stored UTC timestamp."""
+    if value is None:
+        return ""
+    local = to_local(value, tz)
+    suffix = " น." if locale.startswith("th") else ""
+    return f"{format_date(local.date(), locale)}, {local:%H:%M}{suffix}"
+
+
+_DIGITS = re.compile(r"\D")
+
+
+def normalise_national_id(value: str) -> str:
+    """Strip the dashes and spaces people type: ``1-2345-67890-12-1``."""
+    return _DIGITS.sub("", value or "")
+
+
+def national_id_is_valid(value: str) -> bool:
+    """The 13th digit of a Thai national ID is a mod-11 check digit."""
+    if not re.fullmatch(r"\d{13}", value or ""):
+        return False
+    total = sum(int(value[i]) * (13 - i) for i in range(12))
+    return (11 - total % 11) % 10 == int(value[12])
+
+
+def national_id_check_digit(first12: str) -> str:
+    total = sum(int(first12[i]) * (13 - i) for i in range(12))
+    return str((11 - total % 11) % 10)
+
+
+def mask_national_id(value: str) -> str:
+    """``1-2345-xxxxx-xx-1``: enough to recognise, not enough to misuse."""
+    if len(value or "") != 13:
+        return value or ""
+    return f"{value[0]}-{value[1:5]}-xxxxx-xx-{value[12]}"
+
+
+def parse_date(value: str) -> dt.date:
+    """Read ``dd/mm/yyyy`` or ISO dates; a year above 2400 is Buddhist era."""
+    value = (value or "").strip()
+    m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", value)
+    if m:
+        day, month, year = (int(g) for g in m.groups())
+    else:
+        m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", value)
+        if not m:
+            raise ValueError(value)
+        year, month, day = (int(g) for g in m.groups())
+    if year > 2400:
+        year -= BE_OFFSET
+    return dt.date(year, month, day)

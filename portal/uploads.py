@@ -1,0 +1,132 @@
+"""Attachment checks (by content and size) and storage outside any static
+folder under random names."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import filetype
+from flask import current_app
+from flask_babel import gettext as _
+from werkzeug.datastructures import FileStorage
+
+# kind -> (mime types filetype may report, stored extension)
+KINDS: dict[str, tuple[frozenset[str], str]] = {
+    "pdf": (frozenset({"application/pdf"}), "pdf"),
+    "png": (frozenset({"image/png"}), "png"),
+    "jpg": (frozenset({"image/jpeg"}), "jpg"),
+}
+
+
+class UploadError(ValueError):
+    """A refused file; ``str()`` is the Thai message."""
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    data: bytes
+    original_name: str
+    content_type: str
+    extension: str
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+def display_name(raw: str, extension: str) -> str:
+    """Keep the person's file name for download, minus paths and control
+    characters; Thai names stay Thai."""
+    name = unicodedata.normalize("NFC", raw or "")
+    name = re.split(r"[\\/]", name)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip(" .")
+    if not name:
+        name = f"file.{extension}"
+    stem, dot, ext = name.rpartition(".")
+    if not dot or ext.lower() not in {"pdf", "png", "jpg", "jpeg"}:
+        name = f"{name}.{extension}"
+    return name[-200:]
+
+
+def check(file: FileStorage | None, kinds: tuple[str, ...] = ("pdf", "png", "jpg"),
+          max_bytes: int | None = None) -> CheckedFile | None:
+    """Read and check one uploaded file; None when nothing was chosen.
+
+    The type is what the bytes are, never what the name says: a renamed
+    ``.exe`` is refused.
+    """
+    if file is None or not file.filename:
+        return None
+    limit = max_bytes or current_app.config["MAX_UPLOAD_BYTES"]
+    data = file.stream.read(limit + 1)
+    if len(data) > limit:
+        raise UploadError(_("The file is larger than %(mb)s MB.", mb=f"{limit / 1048576:g}"))
+    if not data:
+        raise UploadError(_("The file is empty."))
+    guess = filetype.guess(data)
+    allowed = {mime for kind in kinds for mime in KINDS[kind][0]}
+    if guess is None or guess.mime not in allowed:
+        raise UploadError(_("Only %(kinds)s files are accepted.",
+                            kinds=", ".join(kinds)))
+    extension = next(KINDS[k][1] for k in kinds if guess.mime in KINDS[k][0])
+    return CheckedFile(data=data, original_name=display_name(file.filename, extension),
+                       content_type=guess.mime, extension=extension)
+
+
+class FileStore:
+    """Files under ``UPLOAD_DIR/ab/<random>.<ext>``; names carry no meaning."""
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root)
+
+    def path(self, stored_name: str) -> Path:
+        if not re.fullmatch(r"[A-Za-z0-9_-]{20,64}\.[a-z]{3,4}", stored_name):
+            raise ValueError("bad stored name")
+        return self.root / stored_name[:2] / stored_name
+
+    def write(self, checked: CheckedFile) -> str:
+        stored = f"{secrets.token_urlsafe(24)}.{checked.extension}"
+        target = self.path(stored)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".part")
+        with open(tmp, "wb") as fh:
+            fh.write(checked.data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+        return stored
+
+    def delete(self, stored_name: str) -> None:
+        try:
+            self.path(stored_name).unlink()
+        except FileNotFoundError:
+            pass
+
+
+def store() -> FileStore:
+    return FileStore(current_app.config["UPLOAD_DIR"])
+
+
+@contextmanager
+def staged(files: FileStore) -> Iterator[list[str]]:
+    """Collect names written inside the block; delete them if it fails.
+
+    Files are written before the transaction commits: a crash in between
+    leaves an orphan file (harmless, sweepable), never a request whose file
+    is missing.
+    """
+    written: list[str] = []
+    try:
+        yield written
+    except BaseException:
+        for name in written:
+            files.delete(name)
+        raise

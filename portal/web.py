@@ -1,0 +1,136 @@
+"""The ``configure_*`` steps of :func:`portal.create_app`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pluggy
+from flask import Flask, render_template, request
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from . import access
+from .extensions import babel, csrf, limiter, login_manager
+from .lifecycle import STATUS_LABELS
+from .plugins import collect
+from .thai import format_date, format_datetime, mask_national_id
+
+
+def _locale() -> str:
+    lang = request.cookies.get("lang") if request else None
+    return lang if lang in ("th", "en") else "th"
+
+
+def configure_extensions(app: Flask) -> None:
+    babel.init_app(app, locale_selector=_locale,
+                   default_translation_directories=str(Path(__file__).parent / "translations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "identity.login"
+    login_manager.login_message = _l("Please log in to continue.")
+    login_manager.login_message_category = "info"
+    limiter.init_app(app)
+
+    @app.after_request
+    def _headers(response: Any) -> Any:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    def _error(code: int, message: Any) -> Any:
+        def handler(error: Exception) -> Any:
+            return render_template("error.html", code=code, message=message), code
+        return handler
+
+    app.register_error_handler(403, _error(403, _l("You do not have permission to see this page.")))
+    app.register_error_handler(404, _error(404, _l("The page you are looking for does not exist.")))
+    app.register_error_handler(413, _error(413, _l(
+        "The files sent are too large. Each file may be at most 5 MB.")))
+    app.register_error_handler(429, _error(429, _l(
+        "Too many attempts. Please wait a minute and try again.")))
+    from flask_wtf.csrf import CSRFError
+    app.register_error_handler(CSRFError, _error(400, _l(
+        "The form has expired. Please go back, reload the page and try again.")))
+
+
+def _plugin_template_dirs(pm: pluggy.PluginManager) -> list[str]:
+    dirs = []
+    for plugin in pm.get_plugins():
+        module = sys.modules.get(getattr(plugin, "__name__", ""), plugin)
+        path = getattr(module, "__file__", None)
+        if path and (Path(path).parent / "templates").is_dir():
+            dirs.append(str(Path(path).parent / "templates"))
+    return dirs
+
+
+def configure_templates(app: Flask, pm: pluggy.PluginManager) -> None:
+    """Instance overrides › plugins › core; ``default:`` names the core copy
+    so an override can extend what it replaces."""
+    core = jinja2.FileSystemLoader(app.template_folder)
+    app.jinja_loader = jinja2.ChoiceLoader([
+        jinja2.FileSystemLoader(str(Path(app.instance_path) / "templates")),
+        jinja2.FileSystemLoader(_plugin_template_dirs(pm)),
+        core,
+        jinja2.PrefixLoader({"default": core}, delimiter=":"),
+    ])
+    app.jinja_env.filters.update(
+        be_date=lambda v: format_date(v, str(get_locale() or "th")),
+        be_datetime=lambda v: format_datetime(v, str(get_locale() or "th"),
+                                              app.config["PORTAL_TIMEZONE"]),
+        mask_nid=mask_national_id,
+        status_label=lambda s: STATUS_LABELS.get(s, s),
+    )
+
+    @app.context_processor
+    def _globals() -> dict[str, Any]:
+        links = sorted(collect(pm, "menu_links", user=current_user), key=lambda m: m.order)
+        return {
+            "plugin_menu": links,
+            "is_staff": access.is_staff(current_user),
+            "current_locale": str(get_locale() or "th"),
+        }
+
+
+def configure_blueprints(app: Flask, pm: pluggy.PluginManager) -> None:
+    from .identity import bp as identity_bp
+    from .public import bp as public_bp
+    from .requester import bp as requester_bp
+
+    for bp in (public_bp, identity_bp, requester_bp, *collect(pm, "register_blueprints")):
+        app.register_blueprint(bp)
+
+
+def configure_admin(app: Flask, pm: pluggy.PluginManager) -> None:
+    from flask_admin import Admin
+    from flask_admin.theme import Bootstrap4Theme
+
+    from .models import Holiday, Request
+    from .staff.dashboard import DashboardView
+    from .staff.requests import RequestView
+    from .staff.settings import HolidayView, ServiceSwitchView
+
+    admin = Admin(
+        app, name=str(_l("Staff")),
+        index_view=DashboardView(name=_l("Summary"), url="/admin"),
+        theme=Bootstrap4Theme(base_template="staff/master.html", swatch="default"),
+        translations_path=str(Path(__file__).parent / "translations"),
+    )
+    admin.add_view(RequestView(Request, name=_l("Requests"), endpoint="requests"))
+    admin.add_view(ServiceSwitchView(name=_l("Services"), endpoint="services",
+                                     category=_l("Settings")))
+    admin.add_view(HolidayView(Holiday, name=_l("Holidays"), endpoint="holidays",
+                               category=_l("Settings")))
+    for view in collect(pm, "register_admin_views"):
+        admin.add_view(view)
+
+
+def configure_cli(app: Flask) -> None:
+    from .cli import db_cli, demo_command
+
+    app.cli.add_command(db_cli)
+    app.cli.add_command(demo_command)

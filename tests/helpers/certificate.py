@@ -1,0 +1,36 @@
+"""Send a certificate request the way a browser does."""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+from flask.testing import FlaskClient
+
+from .files import make_pdf, make_png
+
+
+def certificate_data(**overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "phone": "0812345678", "title": "นาย", "first_name": "สมชาย", "last_name": "ใจดี",
+        "official_type": "teacher", "work_unit": "โรงเรียนบ้านหนองน้ำใส",
+        "position": "ครู", "rank": "ชำนาญการพิเศษ", "salary": "35210.50",
+        "academic_allowance": "5600", "compensation": "", "purpose": "รับรองเงินเดือน",
+        "intended_use": "กู้เงินธนาคาร",
+        "file_id_card": (io.BytesIO(make_pdf()), "สำเนาบัตร.pdf"),
+        "file_salary_slip": (io.BytesIO(make_png()), "slip.png"),
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def submit_certificate(client: FlaskClient, agency_code: str, **overrides: Any) -> Any:
+    return client.post(f"/requests/new/{agency_code}/certificate",
+                       data=certificate_data(**overrides), content_type="multipart/form-data")
+
+
+def reference_from(response: Any) -> str:
+    match = re.search(r"/requests/([0-9A-Z-]+)$", response.headers.get("Location", ""))
+    assert match, response.get_data(as_text=True)[:2000]
+    return match.group(1)
