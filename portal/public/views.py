@@ -9,6 +9,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_from_directory,
     url_for,
 )
 from flask_babel import lazy_gettext as _l
@@ -100,3 +101,12 @@ def cookie_ok() -> Response:
     response.set_cookie("cookie_ok", "1", max_age=365 * 24 * 3600, samesite="Lax",
                         httponly=True)
     return response
+
+
+@bp.get("/fonts/<any('Sarabun-Regular.ttf', 'Sarabun-Bold.ttf'):name>")
+def font(name: str) -> Response:
+    """Sarabun from the installed package: Thai reads the same on every
+    screen, and nothing is fetched from a font CDN."""
+    from ..printing import FONT_DIR
+
+    return send_from_directory(FONT_DIR, name, mimetype="font/ttf", max_age=30 * 24 * 3600)
