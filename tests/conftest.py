@@ -4,7 +4,9 @@ make agencies, people and requests through the real code paths."""
 from __future__ import annotations
 
 import io
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,6 +30,7 @@ pytest_plugins = ("tests.helpers.files",)
 
 CAPTCHA_TEXT = "24680"
 PASSWORD = "correct-horse-9"
+PASSWORD_HASH = hash_password(PASSWORD)  # argon2 is slow on purpose; hash once
 
 
 @pytest.fixture(autouse=True)
@@ -54,8 +57,23 @@ def app_config(tmp_path: Any) -> dict[str, Any]:
     return make_config(tmp_path)
 
 
+@pytest.fixture(scope="session")
+def migrated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Migrate once; each test starts from a copy (test_migrations covers
+    the upgrade of an empty database itself)."""
+    folder = tmp_path_factory.mktemp("template")
+    app = create_app(make_config(folder))
+    with app.app_context():
+        upgrade(plugin_manager())
+    database.close()
+    return folder / "portal.db"
+
+
 @pytest.fixture
-def app(app_config: dict[str, Any]) -> Iterator[Flask]:
+def app(app_config: dict[str, Any], migrated_db: Path) -> Iterator[Flask]:
+    url = app_config["DATABASE_URL"]
+    if url.startswith("sqlite:///"):
+        shutil.copy(migrated_db, url.removeprefix("sqlite:///"))
     app = create_app(app_config)
     app.test_client_class = CSRFClient
     # No app context stays pushed: each test-client request must get its
@@ -84,7 +102,7 @@ def make_user(**fields: Any) -> User:
     n = next(_counter)
     defaults = {"national_id": new_national_id(), "title": "นาย", "first_name": f"ทดสอบ{n}",
                 "last_name": "ใจดี", "phone": f"08{n:08d}", "email": f"u{n}@example.go.th",
-                "password_hash": hash_password(PASSWORD)}
+                "password_hash": PASSWORD_HASH}
     defaults.update(fields)
     return User.create(**defaults)
 
