@@ -98,6 +98,21 @@ def answers_from_form(form: FlaskForm) -> dict[str, Any]:
     return {f.name: _plain(f.data) for f in answer_fields(form)}
 
 
+def form_data(form_class: type[FlaskForm], payload: dict[str, Any]) -> dict[str, Any]:
+    """Stored JSON answers back into the Python types the form's fields hold."""
+    form = form_class(meta={"csrf": False}, formdata=None)
+    data = dict(payload)
+    for field in answer_fields(form):
+        raw = data.get(field.name)
+        if raw in (None, ""):
+            continue
+        if field.type == "DecimalField":
+            data[field.name] = decimal.Decimal(str(raw))
+        elif field.type == "DateField":
+            data[field.name] = dt.date.fromisoformat(raw)
+    return data
+
+
 def display_answers(service: Service, payload: dict[str, Any],
                     locale: str = "th") -> list[tuple[Any, str]]:
     """(label, text) pairs in the form's order, for view, staff and print pages."""

@@ -16,7 +16,7 @@ from flask_login import current_user, login_required
 
 from .. import access, audit, request_pages, uploads
 from ..catalogue import offered_or_404
-from ..forms import build_request_form, slot_fields
+from ..forms import build_request_form, form_data, slot_fields
 from ..lifecycle import Status, TransitionError
 from ..models import Attachment, Request
 from ..paging import PER_PAGE_CHOICES, paginate
@@ -90,8 +90,8 @@ def edit(reference: str) -> str | Response:
               "warning")
         return redirect(url_for("requester.view", reference=reference))
     form_class = build_request_form(service, editing=True)
-    form = form_class(data={**req.payload, "version": req.version}) \
-        if request.method == "GET" else form_class()
+    form = form_class(data={**form_data(service.form_class, req.payload),
+                            "version": req.version}) if request.method == "GET" else form_class()
     form.national_id.data = req.payload.get("national_id", "")
     if form.validate_on_submit():
         try:

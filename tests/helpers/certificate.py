@@ -34,3 +34,15 @@ def reference_from(response: Any) -> str:
     match = re.search(r"/requests/([0-9A-Z-]+)$", response.headers.get("Location", ""))
     assert match, response.get_data(as_text=True)[:2000]
     return match.group(1)
+
+
+def new_certificate(app: Any, citizen: Any, agency_code: str = "alpha", **overrides: Any) -> Any:
+    """Log ``citizen`` in on a fresh client, submit, return (client, Request)."""
+    from portal.models import Request
+
+    from ..conftest import login
+
+    client = app.test_client()
+    login(client, citizen)
+    response = submit_certificate(client, agency_code, **overrides)
+    return client, Request.get(Request.reference == reference_from(response))
