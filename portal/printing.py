@@ -44,6 +44,11 @@ def render_pdf(html: str, base_url: str | None = None) -> bytes:
     """Render a complete HTML document to PDF bytes, Sarabun embedded."""
     from weasyprint import CSS, HTML
 
+    # SARA AM is drawn as two glyphs (NIKHAHIT + SARA AA). WeasyPrint maps
+    # each glyph to one text run for copy/paste, and a glyph first met inside
+    # "ำ" then reads back as "ำ" everywhere (บ้าน → บ้ำน). Written as its two
+    # canonical parts, every glyph maps to itself; the page looks the same.
+    html = html.replace("\u0e33", "\u0e4d\u0e32")
     fonts = _font_config()
     stylesheet = CSS(string=font_css(), font_config=fonts)
     return HTML(string=html, base_url=base_url).write_pdf(

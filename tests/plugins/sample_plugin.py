@@ -1,0 +1,78 @@
+"""A throwaway plugin that implements every hook, as a third party would."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+from wtforms import StringField
+
+from portal import hookimpl
+from portal.forms import ApplicantForm, required
+from portal.services import AttachmentSlot, DashboardCard, MenuLink, Service
+from portal.staff.base import PortalBaseView
+
+CALLS: list[tuple[Any, ...]] = []
+
+
+class PetitionForm(ApplicantForm):
+    subject = StringField("เรื่อง", [required()])
+
+
+bp = Blueprint("sample", __name__)
+
+
+@bp.get("/sample/hello")
+def hello() -> str:
+    return "สวัสดี"
+
+
+class SampleAdmin(PortalBaseView):
+    from flask_admin import expose
+
+    @expose("/")
+    def index(self) -> str:
+        return "sample admin"
+
+
+@hookimpl
+def register_services() -> list[Service]:
+    return [Service(code="petition", title="คำร้องทั่วไป", form_class=PetitionForm,
+                    ref_prefix="51", target_days=3,
+                    slots=(AttachmentSlot("doc", "เอกสาร", kinds=("pdf",)),))]
+
+
+@hookimpl
+def register_models() -> list[type]:
+    return []
+
+
+@hookimpl
+def register_migrations() -> None:
+    return None
+
+
+@hookimpl
+def register_blueprints() -> list[Blueprint]:
+    return [bp]
+
+
+@hookimpl
+def register_admin_views() -> list[Any]:
+    return [SampleAdmin(name="Sample", endpoint="sample_admin")]
+
+
+@hookimpl
+def request_changed(request: Any, old_status: Any, new_status: str, actor: Any,
+                    remark: str) -> None:
+    CALLS.append((request.reference, old_status, new_status, remark))
+
+
+@hookimpl
+def menu_links(user: Any) -> list[MenuLink]:
+    return [MenuLink(label="ลิงก์ทดสอบ", endpoint="sample.hello")]
+
+
+@hookimpl
+def dashboard_cards(user: Any) -> list[DashboardCard]:
+    return [DashboardCard(title="การ์ดทดสอบ", value=42)]

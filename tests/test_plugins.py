@@ -1,0 +1,190 @@
+"""The plugin contract: entry points, PORTAL_PLUGINS, every hook used by a
+throwaway plugin, switching services on and off, and the hook docs."""
+
+from __future__ import annotations
+
+import inspect
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+from portal import create_app, hookspecs
+from portal.catalogue import enabled_codes
+from portal.migrate import upgrade
+from portal.models import Request
+from portal.plugins import plugin_manager
+
+from .conftest import login, make_agency, make_config, make_staff, make_user
+from .helpers.certificate import new_certificate
+from .helpers.client import CSRFClient
+from .helpers.files import make_pdf
+from .plugins import sample_plugin
+
+ROOT = Path(__file__).resolve().parent.parent
+HOOKS = sorted(name for name, fn in inspect.getmembers(hookspecs, inspect.isfunction)
+               if hasattr(fn, "portal_spec"))
+
+
+@pytest.fixture
+def sample_app(tmp_path, migrated_db):
+    import shutil
+
+    shutil.copy(migrated_db, tmp_path / "portal.db")
+    app = create_app(make_config(tmp_path, PORTAL_EXTRA_PLUGINS=[sample_plugin]))
+    app.test_client_class = CSRFClient
+    with app.app_context():
+        upgrade(plugin_manager())
+    sample_plugin.CALLS.clear()
+    return app
+
+
+def test_builtin_plugins_come_from_the_entry_points(app):
+    from importlib.metadata import entry_points
+
+    names = {ep.name for ep in entry_points(group="portal.plugins")}
+    assert "certificate" in names
+    pm = app.extensions["portal"].pm
+    assert pm.get_plugin("certificate") is not None
+    assert app.extensions["portal"].services["certificate"].plugin == "certificate"
+
+
+def test_portal_plugins_setting_keeps_only_the_named(tmp_path):
+    app = create_app(make_config(tmp_path, PORTAL_PLUGINS="nothing_else"))
+    assert app.extensions["portal"].services == {}
+    assert app.extensions["portal"].pm.is_blocked("certificate")
+    with app.test_request_context():
+        assert "certificates" not in {v.endpoint for v in app.extensions["admin"][0]._views}
+
+
+def test_duplicate_service_code_fails_at_start(tmp_path):
+    class Clash:
+        @staticmethod
+        @__import__("portal").hookimpl
+        def register_services():
+            return sample_plugin.register_services()
+
+    with pytest.raises(RuntimeError, match="petition"):
+        create_app(make_config(tmp_path, PORTAL_EXTRA_PLUGINS=[sample_plugin, Clash]))
+
+
+def test_misspelt_hookimpl_fails_loudly(tmp_path):
+    class Typo:
+        @staticmethod
+        @__import__("portal").hookimpl
+        def register_servces():
+            return []
+
+    from pluggy import PluginValidationError
+
+    with pytest.raises(PluginValidationError):
+        create_app(make_config(tmp_path, PORTAL_EXTRA_PLUGINS=[Typo]))
+
+
+def test_register_services_and_request_changed(sample_app):
+    agency = make_agency("gamma", services=("petition",))
+    citizen = make_user()
+    client = sample_app.test_client()
+    login(client, citizen)
+    assert "คำร้องทั่วไป" in client.get("/").get_data(as_text=True)
+    r = client.post("/requests/new/gamma/petition", data={
+        "phone": "0812345678", "title": "นาย", "first_name": "ก", "last_name": "ข",
+        "subject": "ขอซ่อมถนน", "file_doc": (io.BytesIO(make_pdf()), "ถนน.pdf")},
+        content_type="multipart/form-data")
+    assert r.status_code == 302
+    req = Request.get(Request.service_code == "petition")
+    assert req.reference.startswith("51-")
+    assert sample_plugin.CALLS == [(req.reference, None, "submitted", "")]
+    staff = make_staff(agency, services=("petition",))
+    s = sample_app.test_client()
+    login(s, staff)
+    s.post(f"/admin/requests/process/{req.id}",
+           data={"status": "returned", "message": "ขอรายละเอียด", "version": req.version})
+    assert sample_plugin.CALLS[-1] == (req.reference, "submitted", "returned", "ขอรายละเอียด")
+
+
+def test_request_changed_failure_does_not_undo_the_change(sample_app, monkeypatch):
+    make_agency("gamma", services=("petition",))
+    citizen = make_user()
+
+    def boom(**kwargs):
+        raise RuntimeError("mail server down")
+
+    monkeypatch.setattr(sample_plugin, "request_changed", boom, raising=True)
+    pm = sample_app.extensions["portal"].pm
+    pm.unregister(sample_plugin)
+    pm.register(sample_plugin)
+    client = sample_app.test_client()
+    login(client, citizen)
+    r = client.post("/requests/new/gamma/petition", data={
+        "phone": "0812345678", "title": "นาย", "first_name": "ก", "last_name": "ข",
+        "subject": "ไฟดับ"}, content_type="multipart/form-data")
+    assert r.status_code == 302
+    assert Request.select().count() == 1
+
+
+def test_register_blueprints_menu_links_dashboard_cards_register_admin_views(sample_app):
+    client = sample_app.test_client()
+    assert client.get("/sample/hello").get_data(as_text=True) == "สวัสดี"
+    assert "ลิงก์ทดสอบ" in client.get("/").get_data(as_text=True)
+    staff = make_staff(make_agency(services=("petition",)), services=("petition",))
+    login(client, staff)
+    assert "การ์ดทดสอบ" in client.get("/admin/").get_data(as_text=True)
+    assert client.get("/admin/sample_admin/").get_data(as_text=True) == "sample admin"
+
+
+def test_register_models_and_register_migrations_are_collected(app):
+    from plugins.certificate.models import CertificateRequest
+    from portal.migrate import routers
+
+    pm = app.extensions["portal"].pm
+    models = [m for result in pm.hook.register_models() for m in result]
+    assert CertificateRequest in models
+    assert [name for name, _r in routers(pm)] == ["core", "certificate"]
+
+
+def test_switching_a_service_off_hides_it_but_keeps_old_requests_readable(app, world):
+    _client, req = new_certificate(app, world["citizen"])
+    admin = app.test_client()
+    login(admin, world["admin"])
+    r = admin.post("/admin/services/toggle", data={
+        "agency": world["agency"].id, "service": "certificate", "enabled": "0"})
+    assert r.status_code == 302
+    citizen = app.test_client()
+    login(citizen, world["citizen"])
+    home = citizen.get("/").get_data(as_text=True)
+    assert "/requests/new/alpha/certificate" not in home
+    assert citizen.get("/requests/new/alpha/certificate").status_code == 404
+    assert citizen.get("/services/alpha/certificate").status_code == 404
+    assert citizen.get(f"/requests/{req.reference}").status_code == 200
+    staff = app.test_client()
+    login(staff, world["staff"])
+    assert staff.get(f"/admin/requests/process/{req.id}").status_code == 200
+    assert req.reference in staff.get("/admin/requests/").get_data(as_text=True)
+    admin.post("/admin/services/toggle", data={
+        "agency": world["agency"].id, "service": "certificate", "enabled": "1"})
+    assert citizen.get("/requests/new/alpha/certificate").status_code == 200
+
+
+def test_agency_admin_cannot_switch_another_agencys_services(app, world):
+    admin = app.test_client()
+    login(admin, world["admin"])
+    r = admin.post("/admin/services/toggle", data={
+        "agency": world["other_agency"].id, "service": "certificate", "enabled": "0"})
+    assert r.status_code == 404
+    staff = app.test_client()
+    login(staff, world["staff"])
+    assert staff.get("/admin/services/").status_code == 403
+    with app.app_context():
+        assert "certificate" in enabled_codes(world["other_agency"])
+
+
+def test_every_hook_is_documented_and_tested():
+    docs = (ROOT / "docs" / "plugin_hooks.md").read_text()
+    tests = "\n".join(p.read_text() for p in (ROOT / "tests").rglob("test_*.py"))
+    for hook in HOOKS:
+        assert re.search(rf"^### {hook}\(", docs, re.M), f"{hook} missing from docs"
+        assert hook in tests, f"{hook} has no test"
+        assert (getattr(hookspecs, hook).__doc__ or "").strip(), f"{hook} has no docstring"
+    assert len(HOOKS) == 8
