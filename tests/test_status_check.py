@@ -1,0 +1,57 @@
+"""Public status check: reference + last 4 phone digits, no personal data,
+rate limited (SPEC §2, issue item 7)."""
+
+from __future__ import annotations
+
+from .conftest import make_config
+from .helpers.certificate import new_certificate
+
+
+def check(client, reference, last4):
+    return client.post("/status", data={"reference": reference, "phone_last4": last4})
+
+
+def test_right_second_factor_shows_status_without_personal_data(app, world):
+    _c, req = new_certificate(app, world["citizen"])
+    page = check(app.test_client(), req.reference.lower(), "5678").get_data(as_text=True)
+    assert "ส่งคำร้องไปยังเจ้าหน้าที่" in page and "หนังสือรับรอง" in page
+    assert req.reference in page
+    for private in ("สมชาย", "ใจดี", "0812345678", world["citizen"].national_id,
+                    "โรงเรียนบ้านหนองน้ำใส"):
+        assert private not in page
+
+
+def test_wrong_phone_and_unknown_reference_answer_alike(app, world):
+    _c, req = new_certificate(app, world["citizen"])
+    client = app.test_client()
+    wrong = check(client, req.reference, "0000").get_data(as_text=True)
+    unknown = check(client, "12-690101-ZZZZZ", "5678").get_data(as_text=True)
+    message = "ไม่พบคำขอที่ตรงกับรหัสอ้างอิงและเบอร์โทรศัพท์นี้"
+    assert message in wrong and message in unknown
+    assert "ส่งคำร้องไปยังเจ้าหน้าที่" not in wrong
+
+
+def test_bad_input_is_explained(app):
+    page = check(app.test_client(), "", "12a").get_data(as_text=True)
+    assert "กรุณากรอกข้อมูลช่องนี้" in page and "กรุณากรอกตัวเลข 4 หลัก" in page
+
+
+def test_status_check_needs_no_login_and_is_linked_from_home(app):
+    client = app.test_client()
+    assert client.get("/status").status_code == 200
+    assert 'href="/status"' in client.get("/").get_data(as_text=True)
+
+
+def test_status_check_is_rate_limited(tmp_path, migrated_db):
+    import shutil
+
+    from portal import create_app
+
+    from .helpers.client import CSRFClient
+
+    shutil.copy(migrated_db, tmp_path / "portal.db")
+    app = create_app(make_config(tmp_path, STATUS_CHECK_RATE_LIMIT="5 per minute"))
+    app.test_client_class = CSRFClient
+    client = app.test_client()
+    codes = [check(client, "12-690101-ZZZZZ", "1234").status_code for _ in range(7)]
+    assert codes[:5] == [200] * 5 and codes[5:] == [429, 429]
