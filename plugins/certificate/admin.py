@@ -48,6 +48,7 @@ class CertificateView(PortalModelView):
     }
     column_searchable_list = (CertificateRequest.work_unit, CertificateRequest.position,
                               Request.reference, Request.applicant_name)
+    search_hint = _l("Reference number, name, school or position")
     column_filters = (
         FilterEqual(CertificateRequest.official_type, _l("Type of state official"),
                     options=lambda: [(k, str(v)) for k, v in OFFICIAL_TYPES]),

@@ -75,6 +75,12 @@ class PortalModelView(StaffAccess, ModelView):
     export_types = ["csv"]
     export_max_rows = 50000
 
+    # Flask-Admin's peewee backend leaves the search box blank ("None").
+    search_hint: Any = _l("Search")
+
+    def search_placeholder(self) -> str:
+        return str(self.search_hint)
+
     def scope(self, query: Any) -> Any:
         """Narrow a query to what the signed-in user may see."""
         return query

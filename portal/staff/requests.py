@@ -70,6 +70,7 @@ class RequestView(PortalModelView):
     column_sortable_list = ("reference", "submitted_at", "status_changed_at", "due_date")
     column_default_sort = ("submitted_at", True)
     column_searchable_list = ("reference", "applicant_name")
+    search_hint = _l("Reference number or requester's name")
     column_formatters = {
         "service_code": _service_title, "status": _status_label,
         "submitted_at": be_datetime, "status_changed_at": be_datetime, "due_date": be_date,

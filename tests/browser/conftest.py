@@ -1,0 +1,58 @@
+"""A real server on loopback and Debian's chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from werkzeug.serving import make_server
+
+from portal import create_app
+from portal.migrate import upgrade
+from portal.plugins import plugin_manager
+
+from ..conftest import make_config
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+SHOTS = Path(__file__).resolve().parent.parent / "screenshots"
+
+
+@pytest.fixture
+def live_server(tmp_path: Path) -> Iterator[dict[str, Any]]:
+    app = create_app(make_config(tmp_path, SERVER_NAME=None))
+    with app.app_context():
+        upgrade(plugin_manager())
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield {"url": f"http://127.0.0.1:{server.server_port}", "app": app}
+    server.shutdown()
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip("chromium is not installed (make test installs it)")
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def shot(request: pytest.FixtureRequest):
+    SHOTS.mkdir(exist_ok=True)
+    counter = iter(range(1, 100))
+
+    def take(page: Any, name: str) -> None:
+        page.screenshot(path=str(SHOTS / f"{request.node.name}-{next(counter):02d}-{name}.png"),
+                        full_page=True)
+
+    return take
