@@ -9,9 +9,11 @@ from typing import Any
 import jinja2
 import pluggy
 from flask import Flask, render_template, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import access
 from .extensions import babel, csrf, limiter, login_manager
@@ -25,7 +27,19 @@ def _locale() -> str:
     return lang if lang in ("th", "en") else "th"
 
 
+class PortalSessionInterface(SecureCookieSessionInterface):
+    """The session cookie is Secure whenever the page came over HTTPS, so an
+    install behind TLS needs no extra setting to get it right."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"] or (request and request.is_secure))
+
+
 def configure_extensions(app: Flask) -> None:
+    app.session_interface = PortalSessionInterface()
+    if app.config.get("TRUST_PROXY_HEADERS"):
+        # Behind nginx/Apache: take scheme and client address from the proxy.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     babel.init_app(app, locale_selector=_locale,
                    default_translation_directories=str(Path(__file__).parent / "translations"))
     csrf.init_app(app)
@@ -109,8 +123,9 @@ def configure_admin(app: Flask, pm: pluggy.PluginManager) -> None:
     from flask_admin import Admin
     from flask_admin.theme import Bootstrap4Theme
 
-    from .models import Holiday, Request
+    from .models import Agency, Holiday, Membership, Request
     from .staff.dashboard import DashboardView
+    from .staff.people import AgencyView, StaffView
     from .staff.requests import RequestView
     from .staff.settings import HolidayView, ServiceSwitchView
 
@@ -125,6 +140,10 @@ def configure_admin(app: Flask, pm: pluggy.PluginManager) -> None:
                                      category=_l("Settings")))
     admin.add_view(HolidayView(Holiday, name=_l("Holidays"), endpoint="holidays",
                                category=_l("Settings")))
+    admin.add_view(StaffView(Membership, name=_l("Staff members"), endpoint="staff",
+                             category=_l("Settings")))
+    admin.add_view(AgencyView(Agency, name=_l("Agencies"), endpoint="agencies",
+                              category=_l("Settings")))
     for view in collect(pm, "register_admin_views"):
         admin.add_view(view)
 

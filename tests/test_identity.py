@@ -184,3 +184,16 @@ def test_login_next_parameter_cannot_leave_the_site(app):
     r = client.post("/login?next=//evil.example/x", data={
         "national_id": user.national_id, "password": PASSWORD, "captcha": CAPTCHA_TEXT})
     assert r.headers["Location"] == "/requests"
+
+
+def test_session_cookie_is_secure_over_https(app):
+    user = make_user()
+    client = app.test_client()
+    client.get("/captcha.png", base_url="https://localhost")
+    # Over HTTPS Flask-WTF also checks that the form came from this site.
+    r = client.post("/login", base_url="https://localhost",
+                    headers={"Referer": "https://localhost/login"}, data={
+        "national_id": user.national_id, "password": PASSWORD, "captcha": CAPTCHA_TEXT,
+        "csrf_token": client.csrf_token()})
+    cookie = next(h for h in r.headers.getlist("Set-Cookie") if h.startswith("session="))
+    assert "Secure" in cookie

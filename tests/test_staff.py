@@ -163,3 +163,57 @@ def test_agency_admin_keeps_holidays_for_own_agency(app, world):
         "day": "2026-12-30", "name": "ของคนอื่น", "agency": str(world["other_agency"].id)})
     assert Holiday.get_or_none(Holiday.name == "ของคนอื่น") is None
     assert AuditLog.select().where(AuditLog.action == "holiday_saved").count() == 1
+
+
+def test_agency_admin_adds_staff_with_services(app, world):
+    from portal.models import Membership, MembershipService
+
+    from .conftest import make_user
+
+    newcomer = make_user()
+    admin = staff_client(app, world["admin"])
+    r = admin.post("/admin/staff/new/", data={
+        "national_id": newcomer.national_id, "agency": world["agency"].id, "role": "staff",
+        "services": ["certificate"]})
+    assert r.status_code == 302
+    membership = Membership.get(Membership.user == newcomer)
+    assert [s.service_code for s in MembershipService.select().where(
+        MembershipService.membership == membership)] == ["certificate"]
+    assert AuditLog.select().where(AuditLog.action == "staff_saved").count() == 1
+    listing = admin.get("/admin/staff/").get_data(as_text=True)
+    assert newcomer.first_name in listing and "หนังสือรับรอง" in listing
+    # The newcomer now sees the agency's certificate requests.
+    _c, req = new_certificate(app, world["citizen"])
+    assert req.reference in staff_client(app, newcomer).get("/admin/requests/").get_data(
+        as_text=True)
+
+
+def test_agency_admin_cannot_add_staff_elsewhere_or_unknown_people(app, world):
+    from portal.models import Membership
+
+    from .conftest import make_user
+
+    admin = staff_client(app, world["admin"])
+    stranger = make_user()
+    r = admin.post("/admin/staff/new/", data={
+        "national_id": stranger.national_id, "agency": world["other_agency"].id,
+        "role": "agency_admin"})
+    assert r.status_code in (200, 403)
+    assert Membership.get_or_none(Membership.user == stranger) is None
+    r = admin.post("/admin/staff/new/", data={
+        "national_id": "1101700123456", "agency": world["agency"].id, "role": "staff"},
+        follow_redirects=True)
+    assert "ไม่พบบัญชี" in r.get_data(as_text=True)
+    other_listing = admin.get("/admin/staff/").get_data(as_text=True)
+    assert world["other_staff"].first_name not in other_listing
+
+
+def test_only_system_admins_manage_agencies(app, world):
+    assert staff_client(app, world["admin"]).get("/admin/agencies/").status_code == 403
+    system = staff_client(app, world["system"])
+    r = system.post("/admin/agencies/new/", data={
+        "code": "school1", "name_th": "โรงเรียนบ้านหนองน้ำใส", "parent": world["agency"].id})
+    assert r.status_code == 302
+    from portal.models import Agency
+
+    assert Agency.get(Agency.code == "school1").parent_id == world["agency"].id
