@@ -16,6 +16,17 @@ from ..forms import (
 PASSWORD_RULE = Length(min=8, max=128, message=_l("A password has at least 8 characters."))
 
 
+def new_password_pair(label: object, again: object) -> tuple[PasswordField, PasswordField]:
+    """A new password typed twice (register, change password)."""
+    return (
+        PasswordField(label, [required(), PASSWORD_RULE],
+                      render_kw={"autocomplete": "new-password"}),
+        PasswordField(again, [required(), EqualTo(
+            "password", message=_l("The two passwords differ."))],
+            render_kw={"autocomplete": "new-password"}),
+    )
+
+
 class CaptchaMixin:
     captcha = StringField(_l("Type the numbers in the picture"), [required()],
                           render_kw={"inputmode": "numeric", "autocomplete": "off"})
@@ -36,12 +47,7 @@ class ProfileFields(FlaskForm):
 class RegisterForm(ProfileFields, CaptchaMixin):
     national_id = StringField(_l("National ID number"), [required(), NationalID()],
                               render_kw={"inputmode": "numeric", "autocomplete": "username"})
-    password = PasswordField(_l("Password"), [required(), PASSWORD_RULE],
-                             render_kw={"autocomplete": "new-password"})
-    password_again = PasswordField(
-        _l("Password again"),
-        [required(), EqualTo("password", message=_l("The two passwords differ."))],
-        render_kw={"autocomplete": "new-password"})
+    password, password_again = new_password_pair(_l("Password"), _l("Password again"))
     pdpa = BooleanField(
         _l("I consent to the office keeping and using my personal data to provide its "
            "services, as the privacy notice describes."),
@@ -62,12 +68,7 @@ class LoginForm(FlaskForm, CaptchaMixin):
 class PasswordChangeForm(FlaskForm):
     current = PasswordField(_l("Current password"), [required()],
                             render_kw={"autocomplete": "current-password"})
-    password = PasswordField(_l("New password"), [required(), PASSWORD_RULE],
-                             render_kw={"autocomplete": "new-password"})
-    password_again = PasswordField(
-        _l("New password again"),
-        [required(), EqualTo("password", message=_l("The two passwords differ."))],
-        render_kw={"autocomplete": "new-password"})
+    password, password_again = new_password_pair(_l("New password"), _l("New password again"))
 
 
 class ProfileForm(ProfileFields):
