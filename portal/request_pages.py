@@ -18,9 +18,11 @@ from .submission import current_files
 from .thai import utcnow
 
 
-def status_check_url() -> str:
+def status_check_url(reference: str | None = None) -> str:
+    """Absolute link to the status check, with the reference filled in."""
     base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
-    return base.rstrip("/") + url_for("public.status_check")
+    args = {"ref": reference} if reference else {}
+    return base.rstrip("/") + url_for("public.status_check", **args)
 
 
 def context(req: Request) -> dict[str, Any]:
@@ -51,7 +53,7 @@ def render_request_page(template: str, req: Request, **extra: Any) -> str:
 def pdf_response(req: Request) -> Response:
     ctx = context(req)
     html = render_template("print/request.html", **ctx, printed_at=utcnow(),
-                           qr=qr_svg_data_uri(status_check_url()),
+                           qr=qr_svg_data_uri(status_check_url(req.reference)),
                            status_url=status_check_url())
     pdf = render_pdf(html, base_url=request.host_url)
     response = Response(pdf, mimetype="application/pdf")

@@ -188,6 +188,8 @@ def test_stale_staff_save_is_refused_with_a_thai_message(app, world):
 
 def test_requester_cancels_while_submitted_but_not_in_progress(app, world):
     client, req = new_certificate(app, world["citizen"])
+    listing = client.get("/requests").get_data(as_text=True)
+    assert f'action="/requests/{req.reference}/cancel"' in listing
     client.post(f"/requests/{req.reference}/cancel", data={"version": req.version})
     assert Request.get_by_id(req.id).status == "cancelled"
     client2, req2 = new_certificate(app, world["citizen"])

@@ -217,3 +217,13 @@ def test_only_system_admins_manage_agencies(app, world):
     from portal.models import Agency
 
     assert Agency.get(Agency.code == "school1").parent_id == world["agency"].id
+
+
+def test_agency_admin_cannot_delete_a_nationwide_holiday(app, world):
+    national = Holiday.create(day=dt.date(2026, 12, 5), name="วันพ่อแห่งชาติ")
+    own = Holiday.create(agency=world["agency"], day=dt.date(2026, 12, 7), name="ของหน่วยงาน")
+    admin = staff_client(app, world["admin"])
+    admin.post("/admin/holidays/delete/", data={"id": national.id})
+    admin.post("/admin/holidays/delete/", data={"id": own.id})
+    assert Holiday.get_or_none(Holiday.id == national.id) is not None
+    assert Holiday.get_or_none(Holiday.id == own.id) is None

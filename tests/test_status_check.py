@@ -55,3 +55,10 @@ def test_status_check_is_rate_limited(tmp_path, migrated_db):
     client = app.test_client()
     codes = [check(client, "12-690101-ZZZZZ", "1234").status_code for _ in range(7)]
     assert codes[:5] == [200] * 5 and codes[5:] == [429, 429]
+
+
+def test_printed_qr_link_fills_in_the_reference(app, world):
+    _c, req = new_certificate(app, world["citizen"])
+    page = app.test_client().get(f"/status?ref={req.reference}").get_data(as_text=True)
+    assert f'value="{req.reference}"' in page
+    assert "ส่งคำร้องไปยังเจ้าหน้าที่" not in page  # the phone digits are still needed

@@ -54,6 +54,8 @@ class StatusCheckForm(FlaskForm):
 @limiter.limit(lambda: current_app.config["STATUS_CHECK_RATE_LIMIT"], methods=["POST"])
 def status_check() -> str:
     form = StatusCheckForm()
+    if not form.is_submitted() and request.args.get("ref"):
+        form.reference.data = request.args["ref"][:32]  # from the QR code on a printout
     result = None
     not_found = False
     if form.validate_on_submit():

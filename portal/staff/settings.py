@@ -67,9 +67,16 @@ class HolidayView(AgencyAdminAccess, PortalModelView):
         ids = [a.id for a in _managed_agencies()]
         return query.where(Holiday.agency.is_null() | Holiday.agency.in_(ids))
 
-    def on_model_change(self, form: Any, model: Holiday, is_created: bool) -> None:
+    def _check_own(self, model: Holiday) -> None:
+        # Nationwide days (agency NULL) are the system admin's to change.
         if not current_user.is_system_admin:
-            ids = {a.id for a in _managed_agencies()}
-            if model.agency_id not in ids:
+            if model.agency_id not in {a.id for a in _managed_agencies()}:
                 raise validators.ValidationError(_("Choose your own agency."))
+
+    def on_model_change(self, form: Any, model: Holiday, is_created: bool) -> None:
+        self._check_own(model)
         audit.record("holiday_saved", f"holiday:{model.day}", detail=model.name)
+
+    def on_model_delete(self, model: Holiday) -> None:
+        self._check_own(model)
+        audit.record("holiday_deleted", f"holiday:{model.day}", detail=model.name)
