@@ -3,16 +3,13 @@ PDF asks here; nothing decides it locally."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import peewee as pw
 from flask import abort
 from flask_login import current_user
 
 from .models import Agency, Membership, MembershipService, Request, User
-
-if TYPE_CHECKING:
-    pass
 
 STAFF = "staff"
 AGENCY_ADMIN = "agency_admin"
