@@ -16,7 +16,7 @@ $(STAMP): setup.cfg pyproject.toml
 	touch $@
 
 catalog: $(STAMP)
-	$(VENV)/bin/pybabel compile -d portal/translations -D "messages admin" >/dev/null
+	$(VENV)/bin/pybabel compile -d portal/translations -D "messages admin wtforms" >/dev/null
 
 system-deps:
 	bash scripts/system-deps.sh

@@ -30,9 +30,13 @@ class BaseModel(peewee.Model):
 
 def open_database(url: str) -> peewee.Database:
     """Bind the proxy to the database named by a URL and return it."""
-    kwargs = {}
+    kwargs: dict = {}
     if url.startswith("sqlite"):
         kwargs["pragmas"] = SQLITE_PRAGMAS
+        # Every write transaction takes the write lock at BEGIN: a check then
+        # insert (a free room, a unique registration) cannot interleave, and
+        # no transaction fails to upgrade a stale read snapshot to a write.
+        kwargs["lock_type"] = "IMMEDIATE"
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             from pathlib import Path
@@ -41,6 +45,12 @@ def open_database(url: str) -> peewee.Database:
     db = connect(url, **kwargs)
     database.initialize(db)
     return db
+
+
+def supports_row_locks() -> bool:
+    """SELECT ... FOR UPDATE exists (PostgreSQL); SQLite locks the whole
+    database per write transaction instead."""
+    return bool(getattr(database.obj, "for_update", False))
 
 
 def init_app(app: Flask) -> None:

@@ -11,7 +11,7 @@ from .catalogue import set_enabled
 from .db import database
 from .identity.passwords import hash_password
 from .models import Agency, Membership, MembershipService, User
-from .plugins import all_services
+from .plugins import all_services, plugin_manager
 from .thai import national_id_check_digit
 
 DEMO_PASSWORD = "demo-pass-2567"
@@ -58,4 +58,5 @@ def load_demo(app: Flask) -> dict[str, Any]:
                         MembershipService.get_or_create(membership=membership,
                                                         service_code=code)
             users.append((role, nid, user.full_name))
+        plugin_manager().hook.demo_data(agency=agency)
     return {"password": DEMO_PASSWORD, "users": users, "agency": agency}

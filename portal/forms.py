@@ -5,16 +5,44 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import Field, HiddenField, SelectField, StringField
+from wtforms import DateField, Field, HiddenField, SelectField, StringField, TimeField
 from wtforms.validators import Email, InputRequired, Length, Optional, Regexp, ValidationError
 
 from .services import Service
-from .thai import format_date, national_id_is_valid, normalise_national_id
+from .thai import format_date, national_id_is_valid, normalise_national_id, parse_date
+
+if TYPE_CHECKING:
+    from .models import Agency
+
+
+class FieldError(ValueError):
+    """A refusal found while saving that belongs to one form field (a taken
+    room, a duplicate registration); the form shows it beside that field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class ThaiDateField(DateField):
+    """A date typed as 25/06/2567 (Buddhist era), 25/06/2024 or picked in the
+    browser's date input (ISO)."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = parse_date(valuelist[0])
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Please type a date as day/month/year, e.g. 25/06/2567.")) \
+                from None
 
 TITLES = ("นาย", "นาง", "นางสาว", "ว่าที่ร้อยตรี", "ว่าที่ร้อยตรีหญิง", "ดร.",
           "ผศ.", "รศ.", "ศ.")
@@ -44,7 +72,17 @@ class NationalID:
             raise ValidationError(_l("This national ID is not valid (check digit)."))
 
 
-class ApplicantForm(FlaskForm):
+class PortalForm(FlaskForm):
+    """Base of every form: Flask-WTF's CSRF, WTForms' messages in Thai."""
+
+    class Meta:
+        def get_translations(self, form: Any) -> Any:
+            from .i18n import wtforms_translations
+
+            return wtforms_translations
+
+
+class ApplicantForm(PortalForm):
     """The identity block that opens every request form (seed 000)."""
 
     national_id = StringField(_l("National ID number"), render_kw={"readonly": True})
@@ -77,6 +115,17 @@ def build_request_form(service: Service, *, editing: bool = False) -> type[Flask
     return type(f"{service.form_class.__name__}WithFiles", (service.form_class,), attrs)
 
 
+def prefill_from_args(form: FlaskForm, args: Any) -> None:
+    """Fill answer fields from query arguments (``?room=3&start_date=...``);
+    what does not parse is left empty for the person to fill."""
+    for field in answer_fields(form):
+        if field.name in args and field.name not in ApplicantForm.applicant_fields:
+            try:
+                field.process_formdata([args[field.name]])
+            except ValueError:
+                field.data = None
+
+
 def slot_fields(form: FlaskForm) -> list[Field]:
     return [f for f in form if f.name.startswith("file_")]
 
@@ -86,8 +135,9 @@ def answer_fields(form: FlaskForm) -> list[Field]:
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat(timespec="minutes") if isinstance(value, dt.time) \
+            else value.isoformat()
     if isinstance(value, decimal.Decimal):
         return str(value)
     return value
@@ -98,25 +148,34 @@ def answers_from_form(form: FlaskForm) -> dict[str, Any]:
     return {f.name: _plain(f.data) for f in answer_fields(form)}
 
 
-def form_data(form_class: type[FlaskForm], payload: dict[str, Any]) -> dict[str, Any]:
+def blank_form(service: Service, agency: Agency | None) -> FlaskForm:
+    """The service's form with no input, its choices filled for ``agency``."""
+    form = service.form_class(meta={"csrf": False}, formdata=None)
+    if service.prepare_form and agency is not None:
+        service.prepare_form(form, agency)
+    return form
+
+
+def form_data(service: Service, agency: Agency, payload: dict[str, Any]) -> dict[str, Any]:
     """Stored JSON answers back into the Python types the form's fields hold."""
-    form = form_class(meta={"csrf": False}, formdata=None)
     data = dict(payload)
-    for field in answer_fields(form):
+    for field in answer_fields(blank_form(service, agency)):
         raw = data.get(field.name)
         if raw in (None, ""):
             continue
         if field.type == "DecimalField":
             data[field.name] = decimal.Decimal(str(raw))
-        elif field.type == "DateField":
+        elif isinstance(field, DateField):
             data[field.name] = dt.date.fromisoformat(raw)
+        elif isinstance(field, TimeField):
+            data[field.name] = dt.time.fromisoformat(raw)
     return data
 
 
-def display_answers(service: Service, payload: dict[str, Any],
+def display_answers(service: Service, payload: dict[str, Any], agency: Agency | None = None,
                     locale: str = "th") -> list[tuple[Any, str]]:
     """(label, text) pairs in the form's order, for view, staff and print pages."""
-    form = service.form_class(meta={"csrf": False}, formdata=None)
+    form = blank_form(service, agency)
     rows: list[tuple[Any, str]] = []
     for field in answer_fields(form):
         raw = payload.get(field.name)
@@ -128,8 +187,10 @@ def display_answers(service: Service, payload: dict[str, Any],
                 text = ", ".join(choices.get(str(r), str(r)) for r in raw)
             else:
                 text = choices.get(str(raw), str(raw))
-        elif field.type == "DateField":
+        elif isinstance(field, DateField):
             text = format_date(dt.date.fromisoformat(raw), locale)
+        elif isinstance(field, TimeField):
+            text = raw[:5] + (" น." if locale.startswith("th") else "")
         elif field.type in {"DecimalField", "IntegerField", "FloatField"}:
             text = f"{decimal.Decimal(str(raw)):,}"
         else:
@@ -138,7 +199,8 @@ def display_answers(service: Service, payload: dict[str, Any],
     return rows
 
 
-def changed_labels(service: Service, before: dict[str, Any], after: dict[str, Any]) -> list[str]:
-    form = service.form_class(meta={"csrf": False}, formdata=None)
+def changed_labels(service: Service, agency: Agency, before: dict[str, Any],
+                   after: dict[str, Any]) -> list[str]:
+    form = blank_form(service, agency)
     return [str(f.label.text) for f in answer_fields(form)
             if before.get(f.name) != after.get(f.name)]

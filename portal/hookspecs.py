@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from flask import Blueprint
     from flask_admin import BaseView
 
-    from .models import Request, User
+    from .models import Agency, Request, User
     from .services import DashboardCard, MenuLink, Service
 
 hookspec = pluggy.HookspecMarker("portal")
@@ -87,6 +87,18 @@ def register_admin_views() -> list[BaseView]:
     place. Return new instances on every call: each app gets its own.
 
     :return: view instances.
+    """
+
+
+@hookspec
+def demo_data(agency: Agency) -> None:
+    """Load this plugin's demo records (rooms, schools...) for ``agency``.
+
+    Called by ``flask demo`` (which ``make run`` uses) inside a transaction,
+    after the demo agency and accounts exist. Must be idempotent: the command
+    runs at every start.
+
+    :param agency: the demo agency, with every service switched on.
     """
 
 

@@ -219,7 +219,58 @@ class AuditLog(BaseModel):
         table_name = "audit_log"
 
 
+class Resource(BaseModel):
+    """Something a request books by time: a meeting room, a hall, an
+    executive's diary. ``kind`` says which plugin's list it belongs to."""
+
+    agency = pw.ForeignKeyField(Agency, backref="resources", on_delete="CASCADE")
+    kind = pw.CharField(max_length=40)
+    name = pw.CharField(max_length=255)
+    capacity = pw.IntegerField(null=True)
+    details = pw.TextField(default="")  # equipment of a room, position of an executive
+    active = pw.BooleanField(default=True)
+
+    class Meta:
+        table_name = "resource"
+        indexes = ((("agency", "kind", "active"), False),)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ResourceHours(BaseModel):
+    """When a resource can be booked: weekday (0 = Monday), a daily window
+    and, for appointments, the length of one slot."""
+
+    resource = pw.ForeignKeyField(Resource, backref="hours", on_delete="CASCADE")
+    weekday = pw.IntegerField()
+    start_time = pw.TimeField()
+    end_time = pw.TimeField()
+    slot_minutes = pw.IntegerField(default=30)
+
+    class Meta:
+        table_name = "resource_hours"
+
+
+class Booking(BaseModel):
+    """The time a request holds on a resource: every day from ``start_date``
+    to ``end_date``, from ``start_time`` to ``end_time``. It holds only while
+    its request is pending or completed (see :mod:`portal.booking`)."""
+
+    resource = pw.ForeignKeyField(Resource, backref="bookings", on_delete="RESTRICT")
+    request = pw.ForeignKeyField(Request, unique=True, backref="booking", on_delete="CASCADE")
+    start_date = pw.DateField()
+    end_date = pw.DateField()
+    start_time = pw.TimeField()
+    end_time = pw.TimeField()
+
+    class Meta:
+        table_name = "booking"
+        indexes = ((("resource", "start_date", "end_date"), False),)
+
+
 CORE_MODELS: tuple[type[pw.Model], ...] = (
     Agency, User, Membership, MembershipService, AgencyService, Request,
     StatusEvent, Attachment, Holiday, LoginThrottle, AuditLog,
+    Resource, ResourceHours, Booking,
 )

@@ -37,7 +37,7 @@ def context(req: Request) -> dict[str, Any]:
     return {
         "request_": req,
         "service": service,
-        "answers": display_answers(service, req.payload, locale),
+        "answers": display_answers(service, req.payload, req.agency, locale),
         "files": [f for f in files if not f.is_result],
         "results": [f for f in files if f.is_result],
         "events": events,

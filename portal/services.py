@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from flask_wtf import FlaskForm
 
-    from .models import Request
+    from .models import Agency, Request
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,11 @@ class Service:
     :param store: called inside the submit/resubmit transaction with the
         request and the form's answers, to write the plugin's own queryable
         columns; an exception rolls the whole submission back.
+    :param prepare_form: called with a fresh form and the agency before it
+        is shown, validated or read back, to fill choices that depend on the
+        agency (its rooms, its executives).
+    :param form_help_template: shown above the form (links to free times,
+        price lists); rendered with ``service`` and ``agency``.
     :param description: a line for the catalogue.
     """
 
@@ -55,6 +60,8 @@ class Service:
     target_days: int = 5
     print_template: str = "print/answers.html"
     store: Callable[[Request, dict[str, Any]], None] | None = None
+    prepare_form: Callable[[FlaskForm, Agency], None] | None = None
+    form_help_template: str | None = None
     description: Any = ""
     plugin: str = field(default="", compare=False)
 

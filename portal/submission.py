@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from . import uploads
 from .catalogue import target_days
 from .db import database
-from .forms import answers_from_form, changed_labels
+from .forms import FieldError, answers_from_form, changed_labels
 from .lifecycle import Role, Status, change_status, create_request, due_date
 from .models import Agency, Attachment, Request, StatusEvent, User
 from .plugins import plugin_manager
@@ -18,14 +18,6 @@ from .services import Service
 from .thai import local_today, utcnow
 
 log = logging.getLogger(__name__)
-
-
-class FieldError(ValueError):
-    """A refusal that belongs to one form field."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def check_files(form: FlaskForm, service: Service) -> dict[str, uploads.CheckedFile]:
@@ -96,7 +88,7 @@ def resubmit(request: Request, service: Service, form: FlaskForm, actor: User) -
     files = check_files(form, service)
     answers = answers_from_form(form)
     answers["national_id"] = request.payload.get("national_id", "")
-    changes = changed_labels(service, request.payload, answers)
+    changes = changed_labels(service, request.agency, request.payload, answers)
     changes += [str(service.slot(slot).label) for slot in files]
     expected = int(form.version.data or 0)
     store = uploads.store()

@@ -101,3 +101,22 @@ def parse_date(value: str) -> dt.date:
     if year > 2400:
         year -= BE_OFFSET
     return dt.date(year, month, day)
+
+
+def baht_text(amount: object) -> str:
+    """An amount in Thai words, as on a receipt: ``ห้าร้อยห้าสิบห้าบาทถ้วน``."""
+    from decimal import Decimal
+
+    from pythainlp.util import bahttext
+
+    return bahttext(float(Decimal(str(amount))))
+
+
+def age_years(born: object, today: dt.date | None = None) -> int | str:
+    """Full years of age, from a date or an ISO date string ("" if unreadable)."""
+    try:
+        born = born if isinstance(born, dt.date) else dt.date.fromisoformat(str(born))
+    except ValueError:
+        return ""
+    today = today or local_today()
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from . import access
 from .extensions import babel, csrf, limiter, login_manager
 from .lifecycle import STATUS_LABELS
 from .plugins import collect
-from .thai import format_date, format_datetime, mask_national_id
+from .thai import age_years, baht_text, format_date, format_datetime, mask_national_id
 
 
 def _locale() -> str:
@@ -98,12 +99,15 @@ def configure_templates(app: Flask, pm: pluggy.PluginManager) -> None:
                                               app.config["PORTAL_TIMEZONE"]),
         mask_nid=mask_national_id,
         status_label=lambda s: STATUS_LABELS.get(s, s),
+        age_years=age_years,
+        bahttext=baht_text,
     )
 
     @app.context_processor
     def _globals() -> dict[str, Any]:
         links = sorted(collect(pm, "menu_links", user=current_user), key=lambda m: m.order)
         return {
+            "timedelta": dt.timedelta,
             "plugin_menu": links,
             "is_staff": access.is_staff(current_user),
             "current_locale": str(get_locale() or "th"),

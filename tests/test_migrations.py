@@ -42,11 +42,11 @@ def test_plugin_steps_roll_back_and_reapply(tmp_path):
         pm = plugin_manager()
         for _name, router in routers(pm):
             router.run()
-        cert_router = dict(routers(pm))["certificate"]
+        cert_router = dict(routers(pm))["education"]
         cert_router.rollback()
-        assert "certificate_request" not in database.get_tables()
-        assert "request" in database.get_tables()
-        assert pending(pm) == ["001_certificate_initial"]
+        assert "form_order" not in database.get_tables()
+        assert "certificate_request" in database.get_tables()
+        assert pending(pm) == ["002_education_services"]
         for _name, router in routers(pm):
             router.run()
-        assert "certificate_request" in database.get_tables()
+        assert "form_order" in database.get_tables()

@@ -44,16 +44,16 @@ def test_builtin_plugins_come_from_the_entry_points(app):
     from importlib.metadata import entry_points
 
     names = {ep.name for ep in entry_points(group="portal.plugins")}
-    assert "certificate" in names
+    assert "education" in names
     pm = app.extensions["portal"].pm
-    assert pm.get_plugin("certificate") is not None
-    assert app.extensions["portal"].services["certificate"].plugin == "certificate"
+    assert pm.get_plugin("education") is not None
+    assert app.extensions["portal"].services["certificate"].plugin == "education"
 
 
 def test_portal_plugins_setting_keeps_only_the_named(tmp_path):
     app = create_app(make_config(tmp_path, PORTAL_PLUGINS="nothing_else"))
     assert app.extensions["portal"].services == {}
-    assert app.extensions["portal"].pm.is_blocked("certificate")
+    assert app.extensions["portal"].pm.is_blocked("education")
     with app.test_request_context():
         assert "certificates" not in {v.endpoint for v in app.extensions["admin"][0]._views}
 
@@ -135,13 +135,13 @@ def test_register_blueprints_menu_links_dashboard_cards_register_admin_views(sam
 
 
 def test_register_models_and_register_migrations_are_collected(app):
-    from plugins.certificate.models import CertificateRequest
+    from plugins.education.models import CertificateRequest
     from portal.migrate import routers
 
     pm = app.extensions["portal"].pm
     models = [m for result in pm.hook.register_models() for m in result]
     assert CertificateRequest in models
-    assert [name for name, _r in routers(pm)] == ["core", "certificate"]
+    assert [name for name, _r in routers(pm)] == ["core", "education"]
 
 
 def test_switching_a_service_off_hides_it_but_keeps_old_requests_readable(app, world):
@@ -187,4 +187,4 @@ def test_every_hook_is_documented_and_tested():
         assert re.search(rf"^### {hook}\(", docs, re.M), f"{hook} missing from docs"
         assert hook in tests, f"{hook} has no test"
         assert (getattr(hookspecs, hook).__doc__ or "").strip(), f"{hook} has no docstring"
-    assert len(HOOKS) == 8
+    assert len(HOOKS) == 9

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length, Optional
 
 from ..forms import (
     TITLE_CHOICES,
     NationalID,
+    PortalForm,
     email_validator,
     phone_validator,
     required,
@@ -32,7 +32,7 @@ class CaptchaMixin:
                           render_kw={"inputmode": "numeric", "autocomplete": "off"})
 
 
-class ProfileFields(FlaskForm):
+class ProfileFields(PortalForm):
     title = SelectField(_l("Title"), [required()], choices=TITLE_CHOICES)
     first_name = StringField(_l("First name"), [required(), Length(max=100)],
                              render_kw={"autocomplete": "given-name"})
@@ -58,14 +58,14 @@ class RegisterForm(ProfileFields, CaptchaMixin):
                    "password", "password_again", "pdpa", "captcha")
 
 
-class LoginForm(FlaskForm, CaptchaMixin):
+class LoginForm(PortalForm, CaptchaMixin):
     national_id = StringField(_l("National ID number"), [required()],
                               render_kw={"inputmode": "numeric", "autocomplete": "username"})
     password = PasswordField(_l("Password"), [required()],
                              render_kw={"autocomplete": "current-password"})
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(PortalForm):
     current = PasswordField(_l("Current password"), [required()],
                             render_kw={"autocomplete": "current-password"})
     password, password_again = new_password_pair(_l("New password"), _l("New password again"))

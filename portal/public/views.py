@@ -13,13 +13,12 @@ from flask import (
     url_for,
 )
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import Length, Regexp
 
 from ..catalogue import enabled_services, offered_or_404
 from ..extensions import limiter
-from ..forms import required
+from ..forms import PortalForm, required
 from ..lifecycle import STATUS_LABELS
 from ..models import Agency, Request
 from ..plugins import get_service
@@ -42,7 +41,7 @@ def service_info(agency_code: str, service_code: str) -> str:
     return render_template("public/service.html", agency=agency, service=service)
 
 
-class StatusCheckForm(FlaskForm):
+class StatusCheckForm(PortalForm):
     reference = StringField(_l("Reference number"), [required(), Length(max=32)])
     phone_last4 = StringField(
         _l("Last 4 digits of the phone number given in the request"),

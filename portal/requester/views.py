@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import (
     Blueprint,
     Response,
@@ -14,14 +16,15 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import access, audit, request_pages, uploads
+from .. import access, audit, booking, request_pages, uploads
 from ..catalogue import offered_or_404
-from ..forms import build_request_form, form_data, slot_fields
+from ..forms import FieldError, build_request_form, form_data, prefill_from_args, slot_fields
 from ..lifecycle import Status, TransitionError
-from ..models import Attachment, Request
+from ..models import Attachment, Request, Resource
 from ..paging import PER_PAGE_CHOICES, paginate
 from ..plugins import all_services, get_service
-from ..submission import FieldError, current_files, requester_cancel, resubmit, submit
+from ..submission import current_files, requester_cancel, resubmit, submit
+from ..thai import local_today
 
 bp = Blueprint("requester", __name__)
 
@@ -55,9 +58,12 @@ def new_request(agency_code: str, service_code: str) -> str | Response:
         form = form_class(data={"national_id": user.national_id, "phone": user.phone,
                                 "title": user.title, "first_name": user.first_name,
                                 "last_name": user.last_name, "email": user.email})
+        prefill_from_args(form, request.args)  # links such as a free slot's
     else:
         form = form_class()
         form.national_id.data = user.national_id
+    if service.prepare_form:
+        service.prepare_form(form, agency)
     if form.validate_on_submit():
         try:
             created = submit(service, agency, user, form)
@@ -90,9 +96,11 @@ def edit(reference: str) -> str | Response:
               "warning")
         return redirect(url_for("requester.view", reference=reference))
     form_class = build_request_form(service, editing=True)
-    form = form_class(data={**form_data(service.form_class, req.payload),
+    form = form_class(data={**form_data(service, req.agency, req.payload),
                             "version": req.version}) if request.method == "GET" else form_class()
     form.national_id.data = req.payload.get("national_id", "")
+    if service.prepare_form:
+        service.prepare_form(form, req.agency)
     if form.validate_on_submit():
         try:
             resubmit(req, service, form, current_user._get_current_object())
@@ -148,3 +156,23 @@ def download(attachment_id: int) -> Response:
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@bp.get("/resources/<int:resource_id>/week")
+@login_required
+def resource_week(resource_id: int) -> str:
+    """Who holds a room (or an executive's time) this week: times only for
+    requesters; staff of the agency also get the reference numbers."""
+    resource = Resource.get_or_none((Resource.id == resource_id) & Resource.active) or abort(404)
+    try:
+        start = dt.date.fromisoformat(request.args.get("start", ""))
+    except ValueError:
+        start = local_today()
+    monday = start - dt.timedelta(days=start.weekday())
+    days = booking.week_bookings(resource, monday)
+    staff_view = access.is_staff(current_user) and any(
+        access.can_process(current_user, b.request) for items in days.values() for b in items)
+    return render_template("requester/resource_week.html", resource=resource, days=days,
+                           monday=monday, staff_view=staff_view,
+                           previous=monday - dt.timedelta(days=7),
+                           following=monday + dt.timedelta(days=7))

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
-from flask import Response, abort, redirect, request, url_for
+import peewee as pw
+from flask import Response, abort, has_request_context, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView
 from flask_admin.contrib.peewee import ModelView
 from flask_admin.contrib.peewee.filters import BasePeeweeFilter
 from flask_admin.model.filters import BaseDateBetweenFilter
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from .. import access
+from ..forms import PortalForm
 from ..thai import format_date, format_datetime
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -55,8 +57,26 @@ class PortalIndexView(StaffAccess, AdminIndexView):
     pass
 
 
+def live_options(source: Callable[[], list[tuple[Any, Any]]]) -> Callable[[], list]:
+    """Filter options read from the database: empty while the app is being
+    built (no request, maybe no tables yet), fresh on every list page."""
+
+    def options() -> list[tuple[Any, Any]]:
+        return source() if has_request_context() else []
+
+    return options
+
+
 def be_datetime(view: Any, context: Any, model: Any, name: str) -> str:
     return format_datetime(getattr(model, name))
+
+
+def baht(view: Any, context: Any, model: Any, name: str) -> str:
+    """Money as a clerk reads it: 1,234.50 (SQLite gives 1234.5 back)."""
+    value = model
+    for part in name.split("."):
+        value = getattr(value, part, None)
+    return "" if value is None else f"{value:,.2f}"
 
 
 def be_date(view: Any, context: Any, model: Any, name: str) -> str:
@@ -67,7 +87,7 @@ class PortalModelView(StaffAccess, ModelView):
     """Base of every staff list: CSRF through Flask-WTF, no page counts a
     whole table, CSV that Thai Excel opens, and a ``scope`` hook."""
 
-    form_base_class = FlaskForm
+    form_base_class = PortalForm
     simple_list_pager = True
     page_size = 25
     can_set_page_size = True
@@ -84,6 +104,12 @@ class PortalModelView(StaffAccess, ModelView):
     def scope(self, query: Any) -> Any:
         """Narrow a query to what the signed-in user may see."""
         return query
+
+    def _get_filter_groups(self) -> Any:
+        # Flask-Admin computes filter options once, at start-up; options read
+        # from the database (rooms, schools) must follow what admins add.
+        self._refresh_filters_cache()
+        return super()._get_filter_groups()
 
     def get_query(self) -> Any:
         return self.scope(super().get_query())
@@ -126,6 +152,8 @@ class LocalDateBetweenFilter(BasePeeweeFilter, BaseDateBetweenFilter):
         from zoneinfo import ZoneInfo
 
         start, end = value
+        if isinstance(self.column, pw.DateField):  # a plain date: no time zone
+            return query.where((self.column >= start) & (self.column <= end))
         zone = ZoneInfo(self.tz)
 
         def utc(day: dt.date) -> dt.datetime:

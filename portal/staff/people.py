@@ -8,7 +8,6 @@ from flask import abort, flash
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import SelectField, SelectMultipleField, StringField
 from wtforms.validators import Email, Length, Optional
@@ -16,7 +15,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import access, audit
 from ..db import database
-from ..forms import NationalID, required
+from ..forms import NationalID, PortalForm, required
 from ..models import Agency, Membership, MembershipService, User
 from ..plugins import all_services
 from .base import AgencyAdminAccess, PortalModelView, SystemAdminAccess
@@ -45,7 +44,7 @@ class AgencyView(SystemAdminAccess, PortalModelView):
         audit.record("agency_saved", f"agency:{model.code}")
 
 
-class StaffForm(FlaskForm):
+class StaffForm(PortalForm):
     national_id = StringField(_l("National ID number of the staff member"),
                               [required(), NationalID()])
     agency = SelectField(_l("Agency"), coerce=int)

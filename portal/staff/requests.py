@@ -11,14 +11,13 @@ from flask_admin.model.template import EndpointLinkRowAction, LinkRowAction
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from markupsafe import Markup
 from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import Length
 
 from .. import access, request_pages, uploads
-from ..forms import required
+from ..forms import PortalForm, required
 from ..lifecycle import ACTION_LABELS, STATUS_LABELS, Role, TransitionError, allowed_targets
 from ..models import Request
 from ..plugins import all_services
@@ -26,7 +25,7 @@ from ..submission import staff_change
 from .base import LocalDateBetweenFilter, PortalModelView, be_date, be_datetime
 
 
-class ProcessForm(FlaskForm):
+class ProcessForm(PortalForm):
     status = SelectField(_l("Next status"), [required()])
     message = TextAreaField(_l("Message to the requester"), [Length(max=4000)])
     result = FileField(_l("Result file for the requester (png, jpg, pdf; at most 5 MB)"))

@@ -1,0 +1,58 @@
+"""The One Stop Service of an education area office (seed 000): staff ID
+card, certificate, living pension gratuity, meeting rooms, appointments with
+executives and orders of official school forms."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from portal import hookimpl
+from portal.models import Agency
+from portal.services import Service
+
+from . import appointment, certificate, forms_order, meeting_room, pension, staff_card
+from .models import MODELS
+
+
+@hookimpl
+def register_services() -> list[Service]:
+    return [staff_card.SERVICE, certificate.SERVICE, pension.SERVICE, meeting_room.SERVICE,
+            appointment.SERVICE, forms_order.SERVICE]
+
+
+@hookimpl
+def register_models() -> list[type]:
+    return list(MODELS)
+
+
+@hookimpl
+def register_migrations() -> str:
+    return str(Path(__file__).parent / "migrations")
+
+
+@hookimpl
+def register_blueprints() -> list[Blueprint]:
+    from .views import bp
+
+    return [bp]
+
+
+@hookimpl
+def register_admin_views() -> list[Any]:
+    from .admin import views
+    from .report import SummaryReportView
+
+    return [SummaryReportView(name=_l("Summary report of the six services"),
+                              endpoint="oss_summary", category=_l("Education services")),
+            *views()]
+
+
+@hookimpl
+def demo_data(agency: Agency) -> None:
+    from .demo import load
+
+    load(agency)
