@@ -68,6 +68,11 @@ def prepare(form: FlaskForm, agency: Agency) -> None:
     schools = School.select().where((School.agency == agency) & School.active) \
         .order_by(School.name)
     form.school.choices = [(0, _l("— choose —"))] + [(s.id, s.name) for s in schools]
+    rate, minimum = shipping_terms()
+    form.shipping_note = str(_l(
+        "Shipping is %(rate)s%% of the price, at least %(minimum)s baht. The office works "
+        "out the amount to pay from these prices.",
+        rate=f"{(rate * 100).normalize():f}", minimum=f"{minimum.normalize():f}"))
     prices = prices_for(agency)
     for item in ITEMS:
         field = getattr(form, f"qty_{item.code}")
@@ -106,4 +111,5 @@ SERVICE = Service(
     print_template="education/order_print.html",
     store=store,
     prepare_form=prepare,
+    form_help_template="education/order_help.html",
 )

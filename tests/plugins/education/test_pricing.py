@@ -91,3 +91,8 @@ def test_payment_slip_is_required(app, edu):
     client = client_for(app, edu["citizen"])
     r = submit(client, "school_forms", {"qty_pp1_p": 1, "other_affiliation": "สช."})
     assert "กรุณาแนบไฟล์นี้" in r.get_data(as_text=True)
+
+
+def test_order_form_states_the_shipping_rule(app, edu):
+    page = client_for(app, edu["citizen"]).get("/requests/new/edu/school_forms")
+    assert "ค่าขนส่งคิดร้อยละ 3.5 ของราคาซื้อ (ขั้นต่ำ 25 บาท)" in page.get_data(as_text=True)
