@@ -191,6 +191,8 @@ def display_answers(service: Service, payload: dict[str, Any], agency: Agency | 
             text = format_date(dt.date.fromisoformat(raw), locale)
         elif isinstance(field, TimeField):
             text = raw[:5] + (" น." if locale.startswith("th") else "")
+        elif field.type == "DecimalField" and getattr(field, "places", None):
+            text = f"{decimal.Decimal(str(raw)):,.{field.places}f}"  # 35,210.50
         elif field.type in {"DecimalField", "IntegerField", "FloatField"}:
             text = f"{decimal.Decimal(str(raw)):,}"
         else:

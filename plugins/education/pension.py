@@ -52,6 +52,6 @@ SERVICE = Service(
     ref_prefix="21",
     slots=(id_card_slot(), *other_slots(2)),
     target_days=5,
-    print_template="print/answers.html",
+    print_template="education/pension_print.html",
     store=store,
 )

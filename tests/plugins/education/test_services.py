@@ -74,8 +74,9 @@ def test_pension_pledge_amount_needed_only_when_pledged(app, edu):
     req2 = created(submit(client, "pension_gratuity", pension_data()))
     row2 = PensionRequest.get(PensionRequest.request == req2)
     assert (row2.has_pledge, row2.pledge_amount) == (True, Decimal("200000"))
-    assert "หนี้บำเหน็จค้ำประกันเงินกู้" in pdf_text(
-        client.get(f"/requests/{req2.reference}/print").data)
+    text = pdf_text(client.get(f"/requests/{req2.reference}/print").data).replace("\n", "")
+    assert "หนี้บำเหน็จค้ำประกันเงินกู้" in text and "มีความประสงค์ขอรับบำเหน็จดำรงชีพ" in text
+    assert "200,000.00" in text
 
 
 def test_order_pdf_shows_amounts_in_figures_and_words(app, edu):
