@@ -269,8 +269,24 @@ class Booking(BaseModel):
         indexes = ((("resource", "start_date", "end_date"), False),)
 
 
+class StepEvent(BaseModel):
+    """A ticked work step: which, with what outcome, by whom, when."""
+
+    request = pw.ForeignKeyField(Request, backref="steps", on_delete="CASCADE")
+    step = pw.CharField(max_length=40)
+    outcome = pw.CharField(max_length=40, default="")
+    note = pw.TextField(default="")
+    value = pw.CharField(max_length=500, default="")
+    actor = pw.ForeignKeyField(User, null=True, on_delete="SET NULL")
+    at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "step_event"
+        indexes = ((("request", "at"), False),)
+
+
 CORE_MODELS: tuple[type[pw.Model], ...] = (
     Agency, User, Membership, MembershipService, AgencyService, Request,
     StatusEvent, Attachment, Holiday, LoginThrottle, AuditLog,
-    Resource, ResourceHours, Booking,
+    Resource, ResourceHours, Booking, StepEvent,
 )

@@ -9,6 +9,7 @@ import peewee as pw
 from flask import Response, abort, current_app, render_template, request, url_for
 from flask_babel import get_locale
 
+from . import steps
 from .forms import display_answers
 from .lifecycle import STATUS_LABELS
 from .models import Request, StatusEvent, User
@@ -34,6 +35,12 @@ def context(req: Request) -> dict[str, Any]:
                   .join(User, pw.JOIN.LEFT_OUTER, on=(StatusEvent.actor == User.id))
                   .where(StatusEvent.request == req).order_by(StatusEvent.at, StatusEvent.id))
     files = current_files(req)
+    ticks = steps.events_of(req) if service.steps else []
+    step_of = {st.code: st for st in service.steps}
+    timeline = sorted(
+        [("status", e.at, e.id, e) for e in events]
+        + [("step", t.at, t.id, t) for t in ticks if t.step in step_of],
+        key=lambda item: (item[1], item[0] == "step", item[2]))
     return {
         "request_": req,
         "service": service,
@@ -41,6 +48,10 @@ def context(req: Request) -> dict[str, Any]:
         "files": [f for f in files if not f.is_result],
         "results": [f for f in files if f.is_result],
         "events": events,
+        "timeline": timeline,
+        "step_of": step_of,
+        "step_progress": steps.progress(service.steps, ticks),
+        "allowed_steps": steps.allowed(service.steps, ticks),
         "status_labels": STATUS_LABELS,
         "slot_labels": {s.name: s.label for s in service.slots},
     }

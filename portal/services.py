@@ -29,6 +29,40 @@ class AttachmentSlot:
 
 
 @dataclass(frozen=True)
+class Outcome:
+    """A result a clerk picks when ticking a step; ``back_to`` loops the
+    work back to an earlier step (a failed test sends it back to repair)."""
+
+    code: str
+    label: Any
+    back_to: str | None = None
+
+
+@dataclass(frozen=True)
+class Step:
+    """One work step of a service's procedure (a work manual's ขั้นตอน).
+
+    :param code: stable key, stored with each tick.
+    :param label: what the clerk sees in the checklist.
+    :param outcomes: choices offered when ticking; none = a plain tick.
+    :param when: ``(step, outcome)``: the step applies only when that step's
+        latest outcome is this one (the branches of a flow chart).
+    :param value_label: ask for a value with the tick (the published URL).
+    :param value_kind: ``text`` or ``url`` (checked as a web address).
+    """
+
+    code: str
+    label: Any
+    outcomes: tuple[Outcome, ...] = ()
+    when: tuple[str, str] | None = None
+    value_label: Any = None
+    value_kind: str = "text"
+
+    def outcome(self, code: str) -> Outcome | None:
+        return next((o for o in self.outcomes if o.code == code), None)
+
+
+@dataclass(frozen=True)
 class Service:
     """A service an agency can switch on.
 
@@ -47,6 +81,8 @@ class Service:
     :param prepare_form: called with a fresh form and the agency before it
         is shown, validated or read back, to fill choices that depend on the
         agency (its rooms, its executives).
+    :param steps: the ordered work steps staff tick on the process page; a
+        step waits for every earlier step that applies.
     :param form_help_template: shown above the form (links to free times,
         price lists); rendered with ``service`` and ``agency``.
     :param description: a line for the catalogue.
@@ -62,6 +98,7 @@ class Service:
     store: Callable[[Request, dict[str, Any]], None] | None = None
     prepare_form: Callable[[FlaskForm, Agency], None] | None = None
     form_help_template: str | None = None
+    steps: tuple[Step, ...] = ()
     description: Any = ""
     plugin: str = field(default="", compare=False)
 

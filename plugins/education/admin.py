@@ -5,17 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
 from flask_admin.contrib.peewee.filters import FilterEqual, FilterLike
-from flask_admin.model.template import LinkRowAction
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import SelectField, validators
 
 from portal import access, audit
-from portal.lifecycle import STATUS_LABELS
 from portal.models import Agency, Request
-from portal.staff.base import AgencyAdminAccess, PortalModelView, baht, live_options
+from portal.staff.base import (
+    AgencyAdminAccess,
+    PortalModelView,
+    RequestDetailView,
+    baht,
+    live_options,
+    status_column,
+)
 from portal.staff.resources import BookingListView, ResourceView
 
 from .common import OFFICIAL_TYPES, label_of
@@ -30,54 +34,24 @@ from .models import (
 from .pricing import ITEMS
 from .staff_card import REASONS
 
-ROW_ACTIONS = [
-    LinkRowAction("fa fa-pencil", lambda view, row_id, row: url_for(
-        "requests.process", id=row.request_id), title=_l("Process")),
-    LinkRowAction("fa fa-print", lambda view, row_id, row: url_for(
-        "requester.print_pdf", reference=row.request.reference), title=_l("Print")),
-]
 COMMON_LABELS = {"request.reference": _l("Reference number"),
                  "request.applicant_name": _l("Requester"), "request.status": _l("Status"),
                  "work_unit": _l("Work group / school"), "position": _l("Position"),
                  "official_type": _l("Type of state official")}
 
 
-def _status(view: Any, context: Any, model: Any, name: str) -> str:
-    return str(STATUS_LABELS.get(model.request.status, ""))
-
-
 def _official(view: Any, context: Any, model: Any, name: str) -> str:
     return label_of(OFFICIAL_TYPES, model.official_type)
 
 
-class ServiceRequestView(PortalModelView):
-    """A plugin table joined one-to-one to the core request, scoped like the
-    core's request list."""
-
-    can_create = can_edit = can_delete = False
-    can_export = True
-    column_extra_row_actions = ROW_ACTIONS
-    column_default_sort = ("id", True)
-    search_hint = _l("Reference number or requester's name")
-
-    def get_query(self) -> Any:
-        query = self.model.select(self.model, Request).join(Request)
-        clause = access.staff_scope(current_user)
-        return query if clause is None else query.where(clause)
-
-    def _handle_join(self, query: Any, field: Any, joins: Any) -> Any:
-        if getattr(field, "model", None) is Request:
-            return query  # joined by get_query
-        return super()._handle_join(query, field, joins)
-
-
-class CertificateView(ServiceRequestView):
+class CertificateView(RequestDetailView):
     column_list = ("request.reference", "request.applicant_name", "official_type",
                    "work_unit", "position", "salary", "purpose", "intended_use",
                    "request.status")
     column_labels = {**COMMON_LABELS, "salary": _l("Salary (baht)"),
                      "purpose": _l("Certificate requested"), "intended_use": _l("To be used for")}
-    column_formatters = {"official_type": _official, "request.status": _status, "salary": baht}
+    column_formatters = {"official_type": _official, "request.status": status_column,
+                         "salary": baht}
     column_formatters_export = column_formatters
     column_searchable_list = (CertificateRequest.work_unit, CertificateRequest.position,
                               Request.reference, Request.applicant_name)
@@ -90,11 +64,11 @@ class CertificateView(ServiceRequestView):
     )
 
 
-class StaffCardView(ServiceRequestView):
+class StaffCardView(RequestDetailView):
     column_list = ("request.reference", "request.applicant_name", "official_type",
                    "work_unit", "position", "reason", "request.status")
     column_labels = {**COMMON_LABELS, "reason": _l("Reason for the card")}
-    column_formatters = {"official_type": _official, "request.status": _status,
+    column_formatters = {"official_type": _official, "request.status": status_column,
                          "reason": lambda v, c, m, n: label_of(REASONS, m.reason)}
     column_formatters_export = column_formatters
     column_searchable_list = (StaffCardRequest.work_unit, Request.reference,
@@ -107,13 +81,13 @@ class StaffCardView(ServiceRequestView):
     )
 
 
-class PensionView(ServiceRequestView):
+class PensionView(RequestDetailView):
     column_list = ("request.reference", "request.applicant_name", "email", "has_pledge",
                    "pledge_amount", "request.status")
     column_labels = {**COMMON_LABELS, "email": _l("E-mail"),
                      "has_pledge": _l("Gratuity pledged as loan guarantee"),
                      "pledge_amount": _l("Amount pledged (baht)")}
-    column_formatters = {"request.status": _status, "pledge_amount": baht}
+    column_formatters = {"request.status": status_column, "pledge_amount": baht}
     column_formatters_export = column_formatters
     column_searchable_list = (Request.reference, Request.applicant_name)
     column_filters = (FilterEqual(PensionRequest.has_pledge, _l("Gratuity pledged as loan "
@@ -121,14 +95,14 @@ class PensionView(ServiceRequestView):
                                   options=lambda: [("1", _l("Yes")), ("0", _l("No"))]),)
 
 
-class FormOrderView(ServiceRequestView):
+class FormOrderView(RequestDetailView):
     column_list = ("request.reference", "request.applicant_name", "school",
                    "other_affiliation", "total", "shipping", "grand_total", "request.status")
     column_labels = {**COMMON_LABELS, "school": _l("School"),
                      "other_affiliation": _l("Other affiliation (please specify)"),
                      "total": _l("Price (baht)"), "shipping": _l("Shipping (baht)"),
                      "grand_total": _l("Total to pay (baht)")}
-    column_formatters = {"request.status": _status, "total": baht, "shipping": baht,
+    column_formatters = {"request.status": status_column, "total": baht, "shipping": baht,
                          "grand_total": baht}
     column_formatters_export = column_formatters
     column_sortable_list = ("grand_total",)

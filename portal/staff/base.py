@@ -12,6 +12,7 @@ from flask_admin import AdminIndexView, BaseView
 from flask_admin.contrib.peewee import ModelView
 from flask_admin.contrib.peewee.filters import BasePeeweeFilter
 from flask_admin.model.filters import BaseDateBetweenFilter
+from flask_admin.model.template import LinkRowAction
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -165,3 +166,41 @@ class LocalDateBetweenFilter(BasePeeweeFilter, BaseDateBetweenFilter):
 
     def operation(self) -> Any:
         return _l("between")
+
+
+class RequestDetailView(PortalModelView):
+    """A plugin's table joined one-to-one to the core request (its
+    ``request`` field), scoped and linked like the core's request list."""
+
+    can_create = can_edit = can_delete = False
+    can_export = True
+    column_default_sort = ("id", True)
+    search_hint = _l("Reference number or requester's name")
+
+    column_extra_row_actions = [
+        LinkRowAction("fa fa-pencil", lambda view, row_id, row: url_for(
+            "requests.process", id=row.request_id), title=_l("Process")),
+        LinkRowAction("fa fa-print", lambda view, row_id, row: url_for(
+            "requester.print_pdf", reference=row.request.reference), title=_l("Print")),
+    ]
+
+    def get_query(self) -> Any:
+        from ..models import Request
+
+        query = self.model.select(self.model, Request).join(Request)
+        clause = access.staff_scope(current_user)
+        return query if clause is None else query.where(clause)
+
+    def _handle_join(self, query: Any, field: Any, joins: Any) -> Any:
+        from ..models import Request
+
+        if getattr(field, "model", None) is Request:
+            return query  # joined by get_query
+        return super()._handle_join(query, field, joins)
+
+
+def status_column(view: Any, context: Any, model: Any, name: str) -> str:
+    """The Thai status of ``model.request``."""
+    from ..lifecycle import STATUS_LABELS
+
+    return str(STATUS_LABELS.get(model.request.status, ""))

@@ -13,16 +13,23 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.file import FileField
 from markupsafe import Markup
-from wtforms import HiddenField, SelectField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length
 
-from .. import access, request_pages, uploads
+from .. import access, audit, request_pages, steps, uploads
 from ..forms import PortalForm, required
 from ..lifecycle import ACTION_LABELS, STATUS_LABELS, Role, TransitionError, allowed_targets
 from ..models import Request
-from ..plugins import all_services
+from ..plugins import all_services, get_service
 from ..submission import staff_change
 from .base import LocalDateBetweenFilter, PortalModelView, be_date, be_datetime
+
+
+class StepForm(PortalForm):
+    step = HiddenField()
+    outcome = RadioField(_l("Result"), choices=[], validate_choice=False)
+    value = StringField()
+    note = TextAreaField(_l("Note (staff only)"), [Length(max=4000)])
 
 
 class ProcessForm(PortalForm):
@@ -125,6 +132,35 @@ class RequestView(PortalModelView):
                       "success")
                 return redirect(url_for(".index_view"))
         ctx = request_pages.context(req)
-        return self.render("staff/process.html", form=form, targets=targets, **ctx)
+        return self.render("staff/process.html", form=form, targets=targets,
+                           step_form=self._step_form(ctx), staff_view=True, **ctx)
+
+    def _step_form(self, ctx: dict[str, Any]) -> StepForm | None:
+        if not ctx["allowed_steps"]:
+            return None
+        step = ctx["allowed_steps"][0]
+        form = StepForm(formdata=None, step=step.code)
+        form.outcome.choices = [(o.code, o.label) for o in step.outcomes]
+        form.value.label.text = str(step.value_label or "")
+        return form
+
+    @expose("/steps/<int:id>", methods=("POST",))
+    def tick_step(self, id: int) -> Any:
+        req = self.get_one(id)
+        service = get_service(req.service_code)
+        form = StepForm()
+        if service is None or not form.validate_on_submit():
+            flash(_("The form has expired. Please send it again."), "error")
+            return redirect(url_for(".process", id=id))
+        try:
+            steps.tick(req, service, form.step.data, actor=current_user._get_current_object(),
+                       outcome=form.outcome.data or "", note=form.note.data or "",
+                       value=form.value.data or "")
+        except steps.StepError as exc:
+            flash(str(exc), "error")
+        else:
+            audit.record("step", f"request:{req.reference}", detail=form.step.data)
+            flash(_("Step recorded."), "success")
+        return redirect(url_for(".process", id=id))
 
 

@@ -1,0 +1,50 @@
+"""ICT Service Center (seed 001): repair, website, software, news,
+application development and e-document accounts as requests with the work
+manual's steps; the phone log and server security reviews as staff records;
+the yearly plan and figures per process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from portal import hookimpl
+from portal.services import Service
+
+from .models import MODELS
+from .services import SERVICES
+
+
+@hookimpl
+def register_services() -> list[Service]:
+    return list(SERVICES)
+
+
+@hookimpl
+def register_models() -> list[type]:
+    return list(MODELS)
+
+
+@hookimpl
+def register_migrations() -> str:
+    return str(Path(__file__).parent / "migrations")
+
+
+@hookimpl
+def register_admin_views() -> list[Any]:
+    from .admin import PhoneCallView, RepairView, SecurityReviewView
+    from .models import PhoneCall, RepairTicket, SecurityReview
+    from .reports import IctReportView
+
+    category = _l("ICT Service Center")
+    return [
+        IctReportView(name=_l("Yearly plan and figures"), endpoint="ict_plan",
+                      category=category),
+        PhoneCallView(PhoneCall, name=_l("Phone consultations"), endpoint="ict_calls",
+                      category=category),
+        RepairView(RepairTicket, name=_l("Repairs"), endpoint="ict_repairs", category=category),
+        SecurityReviewView(SecurityReview, name=_l("Server security reviews"),
+                           endpoint="ict_security", category=category),
+    ]
