@@ -45,7 +45,7 @@ class IctAccess(StaffAccess):
         return current_user.is_authenticated and bool(ict_agencies(current_user))
 
 
-class RepairView(RequestDetailView):
+class RepairView(IctAccess, RequestDetailView):
     column_list = ("request.reference", "request.applicant_name", "equipment", "asset_number",
                    "location", "request.status")
     column_labels = {"request.reference": _l("Reference number"),
