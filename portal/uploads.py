@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import filetype
 from flask import current_app
@@ -130,3 +131,22 @@ def staged(files: FileStore) -> Iterator[list[str]]:
         for name in written:
             files.delete(name)
         raise
+
+
+def serve(stored_name: str, original_name: str, content_type: str, *, allowed: bool,
+          target: str, detail: str = "") -> Any:
+    """Send a stored file if ``allowed``; 404 otherwise, so a stranger cannot
+    tell a file exists. Every download is audited. The one way any route,
+    core or plugin, hands out an uploaded file."""
+    from flask import abort, send_file
+
+    from . import audit
+
+    if not allowed:
+        abort(404)
+    audit.record("download", target, detail=detail)
+    response = send_file(store().path(stored_name), mimetype=content_type, as_attachment=True,
+                         download_name=original_name, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

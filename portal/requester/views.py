@@ -10,7 +10,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -146,16 +145,11 @@ def print_pdf(reference: str) -> Response:
 @login_required
 def download(attachment_id: int) -> Response:
     attachment = Attachment.get_or_none(Attachment.id == attachment_id) or abort(404)
-    if not access.can_view(current_user, attachment.request):
-        abort(404)
-    audit.record("download", f"attachment:{attachment.id}",
-                 detail=attachment.request.reference)
-    path = uploads.store().path(attachment.stored_name)
-    response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
-                         download_name=attachment.original_name, max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return uploads.serve(attachment.stored_name, attachment.original_name,
+                         attachment.content_type,
+                         allowed=access.can_view(current_user, attachment.request),
+                         target=f"attachment:{attachment.id}",
+                         detail=attachment.request.reference)
 
 
 @bp.get("/resources/<int:resource_id>/week")

@@ -1,0 +1,46 @@
+"""KPI report submission (seed 002): rounds of 6, 9 and 12 months, reporters
+send evidence per KPI, receiving officers file it ("รับแล้ว")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from portal import hookimpl
+
+from .models import MODELS
+
+
+@hookimpl
+def register_models() -> list[type]:
+    return list(MODELS)
+
+
+@hookimpl
+def register_migrations() -> str:
+    return str(Path(__file__).parent / "migrations")
+
+
+@hookimpl
+def register_blueprints() -> list[Blueprint]:
+    from .views import bp
+
+    return [bp]
+
+
+@hookimpl
+def register_admin_views() -> list[Any]:
+    from .views import KpiAdminView, KpiOverviewView, KpiReceiveView, KpiSubmitView
+
+    category = _l("KPI reports")
+    return [
+        KpiSubmitView(name=_l("Send KPI documents"), endpoint="kpi_submit", category=category),
+        KpiReceiveView(name=_l("Receive KPI documents"), endpoint="kpi_receive",
+                       category=category),
+        KpiOverviewView(name=_l("Overview per round"), endpoint="kpi_overview",
+                        category=category),
+        KpiAdminView(name=_l("KPIs and reporters"), endpoint="kpi_admin", category=category),
+    ]
