@@ -10,6 +10,7 @@ from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
 from portal import hookimpl
+from portal.models import Agency
 
 from .models import MODELS
 
@@ -44,3 +45,10 @@ def register_admin_views() -> list[Any]:
                         category=category),
         KpiAdminView(name=_l("KPIs and reporters"), endpoint="kpi_admin", category=category),
     ]
+
+
+@hookimpl
+def demo_data(agency: Agency) -> None:
+    from .demo import load
+
+    load(agency)

@@ -216,3 +216,15 @@ def test_only_the_kpi_admin_sets_up(app, office):
     assert r.status_code in (302, 403, 404)
     receiver_page = client_for(app, office["general"]).get("/admin/kpi_receive/")
     assert receiver_page.status_code == 403
+
+
+def test_demo_data_gives_the_demo_staff_kpis(app):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    assert runner.invoke(args=["demo"]).exit_code == 0  # idempotent
+    from portal.models import Agency
+
+    agency = Agency.get(Agency.code == "demo")
+    kpis = list(Kpi.select().join(rules.KpiYear).where(rules.KpiYear.agency == agency))
+    assert sorted(k.code for k in kpis) == ["1.1", "2.1"]
+    assert KpiReporterRole.select().where(KpiReporterRole.agency == agency).count() == 1
