@@ -105,3 +105,37 @@ def request_or_404(reference: str, *, for_staff: bool = False) -> Request:
     if not ok:
         abort(404)
     return request
+
+
+def subtree_ids(roots: list[int]) -> set[int]:
+    """The agencies ``roots`` and every agency below them (one query a level)."""
+    found = set(roots)
+    frontier = list(roots)
+    while frontier:
+        children = [a.id for a in Agency.select(Agency.id).where(Agency.parent.in_(frontier))
+                    if a.id not in found]
+        found.update(children)
+        frontier = children
+    return found
+
+
+def managed_agency_ids(user: Any) -> set[int]:
+    """Agencies whose records and reports ``user`` may edit: those they
+    administer and all their subordinates (seed 003's rights by structure)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    if user.is_system_admin:
+        return {a.id for a in Agency.select(Agency.id)}
+    return subtree_ids([a.id for a in admin_agencies(user)])
+
+
+def ancestors(agency: Agency) -> list[Agency]:
+    """Parent, grandparent, ... up to the ministry."""
+    out: list[Agency] = []
+    seen = {agency.id}
+    current = agency
+    while current.parent_id and current.parent_id not in seen:
+        current = Agency.get_by_id(current.parent_id)
+        seen.add(current.id)
+        out.append(current)
+    return out

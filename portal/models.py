@@ -31,15 +31,27 @@ def _token() -> str:
     return secrets.token_urlsafe(16)
 
 
+LEVELS = ("ministry", "department", "agency", "service_point")
+
+
 class Agency(BaseModel):
+    """An office in the state's tree: ministry › department › agency ›
+    service point (seed 003)."""
+
     code = pw.CharField(max_length=40, unique=True)
-    name_th = pw.CharField(max_length=255)
+    name_th = pw.CharField(max_length=255)  # display name (Thai)
     name_en = pw.CharField(max_length=255, default="")
+    full_name = pw.CharField(max_length=500, default="")
+    level = pw.CharField(max_length=20, default="agency")
     parent = pw.ForeignKeyField("self", null=True, backref="children", on_delete="RESTRICT")
     address = pw.TextField(default="")
+    address_en = pw.TextField(default="")
     phone = pw.CharField(max_length=60, default="")
-    email = pw.CharField(max_length=255, default="")
+    email = pw.CharField(max_length=255, default="")  # for the public to write to
+    email_dga = pw.CharField(max_length=255, default="")  # registered with DGA
+    email_complaint = pw.CharField(max_length=255, default="")  # complaint intake
     website = pw.CharField(max_length=255, default="")
+    suspended = pw.BooleanField(default=False)
     created_at = pw.DateTimeField(default=utcnow)
 
     class Meta:

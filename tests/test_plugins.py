@@ -141,7 +141,9 @@ def test_register_models_and_register_migrations_are_collected(app):
     pm = app.extensions["portal"].pm
     models = [m for result in pm.hook.register_models() for m in result]
     assert CertificateRequest in models
-    assert [name for name, _r in routers(pm)] == ["core", "education", "ict", "kpi"]
+    names = [name for name, _r in routers(pm)]
+    assert names[0] == "core"  # the core's tables exist before any plugin's
+    assert set(names[1:]) == {"education", "ict", "kpi", "egov"}
 
 
 def test_switching_a_service_off_hides_it_but_keeps_old_requests_readable(app, world):

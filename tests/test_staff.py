@@ -208,15 +208,37 @@ def test_agency_admin_cannot_add_staff_elsewhere_or_unknown_people(app, world):
     assert world["other_staff"].first_name not in other_listing
 
 
-def test_only_system_admins_manage_agencies(app, world):
-    assert staff_client(app, world["admin"]).get("/admin/agencies/").status_code == 403
-    system = staff_client(app, world["system"])
-    r = system.post("/admin/agencies/new/", data={
-        "code": "school1", "name_th": "โรงเรียนบ้านหนองน้ำใส", "parent": world["agency"].id})
-    assert r.status_code == 302
+def test_agency_tree_is_managed_by_system_and_agency_admins(app, world):
     from portal.models import Agency
 
+    assert staff_client(app, world["staff"]).get("/admin/agencies/").status_code == 403
+    system = staff_client(app, world["system"])
+    r = system.post("/admin/agencies/new/", data={
+        "code": "school1", "name_th": "โรงเรียนบ้านหนองน้ำใส", "parent": world["agency"].id,
+        "level": "service_point"})
+    assert r.status_code == 302
     assert Agency.get(Agency.code == "school1").parent_id == world["agency"].id
+    admin = staff_client(app, world["admin"])
+    listing = admin.get("/admin/agencies/").get_data(as_text=True)
+    assert "โรงเรียนบ้านหนองน้ำใส" in listing and world["other_agency"].name_th not in listing
+    # An admin adds a service point under their own agency, not under another.
+    admin.post("/admin/agencies/new/", data={"code": "sp2", "name_th": "จุดบริการ 2",
+                                             "parent": world["agency"].id,
+                                             "level": "service_point"})
+    assert Agency.get(Agency.code == "sp2").parent_id == world["agency"].id
+    admin.post("/admin/agencies/new/", data={"code": "sp3", "name_th": "จุดบริการ 3",
+                                             "parent": world["other_agency"].id,
+                                             "level": "service_point"})
+    assert Agency.get_or_none(Agency.code == "sp3") is None
+    Agency.update(suspended=True).where(Agency.code == "sp2").execute()
+    assert "จุดบริการ 2" not in admin.get("/admin/agencies/").get_data(as_text=True)
+    view = next(v for v in app.extensions["admin"][0]._views if v.endpoint == "agencies")
+    idx = next(i for i, f in enumerate(view._filters) if "ระงับ" in str(f.name)
+               or "suspended" in str(f.name).lower())
+    assert "จุดบริการ 2" in admin.get(f"/admin/agencies/?flt0_{idx}=1").get_data(as_text=True)
+    xlsx = admin.get("/admin/agencies/export/xlsx/")
+    assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
+
 
 
 def test_agency_admin_cannot_delete_a_nationwide_holiday(app, world):

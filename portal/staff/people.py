@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash
+from flask import abort, flash, request
+from flask_admin.contrib.peewee.filters import BasePeeweeFilter
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from wtforms import SelectField, SelectMultipleField, StringField
-from wtforms.validators import Email, Length, Optional
+from wtforms.validators import Email, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import access, audit
@@ -18,29 +19,111 @@ from ..db import database
 from ..forms import NationalID, PortalForm, required
 from ..models import Agency, Membership, MembershipService, User
 from ..plugins import all_services
-from .base import AgencyAdminAccess, PortalModelView, SystemAdminAccess
+from .base import AgencyAdminAccess, PortalModelView, live_options
 
+LEVEL_LABELS = {"ministry": _l("Ministry"), "department": _l("Department"),
+                "agency": _l("Agency"), "service_point": _l("Service point")}
 ROLE_LABELS = {access.STAFF: _l("Staff"), access.AGENCY_ADMIN: _l("Agency admin")}
 
 
-class AgencyView(SystemAdminAccess, PortalModelView):
-    """The agency tree: ministry › department › agency › service point."""
+class InTreeFilter(BasePeeweeFilter):
+    """Agencies under a ministry or department (and it itself)."""
+
+    def apply(self, query: Any, value: Any) -> Any:
+        try:
+            root = int(value)
+        except (TypeError, ValueError):
+            return query
+        return query.where(Agency.id.in_(list(access.subtree_ids([root]))))
+
+    def operation(self) -> Any:
+        return _l("is")
+
+
+class ShowSuspendedFilter(BasePeeweeFilter):
+    """Suspended service points are hidden unless this filter asks for them."""
+
+    def apply(self, query: Any, value: Any) -> Any:
+        return query if value == "1" else query.where(~Agency.suspended)
+
+    def operation(self) -> Any:
+        return _l("is")
+
+
+def _levelled(level: str) -> Any:
+    return live_options(lambda: [(a.id, a.name_th) for a in Agency.select().where(
+        (Agency.level == level) & Agency.id.in_(list(access.managed_agency_ids(current_user))))
+        .order_by(Agency.name_th)])
+
+
+class AgencyView(AgencyAdminAccess, PortalModelView):
+    """The agency tree: ministry › department › agency › service point. A
+    system admin sees all; an agency admin their agency and everything below."""
 
     can_export = True
-    column_list = ("code", "name_th", "name_en", "parent", "phone", "email")
-    column_labels = {"code": _l("Code"), "name_th": _l("Name (Thai)"),
-                     "name_en": _l("Name (English)"), "parent": _l("Parent agency"),
-                     "phone": _l("Phone"), "email": _l("E-mail"), "address": _l("Address"),
-                     "website": _l("Website")}
+    export_types = ["csv", "xlsx"]
+    column_list = ("code", "name_th", "level", "parent", "phone", "email", "suspended")
+    column_labels = {"code": _l("Code"), "name_th": _l("Display name (Thai)"),
+                     "name_en": _l("Display name (English)"), "full_name": _l("Full name"),
+                     "level": _l("Level"), "parent": _l("Parent agency"), "phone": _l("Phone"),
+                     "email": _l("E-mail for the public"),
+                     "email_dga": _l("E-mail registered with DGA"),
+                     "email_complaint": _l("E-mail for complaints"),
+                     "address": _l("Address (Thai)"), "address_en": _l("Address (English)"),
+                     "website": _l("Website"), "suspended": _l("Suspended")}
+    column_formatters = {"level": lambda v, c, m, n: LEVEL_LABELS.get(m.level, m.level)}
     column_searchable_list = ("code", "name_th", "name_en")
     search_hint = _l("Code or name")
-    form_columns = ("code", "name_th", "name_en", "parent", "address", "phone", "email",
-                    "website")
+    form_columns = ("code", "level", "parent", "name_th", "name_en", "full_name", "address",
+                    "address_en", "website", "phone", "email", "email_dga", "email_complaint",
+                    "suspended")
+    form_overrides = {"level": SelectField}
     form_args = {"code": {"validators": [required(), Length(max=40)]},
                  "name_th": {"validators": [required(), Length(max=255)]},
-                 "email": {"validators": [Optional(), Email()]}}
+                 "email": {"validators": [Optional(), Email()]},
+                 "email_dga": {"validators": [Optional(), Email()]},
+                 "email_complaint": {"validators": [Optional(), Email()]},
+                 "level": {"choices": list(LEVEL_LABELS.items())}}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.column_filters = (
+            InTreeFilter(Agency.id, _l("Ministry"), options=_levelled("ministry")),
+            InTreeFilter(Agency.id, _l("Department"), options=_levelled("department")),
+            ShowSuspendedFilter(Agency.suspended, _l("Show suspended service points"),
+                                options=[("1", _l("Yes"))]),
+        )
+        super().__init__(*args, **kwargs)
+
+    def scope(self, query: Any) -> Any:
+        query = query.where(Agency.id.in_(list(access.managed_agency_ids(current_user))))
+        # Flask-Admin sends filters as flt<position>_<filter arg>=value.
+        active = {key.split("_", 1)[1] for key in request.args
+                  if key.startswith("flt") and "_" in key}
+        asked = any(isinstance(flt, ShowSuspendedFilter)
+                    for arg, (_i, flt) in (self._filter_args or {}).items() if arg in active)
+        return query if asked else query.where(~Agency.suspended)
+
+    def _limit_parent(self, form: Any) -> Any:
+        if not current_user.is_system_admin:
+            ids = list(access.managed_agency_ids(current_user))
+            form.parent.query = Agency.select().where(Agency.id.in_(ids))
+        return form
+
+    def create_form(self, obj: Any = None) -> Any:
+        return self._limit_parent(super().create_form(obj))
+
+    def edit_form(self, obj: Any = None) -> Any:
+        return self._limit_parent(super().edit_form(obj))
 
     def on_model_change(self, form: Any, model: Agency, is_created: bool) -> None:
+        if not current_user.is_system_admin:
+            managed = access.managed_agency_ids(current_user)
+            roots = {a.id for a in access.admin_agencies(current_user)}
+            if model.id in roots:
+                if model.parent_id != Agency.get_by_id(model.id).parent_id:
+                    raise ValidationError(str(_l("Only a system admin moves your own agency.")))
+            elif model.parent_id not in managed:
+                raise ValidationError(str(_l("Choose an agency under your own as the parent.")))
         audit.record("agency_saved", f"agency:{model.code}")
 
 

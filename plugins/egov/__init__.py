@@ -1,0 +1,50 @@
+"""Report under the Electronic Government Act B.E. 2565 (info.go.th back
+office, seed 003): sections 10, 13(1), 13(2), 16 and obstacles, with
+history and publish switches, reports for subordinates, a public page per
+agency, a draft section 10 announcement, and staff onboarding by token."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from portal import access, hookimpl
+from portal.services import MenuLink
+
+from .models import MODELS
+
+
+@hookimpl
+def register_models() -> list[type]:
+    return list(MODELS)
+
+
+@hookimpl
+def register_migrations() -> str:
+    return str(Path(__file__).parent / "migrations")
+
+
+@hookimpl
+def register_blueprints() -> list[Blueprint]:
+    from .views import bp
+
+    return [bp]
+
+
+@hookimpl
+def register_admin_views() -> list[Any]:
+    from .views import EgovView
+
+    return [EgovView(name=_l("Electronic Government Act report"), endpoint="egov_report",
+                     category=_l("Settings"))]
+
+
+@hookimpl
+def menu_links(user: Any) -> list[MenuLink]:
+    if getattr(user, "is_authenticated", False) and not access.is_staff(user):
+        return [MenuLink(label=_l("Staff sign-up with a token"), endpoint="egov.onboard",
+                         order=200)]
+    return []
