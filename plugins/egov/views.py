@@ -4,8 +4,6 @@ public page per agency."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -15,6 +13,7 @@ from flask_login import current_user, login_required
 
 from portal import access, audit, uploads
 from portal.catalogue import enabled_services
+from portal.exports import csv_response
 from portal.models import Agency
 from portal.printing import render_pdf
 from portal.request_pages import status_check_url
@@ -78,15 +77,10 @@ class EgovView(PortalBaseView):
 
     @expose("/export.csv")
     def export_csv(self) -> Response:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow([str(h) for h in rules.CSV_HEADER])
-        for agency in self._agencies():
-            writer.writerow([f"'{c}" if isinstance(c, str) and c[:1] in "=+-@" else c
-                             for c in rules.csv_row(agency)])
+        rows = [[str(h) for h in rules.CSV_HEADER]]
+        rows += [rules.csv_row(agency) for agency in self._agencies()]
         audit.record("export", "egov_reports", detail="csv")
-        return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv", headers={
-            "Content-Disposition": 'attachment; filename="egov-reports.csv"'})
+        return csv_response(rows, "egov-reports.csv")
 
     @expose("/report/<int:agency_id>")
     def report(self, agency_id: int) -> Any:

@@ -3,8 +3,6 @@ receivers' filing, and the overview with its exports."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
@@ -18,6 +16,7 @@ from wtforms.validators import Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal import audit, uploads
+from portal.exports import csv_response, xlsx_response
 from portal.forms import PortalForm, required
 from portal.models import Agency
 from portal.printing import render_pdf
@@ -318,33 +317,19 @@ class KpiOverviewView(KpiReceiveView):
     @expose("/export.csv")
     def export_csv(self) -> Response:
         ctx = self._context()
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        for row in self._rows(ctx):
-            writer.writerow([f"'{c}" if isinstance(c, str) and c[:1] in "=+-@" else c
-                             for c in row])
         audit.record("export", f"kpi_round:{ctx['kpi_round'].id}", detail="csv")
-        return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv", headers={
-            "Content-Disposition": f'attachment; filename="kpi-{ctx["kpi_year"].year}-'
-                                   f'{ctx["kpi_round"].months}.csv"'})
+        return csv_response(self._rows(ctx), self._filename(ctx, "csv"))
 
     @expose("/export.xlsx")
     def export_xlsx(self) -> Response:
-        from openpyxl import Workbook
-
         ctx = self._context()
-        book = Workbook()
-        sheet = book.active
-        sheet.title = f"{ctx['kpi_year'].year}-{ctx['kpi_round'].months}"
-        for row in self._rows(ctx):
-            sheet.append(row)
-        buffer = io.BytesIO()
-        book.save(buffer)
         audit.record("export", f"kpi_round:{ctx['kpi_round'].id}", detail="xlsx")
-        return Response(buffer.getvalue(), headers={
-            "Content-Disposition": f'attachment; filename="kpi-{ctx["kpi_year"].year}-'
-                                   f'{ctx["kpi_round"].months}.xlsx"'},
-            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        return xlsx_response(self._rows(ctx), self._filename(ctx, "xlsx"),
+                             title=f"{ctx['kpi_year'].year}-{ctx['kpi_round'].months}")
+
+    @staticmethod
+    def _filename(ctx: dict[str, Any], extension: str) -> str:
+        return f"kpi-{ctx['kpi_year'].year}-{ctx['kpi_round'].months}.{extension}"
 
     @expose("/print")
     def print_pdf(self) -> Response:

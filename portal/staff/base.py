@@ -17,10 +17,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import access
+from ..exports import safe_cell
 from ..forms import PortalForm
 from ..thai import format_date, format_datetime
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _deny() -> Response:
@@ -122,11 +121,7 @@ class PortalModelView(StaffAccess, ModelView):
         return found
 
     def get_export_value(self, model: Any, name: Any) -> Any:
-        value = super().get_export_value(model, name)
-        # A cell such as =HYPERLINK(...) must stay text in a spreadsheet.
-        if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-            return "'" + value
-        return value
+        return safe_cell(super().get_export_value(model, name))
 
     def _export_csv(self, return_url: Any) -> Response:
         response = super()._export_csv(return_url)
