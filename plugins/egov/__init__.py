@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from portal import access, hookimpl
 from portal.services import MenuLink
 
-from .models import MODELS
+from .models import MODELS, ObstacleKind
 
 
 @hookimpl
@@ -36,10 +36,12 @@ def register_blueprints() -> list[Blueprint]:
 
 @hookimpl
 def register_admin_views() -> list[Any]:
-    from .views import EgovView
+    from .views import EgovView, ObstacleKindView
 
     return [EgovView(name=_l("Electronic Government Act report"), endpoint="egov_report",
-                     category=_l("Settings"))]
+                     category=_l("Settings")),
+            ObstacleKindView(ObstacleKind, name=_l("Kinds of obstacles"),
+                             endpoint="egov_obstacle_kinds", category=_l("Settings"))]
 
 
 @hookimpl

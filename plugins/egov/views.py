@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from portal import access, audit, uploads
@@ -17,7 +18,7 @@ from portal.exports import csv_response
 from portal.models import Agency
 from portal.printing import render_pdf
 from portal.request_pages import status_check_url
-from portal.staff.base import PortalBaseView
+from portal.staff.base import PortalBaseView, PortalModelView, SystemAdminAccess
 from portal.thai import local_today, parse_date, utcnow
 
 from . import rules
@@ -234,3 +235,13 @@ def onboard() -> Any:
                   "success")
             return redirect(url_for("admin.index"))
     return render_template("egov/onboard.html")
+
+
+class ObstacleKindView(SystemAdminAccess, PortalModelView):
+    """The list of problem types agencies rank (a system-wide setting)."""
+
+    column_list = ("position", "name")
+    column_labels = {"position": _l("Order"), "name": _l("Kind of obstacle")}
+    column_default_sort = "position"
+    form_columns = ("position", "name")
+    can_delete = False  # reports refer to them; rename instead

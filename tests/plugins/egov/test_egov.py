@@ -230,3 +230,16 @@ def test_suspended_agency_has_no_public_page(app, tree):
     listing = client_for(app, tree["dept_admin"]).get("/admin/egov_report/").get_data(
         as_text=True)
     assert "โรงเรียนบ้านหนองน้ำใส" not in listing
+
+
+def test_system_admin_keeps_the_kinds_of_obstacles(app, tree):
+    system = client_for(app, make_user(is_system_admin=True))
+    r = system.post("/admin/egov_obstacle_kinds/new/", data={"position": 9,
+                                                             "name": "ความปลอดภัยไซเบอร์"})
+    assert r.status_code == 302
+    assert ObstacleKind.get_or_none(ObstacleKind.name == "ความปลอดภัยไซเบอร์") is not None
+    assert client_for(app, tree["area_admin"]).get(
+        "/admin/egov_obstacle_kinds/").status_code == 403
+    page = client_for(app, tree["area_admin"]).get(
+        f"/admin/egov_report/report/{tree['area'].id}").get_data(as_text=True)
+    assert "ความปลอดภัยไซเบอร์" in page
