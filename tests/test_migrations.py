@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from portal import create_app
 from portal.db import database
-from portal.migrate import pending, routers
+from portal.migrate import pending, routers, upgrade
 from portal.models import CORE_MODELS
 from portal.plugins import collect, plugin_manager
 
@@ -50,3 +50,38 @@ def test_plugin_steps_roll_back_and_reapply(tmp_path):
         for _name, router in routers(pm):
             router.run()
         assert "form_order" in database.get_tables()
+
+
+def test_upgrade_keeps_the_data_of_an_older_install(tmp_path):
+    """Each step must work on a database in use, not only on an empty one:
+    stop after the first core steps, fill the tables, then upgrade."""
+    from portal.models import Agency, Membership, Request, User
+
+    app = create_app(make_config(tmp_path))
+    with app.app_context():
+        pm = plugin_manager()
+        core = dict(routers(pm))["core"]
+        core.run(name="003_steps")
+        database.execute_sql(
+            "INSERT INTO agency (code, name_th, name_en, parent_id, address, phone, email, "
+            "website, created_at) VALUES ('old', 'หน่วยงานเดิม', '', NULL, '', '', '', '', "
+            "'2024-01-01 00:00:00')")
+        database.execute_sql(
+            "INSERT INTO users (national_id, title, first_name, last_name, phone, email, "
+            "password_hash, is_system_admin, active, session_token, created_at) VALUES "
+            "('1101700123456', 'นาย', 'เดิม', 'อยู่', '', '', 'x', 0, 1, 't', "
+            "'2024-01-01 00:00:00')")
+        database.execute_sql(
+            "INSERT INTO membership (user_id, agency_id, role, created_at) VALUES (1, 1, "
+            "'staff', '2024-01-01 00:00:00')")
+        database.execute_sql(
+            "INSERT INTO request (reference, service_code, agency_id, requester_id, "
+            "applicant_name, contact_phone, status, payload, version, submitted_at, "
+            "status_changed_at, staff_message) VALUES ('12-670101-AAAAA', 'certificate', 1, 1, "
+            "'x', '', 'submitted', '{}', 1, '2024-01-01 00:00:00', '2024-01-01 00:00:00', '')")
+        upgrade(pm)
+        assert pending(pm) == []
+        agency = Agency.get(Agency.code == "old")
+        assert (agency.level, agency.suspended, agency.email_dga) == ("agency", False, "")
+        assert Request.select().count() == 1 and Membership.select().count() == 1
+        assert User.select().count() == 1
