@@ -10,14 +10,14 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import Length, ValidationError
 
-from portal.booking import BookingConflict, reserve, slot_at, slot_times
+from portal.booking import slot_at, slot_times
+from portal.booking_forms import fill_choices, hold, resource_field, resources_of
 from portal.forms import ApplicantForm, FieldError, ThaiDateField, required
 from portal.models import Agency, Request, Resource
 from portal.services import AttachmentSlot, Service
 from portal.thai import local_today
 
 from .common import other_slots
-from .meeting_room import agency_resources
 
 KIND = "executive"
 
@@ -25,7 +25,7 @@ KIND = "executive"
 class AppointmentForm(ApplicantForm):
     visitor = StringField(_l("Who asks to meet / group / agency"), [required(), Length(max=255)])
     subject = StringField(_l("Subject"), [required(), Length(max=500)])
-    executive = SelectField(_l("Executive"), [required()], coerce=int, choices=[])
+    executive = resource_field(_l("Executive"))
     date = ThaiDateField(_l("Date of the appointment"), [required()])
     time = SelectField(_l("Time"), [required()], choices=[])
 
@@ -35,9 +35,8 @@ class AppointmentForm(ApplicantForm):
 
 
 def prepare(form: FlaskForm, agency: Agency) -> None:
-    executives = agency_resources(agency, KIND)
-    form.executive.choices = [(0, _l("— choose —"))] + [
-        (r.id, f"{r.name} ({r.details})" if r.details else r.name) for r in executives]
+    executives = resources_of(agency, KIND)
+    fill_choices(form.executive, agency, KIND)
     times = sorted({t for r in executives for t in slot_times(r)})
     form.time.choices = [("", _l("— choose —"))] + [
         (t.strftime("%H:%M"), t.strftime("%H:%M น.")) for t in times]
@@ -56,8 +55,8 @@ def store(request: Request, answers: dict[str, Any]) -> None:
             "%(name)s does not receive visitors at that time. Please pick a listed free time.",
             name=executive.name)))
     try:
-        reserve(executive, span, request)
-    except BookingConflict as exc:
+        hold(request, answers, KIND, "executive", span=span)
+    except FieldError as exc:
         raise FieldError("time", str(exc)) from exc
 
 
