@@ -27,6 +27,13 @@ def set_enabled(agency: Agency, code: str, enabled: bool) -> None:
      .execute())
 
 
+def contact(agency: Agency | int, code: str) -> AgencyService | None:
+    """The agency's officer, phone and division for a service, if set."""
+    row = AgencyService.get_or_none((AgencyService.agency == agency)
+                                    & (AgencyService.service_code == code))
+    return row if row and (row.officer_name or row.officer_phone or row.division) else None
+
+
 def target_days(agency: Agency, service: Service) -> int:
     row = AgencyService.get_or_none((AgencyService.agency == agency)
                                     & (AgencyService.service_code == service.code))

@@ -92,19 +92,26 @@ class ApplicantForm(PortalForm):
     first_name = StringField(_l("First name"), [required(), Length(max=100)])
     last_name = StringField(_l("Last name"), [required(), Length(max=100)])
 
-    applicant_fields = ("national_id", "phone", "title", "first_name", "last_name")
+    applicant_fields = ("national_id", "phone", "title", "first_name", "last_name", "email")
 
 
 # Fields the core adds; never part of the stored answers.
-_NOT_ANSWERS = {"csrf_token", "version", "submit"}
+_NOT_ANSWERS = {"csrf_token", "version", "submit", "captcha", "channel"}
 
 
-def build_request_form(service: Service, *, editing: bool = False) -> type[FlaskForm]:
+def build_request_form(service: Service, *, editing: bool = False,
+                       guest: bool = False) -> type[FlaskForm]:
     """The service's form plus one file input per attachment slot.
 
     On edit no file is required: an empty input keeps the file already sent.
+    A guest (no account, or a request recorded on someone's behalf) gives no
+    national ID but may leave an e-mail for follow-up.
     """
     attrs: dict[str, Any] = {"version": HiddenField()}
+    if guest:
+        attrs["national_id"] = None  # removes the field
+        attrs["email"] = StringField(_l("E-mail (optional, for news of the request)"),
+                                     [Optional(), email_validator(), Length(max=255)])
     for slot in service.slots:
         validators = [Optional()] if editing or not slot.required else [
             InputRequired(message=_l("Please attach this file."))]

@@ -57,6 +57,13 @@ ACTION_LABELS: dict[str, Any] = {
     Status.RESUBMITTED: _l("Send the correction"),
 }
 
+# How a request reached the office (seed 004): staff record the others.
+CHANNELS: dict[str, Any] = {
+    "web": _l("Web form"), "email": _l("E-mail"), "facebook": _l("Facebook"),
+    "line": _l("LINE"), "phone": _l("Phone"), "counter": _l("At the counter"),
+    "open311": _l("Open311 API"),
+}
+
 S, R = Status, Role
 # The one table of allowed moves. ``None`` is "no request yet": only the
 # system creates a request, and only the requester's edit resubmits it.

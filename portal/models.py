@@ -126,6 +126,10 @@ class AgencyService(BaseModel):
     service_code = pw.CharField(max_length=40)
     enabled = pw.BooleanField(default=True)
     target_days = pw.IntegerField(null=True)
+    # Shown on the form and the printed request (seed 004).
+    officer_name = pw.CharField(max_length=255, default="")
+    officer_phone = pw.CharField(max_length=60, default="")
+    division = pw.CharField(max_length=255, default="")
 
     class Meta:
         table_name = "agency_service"
@@ -148,6 +152,7 @@ class Request(BaseModel):
     status_changed_at = pw.DateTimeField(default=utcnow)
     due_date = pw.DateField(null=True)
     staff_message = pw.TextField(default="")
+    channel = pw.CharField(max_length=20, default="web")
 
     class Meta:
         table_name = "request"

@@ -61,3 +61,18 @@ def qr_svg_data_uri(text: str) -> str:
     buffer = io.BytesIO()
     image.save(buffer)
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def qr_png(text: str, box_size: int = 10) -> bytes:
+    """A QR code as PNG, big enough to print on an A4 poster."""
+    image = qrcode.make(text, box_size=box_size, border=4)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def qr_svg(text: str) -> bytes:
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, border=4)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return buffer.getvalue()

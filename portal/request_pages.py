@@ -10,8 +10,9 @@ from flask import Response, abort, current_app, render_template, request, url_fo
 from flask_babel import get_locale
 
 from . import steps
+from .catalogue import contact
 from .forms import display_answers
-from .lifecycle import STATUS_LABELS
+from .lifecycle import CHANNELS, STATUS_LABELS
 from .models import Request, StatusEvent, User
 from .plugins import get_service
 from .printing import qr_svg_data_uri, render_pdf
@@ -54,6 +55,8 @@ def context(req: Request) -> dict[str, Any]:
         "allowed_steps": steps.allowed(service.steps, ticks),
         "status_labels": STATUS_LABELS,
         "slot_labels": {s.name: s.label for s in service.slots},
+        "contact": contact(req.agency_id, service.code),
+        "channel_labels": CHANNELS,
     }
 
 

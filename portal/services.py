@@ -83,6 +83,11 @@ class Service:
         agency (its rooms, its executives).
     :param steps: the ordered work steps staff tick on the process page; a
         step waits for every earlier step that applies.
+    :param guest_allowed: may be sent without an account, with a name and
+        phone for follow-up (and the status check by reference + phone).
+    :param target_minutes: the service-level target when it is counted in
+        minutes rather than working days (seed 004: 50 minutes).
+    :param open311: offered through the Open311 GeoReport v2 API.
     :param form_help_template: shown above the form (links to free times,
         price lists); rendered with ``service`` and ``agency``.
     :param description: a line for the catalogue.
@@ -99,6 +104,9 @@ class Service:
     prepare_form: Callable[[FlaskForm, Agency], None] | None = None
     form_help_template: str | None = None
     steps: tuple[Step, ...] = ()
+    guest_allowed: bool = False
+    target_minutes: int | None = None
+    open311: bool = False
     description: Any = ""
     plugin: str = field(default="", compare=False)
 

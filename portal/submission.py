@@ -4,6 +4,7 @@ together or not at all."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from flask_wtf import FlaskForm
 
@@ -11,7 +12,7 @@ from . import uploads
 from .catalogue import target_days
 from .db import database
 from .forms import FieldError, answers_from_form, changed_labels
-from .lifecycle import Role, Status, change_status, create_request, due_date
+from .lifecycle import CHANNELS, Role, Status, change_status, create_request, due_date
 from .models import Agency, Attachment, Request, StatusEvent, User
 from .plugins import plugin_manager
 from .services import Service
@@ -56,9 +57,15 @@ def announce(request: Request, old: str | None, new: str, actor: User | None,
 
 
 def submit(service: Service, agency: Agency, requester: User | None, form: FlaskForm,
-           *, actor: User | None = None) -> Request:
-    files = check_files(form, service)
-    answers = answers_from_form(form)
+           *, actor: User | None = None, channel: str = "web",
+           answers: dict[str, Any] | None = None) -> Request:
+    """Save a new request with its files and first history line, or nothing.
+
+    ``actor`` is the clerk recording it on someone's behalf (``channel`` says
+    how it came); ``answers`` replaces the form's (the Open311 API).
+    """
+    files = check_files(form, service) if form is not None else {}
+    answers = dict(answers) if answers is not None else answers_from_form(form)
     if requester is not None:
         answers["national_id"] = requester.national_id
     # Thai writes the title joined to the first name: นายสมชาย ใจดี.
@@ -70,12 +77,13 @@ def submit(service: Service, agency: Agency, requester: User | None, form: Flask
             prefix=service.ref_prefix, service_code=service.code, agency=agency,
             requester=requester, applicant_name=name,
             contact_phone=str(answers.get("phone") or ""), status=Status.SUBMITTED,
-            payload=answers,
+            payload=answers, channel=channel,
             due_date=due_date(agency, local_today(), target_days(agency, service)),
         )
         StatusEvent.create(request=request, from_status=None, to_status=Status.SUBMITTED,
                            actor=actor or requester, actor_role=Role.SYSTEM,
-                           at=request.submitted_at)
+                           at=request.submitted_at,
+                           remark=str(CHANNELS.get(channel, channel)) if channel != "web" else "")
         _save_files(request, files, store, written, actor or requester)
         if service.store:
             service.store(request, answers)

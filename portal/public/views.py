@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField
 from wtforms.validators import Length, Regexp
 
-from ..catalogue import enabled_services, offered_or_404
+from ..catalogue import contact, enabled_services, offered_or_404
 from ..extensions import limiter
 from ..forms import PortalForm, required
 from ..lifecycle import STATUS_LABELS
@@ -38,7 +38,8 @@ def home() -> str:
 @bp.get("/services/<agency_code>/<service_code>")
 def service_info(agency_code: str, service_code: str) -> str:
     agency, service = offered_or_404(agency_code, service_code)
-    return render_template("public/service.html", agency=agency, service=service)
+    return render_template("public/service.html", agency=agency, service=service,
+                           contact=contact(agency, service.code))
 
 
 class StatusCheckForm(PortalForm):
@@ -111,3 +112,43 @@ def font(name: str) -> Response:
     from ..printing import FONT_DIR
 
     return send_from_directory(FONT_DIR, name, mimetype="font/ttf", max_age=30 * 24 * 3600)
+
+
+
+def short_link(agency_code: str, service_code: str) -> str:
+    """The address printed under a service's QR code."""
+    base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
+    return base.rstrip("/") + url_for("public.short", agency_code=agency_code,
+                                      service_code=service_code)
+
+
+@bp.get("/s/<agency_code>/<service_code>")
+def short(agency_code: str, service_code: str) -> Response:
+    offered_or_404(agency_code, service_code)
+    return redirect(url_for("public.service_info", agency_code=agency_code,
+                            service_code=service_code))
+
+
+@bp.get("/qr/<agency_code>/<service_code>.<any(png, svg):kind>")
+def qr_code(agency_code: str, service_code: str, kind: str) -> Response:
+    from ..printing import qr_png, qr_svg
+
+    offered_or_404(agency_code, service_code)
+    link = short_link(agency_code, service_code)
+    if kind == "png":
+        return Response(qr_png(link), mimetype="image/png")
+    return Response(qr_svg(link), mimetype="image/svg+xml")
+
+
+@bp.get("/poster/<agency_code>/<service_code>.pdf")
+def poster(agency_code: str, service_code: str) -> Response:
+    """An A4 poster: the service, who answers for it, its QR code and link."""
+    from ..printing import qr_svg_data_uri, render_pdf
+
+    agency, service = offered_or_404(agency_code, service_code)
+    link = short_link(agency_code, service_code)
+    html = render_template("print/poster.html", agency=agency, service=service, link=link,
+                           qr=qr_svg_data_uri(link), contact=contact(agency, service.code))
+    response = Response(render_pdf(html), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{service_code}.pdf"'
+    return response

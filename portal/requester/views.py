@@ -10,14 +10,18 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import access, audit, booking, request_pages, uploads
-from ..catalogue import offered_or_404
+from ..catalogue import contact, offered_or_404
+from ..extensions import login_manager
 from ..forms import FieldError, build_request_form, form_data, prefill_from_args, slot_fields
+from ..identity import captcha
+from ..identity.forms import CaptchaMixin
 from ..lifecycle import Status, TransitionError
 from ..models import Attachment, Request, Resource
 from ..paging import PER_PAGE_CHOICES, paginate
@@ -48,32 +52,56 @@ def _apply_field_error(form, exc: FieldError) -> None:
 
 
 @bp.route("/requests/new/<agency_code>/<service_code>", methods=["GET", "POST"])
-@login_required
 def new_request(agency_code: str, service_code: str) -> str | Response:
     agency, service = offered_or_404(agency_code, service_code)
-    form_class = build_request_form(service)
-    user = current_user._get_current_object()
+    guest = not current_user.is_authenticated
+    if guest and not service.guest_allowed:
+        return login_manager.unauthorized()
+    form_class = build_request_form(service, guest=guest)
+    if guest:
+        form_class = type(form_class.__name__, (form_class, CaptchaMixin), {})
+    user = None if guest else current_user._get_current_object()
     if request.method == "GET":
-        form = form_class(data={"national_id": user.national_id, "phone": user.phone,
-                                "title": user.title, "first_name": user.first_name,
-                                "last_name": user.last_name, "email": user.email})
+        data = {} if user is None else {
+            "national_id": user.national_id, "phone": user.phone, "title": user.title,
+            "first_name": user.first_name, "last_name": user.last_name, "email": user.email}
+        form = form_class(data=data)
         prefill_from_args(form, request.args)  # links such as a free slot's
     else:
         form = form_class()
-        form.national_id.data = user.national_id
+        if user is not None:
+            form.national_id.data = user.national_id
     if service.prepare_form:
         service.prepare_form(form, agency)
     if form.validate_on_submit():
-        try:
-            created = submit(service, agency, user, form)
-        except FieldError as exc:
-            _apply_field_error(form, exc)
+        if guest and not captcha.verify(form.captcha.data):
+            form.captcha.errors = [_("The numbers do not match the picture. Please try again.")]
         else:
-            flash(_("Your request has been sent. Reference number: %(ref)s",
-                    ref=created.reference), "success")
-            return redirect(url_for("requester.view", reference=created.reference))
+            try:
+                created = submit(service, agency, user, form)
+            except FieldError as exc:
+                _apply_field_error(form, exc)
+            else:
+                flash(_("Your request has been sent. Reference number: %(ref)s",
+                        ref=created.reference), "success")
+                if guest:
+                    session.setdefault("guest_refs", [])
+                    session["guest_refs"] = [*session["guest_refs"][-9:], created.reference]
+                    return redirect(url_for("requester.sent", reference=created.reference))
+                return redirect(url_for("requester.view", reference=created.reference))
     return render_template("requester/form.html", form=form, service=service, agency=agency,
-                           slot_fields=slot_fields(form), editing=False)
+                           slot_fields=slot_fields(form), editing=False,
+                           contact=contact(agency, service.code))
+
+
+@bp.get("/requests/sent/<reference>")
+def sent(reference: str) -> str:
+    """What a guest sees after sending: only in the browser that sent it."""
+    if reference not in session.get("guest_refs", []):
+        abort(404)
+    req = Request.get_or_none(Request.reference == reference) or abort(404)
+    return render_template("requester/sent.html", request_=req,
+                           service=get_service(req.service_code))
 
 
 @bp.get("/requests/<reference>")
@@ -114,7 +142,7 @@ def edit(reference: str) -> str | Response:
     files = {a.slot: a for a in current_files(req) if not a.is_result}
     return render_template("requester/form.html", form=form, service=service, agency=req.agency,
                            slot_fields=slot_fields(form), editing=True, request_=req,
-                           files=files)
+                           files=files, contact=contact(req.agency, service.code))
 
 
 @bp.post("/requests/<reference>/cancel")

@@ -17,11 +17,19 @@ from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaF
 from wtforms.validators import Length
 
 from .. import access, audit, request_pages, steps, uploads
-from ..forms import PortalForm, required
-from ..lifecycle import ACTION_LABELS, STATUS_LABELS, Role, TransitionError, allowed_targets
+from ..catalogue import enabled_services
+from ..forms import FieldError, PortalForm, build_request_form, required, slot_fields
+from ..lifecycle import (
+    ACTION_LABELS,
+    CHANNELS,
+    STATUS_LABELS,
+    Role,
+    TransitionError,
+    allowed_targets,
+)
 from ..models import Request
 from ..plugins import all_services, get_service
-from ..submission import staff_change
+from ..submission import staff_change, submit
 from .base import LocalDateBetweenFilter, PortalModelView, be_date, be_datetime
 
 
@@ -30,6 +38,11 @@ class StepForm(PortalForm):
     outcome = RadioField(_l("Result"), choices=[], validate_choice=False)
     value = StringField()
     note = TextAreaField(_l("Note (staff only)"), [Length(max=4000)])
+
+
+class ChannelMixin:
+    channel = SelectField(_l("Came by"), [required()], choices=[
+        (k, v) for k, v in CHANNELS.items() if k not in ("web", "open311")])
 
 
 class ProcessForm(PortalForm):
@@ -66,12 +79,12 @@ class RequestView(PortalModelView):
     can_export = True
     list_template = "staff/request_list.html"
     column_list = ("reference", "service_code", "applicant_name", "status",
-                   "submitted_at", "status_changed_at", "due_date")
+                   "submitted_at", "status_changed_at", "due_date", "channel")
     column_labels = {
         "reference": _l("Reference number"), "service_code": _l("Service"),
         "applicant_name": _l("Requester"), "status": _l("Status"),
         "submitted_at": _l("Submitted"), "status_changed_at": _l("Last change"),
-        "due_date": _l("Due"), "contact_phone": _l("Phone"),
+        "due_date": _l("Due"), "contact_phone": _l("Phone"), "channel": _l("Came by"),
     }
     column_sortable_list = ("reference", "submitted_at", "status_changed_at", "due_date")
     column_default_sort = ("submitted_at", True)
@@ -80,18 +93,22 @@ class RequestView(PortalModelView):
     column_formatters = {
         "service_code": _service_title, "status": _status_label,
         "submitted_at": be_datetime, "status_changed_at": be_datetime, "due_date": be_date,
+        "channel": lambda v, c, m, n: CHANNELS.get(m.channel, m.channel),
     }
     column_formatters_export = {
+        "channel": lambda v, c, m, n: str(CHANNELS.get(m.channel, m.channel)),
         "service_code": _service_title,
         "status": lambda v, c, m, n: str(STATUS_LABELS.get(m.status, m.status)),
         "submitted_at": be_datetime, "status_changed_at": be_datetime, "due_date": be_date,
     }
     column_export_list = ("reference", "service_code", "applicant_name", "contact_phone",
-                          "status", "submitted_at", "status_changed_at", "due_date")
+                          "status", "submitted_at", "status_changed_at", "due_date", "channel")
     column_filters = (
         FilterEqual(Request.service_code, _l("Service"), options=_service_options),
         FilterEqual(Request.status, _l("Status"), options=_status_options),
         LocalDateBetweenFilter(Request.submitted_at, _l("Submitted")),
+        FilterEqual(Request.channel, _l("Came by"),
+                    options=lambda: [(k, v) for k, v in CHANNELS.items()]),
     )
     column_extra_row_actions = [
         EndpointLinkRowAction("fa fa-pencil", ".process", title=_l("Process")),
@@ -134,6 +151,47 @@ class RequestView(PortalModelView):
         ctx = request_pages.context(req)
         return self.render("staff/process.html", form=form, targets=targets,
                            step_form=self._step_form(ctx), staff_view=True, **ctx)
+
+    def _recordable(self) -> list[tuple[Any, Any]]:
+        """(agency, service) pairs the clerk may record requests for."""
+        out = []
+        for membership in access.memberships(current_user):
+            handled = access.handled_services(current_user, membership.agency_id)
+            for service in enabled_services(membership.agency):
+                if handled is None or service.code in handled:
+                    out.append((membership.agency, service))
+        return out
+
+    @expose("/record", methods=("GET", "POST"))
+    def record(self) -> Any:
+        """A request that came by e-mail, Facebook, LINE, phone or at the
+        counter, recorded by staff on the requester's behalf."""
+        choices = self._recordable()
+        wanted = (request.args.get("agency", type=int), request.args.get("service"))
+        pair = next(((a, s) for a, s in choices if (a.id, s.code) == wanted), None)
+        if pair is None:
+            return self.render("staff/record_choose.html", choices=choices)
+        agency, service = pair
+        form_class = build_request_form(service, guest=True)
+        form_class = type(form_class.__name__, (form_class, ChannelMixin), {})
+        form = form_class()
+        if service.prepare_form:
+            service.prepare_form(form, agency)
+        if form.validate_on_submit():
+            try:
+                created = submit(service, agency, None, form,
+                                 actor=current_user._get_current_object(),
+                                 channel=form.channel.data)
+            except FieldError as exc:
+                getattr(form, exc.field).errors = [str(exc)]
+            else:
+                audit.record("recorded_on_behalf", f"request:{created.reference}",
+                             detail=form.channel.data)
+                flash(_("Recorded. Reference number: %(ref)s", ref=created.reference),
+                      "success")
+                return redirect(url_for(".process", id=created.id))
+        return self.render("staff/record.html", form=form, service=service, agency=agency,
+                           slot_fields=slot_fields(form))
 
     def _step_form(self, ctx: dict[str, Any]) -> StepForm | None:
         if not ctx["allowed_steps"]:

@@ -13,7 +13,7 @@ from wtforms import validators
 
 from .. import access, audit
 from ..catalogue import enabled_codes, set_enabled
-from ..models import Agency, Holiday
+from ..models import Agency, AgencyService, Holiday
 from ..plugins import all_services
 from .base import AgencyAdminAccess, PortalBaseView, PortalModelView, be_date
 
@@ -30,8 +30,28 @@ class ServiceSwitchView(AgencyAdminAccess, PortalBaseView):
     @expose("/", methods=("GET",))
     def index(self) -> Any:
         agencies = _managed_agencies()
-        table = [(agency, enabled_codes(agency)) for agency in agencies]
+        table = [(agency, enabled_codes(agency), {
+            row.service_code: row for row in AgencyService.select().where(
+                AgencyService.agency == agency)}) for agency in agencies]
         return self.render("staff/services.html", table=table, services=all_services())
+
+    @expose("/contact", methods=("POST",))
+    def contact(self) -> Any:
+        """Who answers for the service: shown on its form, print and poster."""
+        agency_id = request.form.get("agency", type=int)
+        code = request.form.get("service", "")
+        agency = next((a for a in _managed_agencies() if a.id == agency_id), None)
+        if agency is None or code not in all_services():
+            abort(404)
+        values = {key: (request.form.get(key) or "").strip()[:size] for key, size in
+                  (("officer_name", 255), ("officer_phone", 60), ("division", 255))}
+        (AgencyService.insert(agency=agency, service_code=code, enabled=False, **values)
+         .on_conflict(conflict_target=[AgencyService.agency, AgencyService.service_code],
+                      update={getattr(AgencyService, k): v for k, v in values.items()})
+         .execute())
+        audit.record("service_contact_saved", f"agency:{agency.id}", detail=code)
+        flash(_("Saved."), "success")
+        return redirect(url_for(".index"))
 
     @expose("/toggle", methods=("POST",))
     def toggle(self) -> Any:
