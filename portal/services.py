@@ -88,6 +88,7 @@ class Service:
     :param target_minutes: the service-level target when it is counted in
         minutes rather than working days (seed 004: 50 minutes).
     :param open311: offered through the Open311 GeoReport v2 API.
+    :param urgent: staff lists mark its requests urgent (disasters).
     :param form_help_template: shown above the form (links to free times,
         price lists); rendered with ``service`` and ``agency``.
     :param description: a line for the catalogue.
@@ -107,6 +108,7 @@ class Service:
     guest_allowed: bool = False
     target_minutes: int | None = None
     open311: bool = False
+    urgent: bool = False
     description: Any = ""
     plugin: str = field(default="", compare=False)
 

@@ -65,7 +65,7 @@ def test_duplicate_service_code_fails_at_start(tmp_path):
         def register_services():
             return sample_plugin.register_services()
 
-    with pytest.raises(RuntimeError, match="petition"):
+    with pytest.raises(RuntimeError, match="sample_petition"):
         create_app(make_config(tmp_path, PORTAL_EXTRA_PLUGINS=[sample_plugin, Clash]))
 
 
@@ -83,20 +83,20 @@ def test_misspelt_hookimpl_fails_loudly(tmp_path):
 
 
 def test_register_services_and_request_changed(sample_app):
-    agency = make_agency("gamma", services=("petition",))
+    agency = make_agency("gamma", services=("sample_petition",))
     citizen = make_user()
     client = sample_app.test_client()
     login(client, citizen)
     assert "คำร้องทั่วไป" in client.get("/").get_data(as_text=True)
-    r = client.post("/requests/new/gamma/petition", data={
+    r = client.post("/requests/new/gamma/sample_petition", data={
         "phone": "0812345678", "title": "นาย", "first_name": "ก", "last_name": "ข",
         "subject": "ขอซ่อมถนน", "file_doc": (io.BytesIO(make_pdf()), "ถนน.pdf")},
         content_type="multipart/form-data")
     assert r.status_code == 302
-    req = Request.get(Request.service_code == "petition")
+    req = Request.get(Request.service_code == "sample_petition")
     assert req.reference.startswith("51-")
     assert sample_plugin.CALLS == [(req.reference, None, "submitted", "")]
-    staff = make_staff(agency, services=("petition",))
+    staff = make_staff(agency, services=("sample_petition",))
     s = sample_app.test_client()
     login(s, staff)
     s.post(f"/admin/requests/process/{req.id}",
@@ -105,7 +105,7 @@ def test_register_services_and_request_changed(sample_app):
 
 
 def test_request_changed_failure_does_not_undo_the_change(sample_app, monkeypatch):
-    make_agency("gamma", services=("petition",))
+    make_agency("gamma", services=("sample_petition",))
     citizen = make_user()
 
     def boom(**kwargs):
@@ -117,7 +117,7 @@ def test_request_changed_failure_does_not_undo_the_change(sample_app, monkeypatc
     pm.register(sample_plugin)
     client = sample_app.test_client()
     login(client, citizen)
-    r = client.post("/requests/new/gamma/petition", data={
+    r = client.post("/requests/new/gamma/sample_petition", data={
         "phone": "0812345678", "title": "นาย", "first_name": "ก", "last_name": "ข",
         "subject": "ไฟดับ"}, content_type="multipart/form-data")
     assert r.status_code == 302
@@ -128,7 +128,7 @@ def test_register_blueprints_menu_links_dashboard_cards_register_admin_views(sam
     client = sample_app.test_client()
     assert client.get("/sample/hello").get_data(as_text=True) == "สวัสดี"
     assert "ลิงก์ทดสอบ" in client.get("/").get_data(as_text=True)
-    staff = make_staff(make_agency(services=("petition",)), services=("petition",))
+    staff = make_staff(make_agency(services=("sample_petition",)), services=("sample_petition",))
     login(client, staff)
     assert "การ์ดทดสอบ" in client.get("/admin/").get_data(as_text=True)
     assert client.get("/admin/sample_admin/").get_data(as_text=True) == "sample admin"
@@ -143,7 +143,7 @@ def test_register_models_and_register_migrations_are_collected(app):
     assert CertificateRequest in models
     names = [name for name, _r in routers(pm)]
     assert names[0] == "core"  # the core's tables exist before any plugin's
-    assert set(names[1:]) == {"education", "ict", "kpi", "egov"}
+    assert set(names[1:]) == {"education", "ict", "kpi", "egov", "tambon"}
 
 
 def test_switching_a_service_off_hides_it_but_keeps_old_requests_readable(app, world):

@@ -65,6 +65,15 @@ def _service_title(view: Any, context: Any, model: Request, name: str) -> str:
     return str(service.title) if service else model.service_code
 
 
+def _service_cell(view: Any, context: Any, model: Request, name: str) -> Markup:
+    service = all_services().get(model.service_code)
+    title = _service_title(view, context, model, name)
+    if service and service.urgent:
+        return Markup('<span class="badge badge-danger">{}</span> {}').format(_l("Urgent"),
+                                                                             title)
+    return Markup("{}").format(title)
+
+
 def _status_label(view: Any, context: Any, model: Request, name: str) -> Markup:
     label = STATUS_LABELS.get(model.status, model.status)
     return Markup('<span class="badge status-{}">{}</span>').format(model.status, label)
@@ -91,7 +100,7 @@ class RequestView(PortalModelView):
     column_searchable_list = ("reference", "applicant_name")
     search_hint = _l("Reference number or requester's name")
     column_formatters = {
-        "service_code": _service_title, "status": _status_label,
+        "service_code": _service_cell, "status": _status_label,
         "submitted_at": be_datetime, "status_changed_at": be_datetime, "due_date": be_date,
         "channel": lambda v, c, m, n: CHANNELS.get(m.channel, m.channel),
     }

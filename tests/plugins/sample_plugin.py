@@ -37,7 +37,7 @@ class SampleAdmin(PortalBaseView):
 
 @hookimpl
 def register_services() -> list[Service]:
-    return [Service(code="petition", title="คำร้องทั่วไป", form_class=PetitionForm,
+    return [Service(code="sample_petition", title="คำร้องทั่วไป", form_class=PetitionForm,
                     ref_prefix="51", target_days=3,
                     slots=(AttachmentSlot("doc", "เอกสาร", kinds=("pdf",)),))]
 

@@ -1,0 +1,60 @@
+"""Sub-district administration (อบต.) e-services of seed 004: street lights,
+disasters, nuisances, elderly allowance, hall use and general petitions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from portal import hookimpl
+from portal.models import Agency
+from portal.services import Service
+
+from .models import MODELS
+from .services import SERVICES
+
+
+@hookimpl
+def register_services() -> list[Service]:
+    return list(SERVICES)
+
+
+@hookimpl
+def register_models() -> list[type]:
+    return list(MODELS)
+
+
+@hookimpl
+def register_migrations() -> str:
+    return str(Path(__file__).parent / "migrations")
+
+
+@hookimpl
+def register_admin_views() -> list[Any]:
+    from portal.staff.resources import BookingListView, ResourceView
+
+    from .admin import ElderlyView, IncidentView
+    from .models import ElderlyRegistration, IncidentReport
+    from .report import ServiceTimeView
+
+    category = _l("Sub-district services")
+    return [
+        IncidentView(IncidentReport, name=_l("Reports from the public"),
+                     endpoint="tambon_incidents", category=category),
+        ElderlyView(ElderlyRegistration, name=_l("Elderly allowance registrations"),
+                    endpoint="tambon_elderly", category=category),
+        BookingListView("hall", name=_l("Hall bookings"), endpoint="tambon_hall_bookings",
+                        category=category),
+        ServiceTimeView(name=_l("Service time"), endpoint="tambon_time", category=category),
+        ResourceView("hall", name=_l("Halls and meeting rooms"), endpoint="tambon_halls",
+                     category=_l("Settings")),
+    ]
+
+
+@hookimpl
+def demo_data(agency: Agency) -> None:
+    from .demo import load
+
+    load(agency)
