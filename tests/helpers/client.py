@@ -29,5 +29,6 @@ class CSRFClient(FlaskClient):
             if data is None:
                 data = kwargs["data"] = {}
             if isinstance(data, dict) and "csrf_token" not in data:
-                data["csrf_token"] = self.csrf_token()
+                # A copy: a test may post the same dict from another client.
+                kwargs["data"] = {**data, "csrf_token": self.csrf_token()}
         return super().post(*args, **kwargs)
