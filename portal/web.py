@@ -116,10 +116,15 @@ def configure_templates(app: Flask, pm: pluggy.PluginManager) -> None:
 
 def configure_blueprints(app: Flask, pm: pluggy.PluginManager) -> None:
     from .identity import bp as identity_bp
+    from .open311 import bp as open311_bp
     from .public import bp as public_bp
     from .requester import bp as requester_bp
 
-    for bp in (public_bp, identity_bp, requester_bp, *collect(pm, "register_blueprints")):
+    # Programs post with an API key, not a browser session: no CSRF token.
+    csrf.exempt(open311_bp)
+    limiter.limit("60 per minute", methods=["POST"])(open311_bp)
+    for bp in (public_bp, identity_bp, requester_bp, open311_bp,
+               *collect(pm, "register_blueprints")):
         app.register_blueprint(bp)
 
 
@@ -131,7 +136,7 @@ def configure_admin(app: Flask, pm: pluggy.PluginManager) -> None:
     from .staff.dashboard import DashboardView
     from .staff.people import AgencyView, StaffView
     from .staff.requests import RequestView
-    from .staff.settings import HolidayView, ServiceSwitchView
+    from .staff.settings import ApiKeyView, HolidayView, ServiceSwitchView
 
     admin = Admin(
         app, name=str(_l("Staff")),
@@ -146,6 +151,8 @@ def configure_admin(app: Flask, pm: pluggy.PluginManager) -> None:
                                category=_l("Settings")))
     admin.add_view(StaffView(Membership, name=_l("Staff members"), endpoint="staff",
                              category=_l("Settings")))
+    admin.add_view(ApiKeyView(name=_l("API keys (Open311)"), endpoint="api_keys",
+                              category=_l("Settings")))
     admin.add_view(AgencyView(Agency, name=_l("Agencies"), endpoint="agencies",
                               category=_l("Settings")))
     for view in collect(pm, "register_admin_views"):

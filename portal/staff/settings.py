@@ -13,7 +13,7 @@ from wtforms import validators
 
 from .. import access, audit
 from ..catalogue import enabled_codes, set_enabled
-from ..models import Agency, AgencyService, Holiday
+from ..models import Agency, AgencyService, ApiKey, Holiday
 from ..plugins import all_services
 from .base import AgencyAdminAccess, PortalBaseView, PortalModelView, be_date
 
@@ -100,3 +100,35 @@ class HolidayView(AgencyAdminAccess, PortalModelView):
     def on_model_delete(self, model: Holiday) -> None:
         self._check_own(model)
         audit.record("holiday_deleted", f"holiday:{model.day}", detail=model.name)
+
+
+class ApiKeyView(AgencyAdminAccess, PortalBaseView):
+    """Keys for programs that post requests through Open311; shown once."""
+
+    @expose("/", methods=("GET", "POST"))
+    def index(self) -> Any:
+        from ..open311 import issue_key
+
+        agencies = _managed_agencies()
+        new_key = None
+        if request.method == "POST":
+            agency = next((a for a in agencies
+                           if a.id == request.form.get("agency", type=int)), None)
+            if agency is None:
+                abort(404)
+            new_key = issue_key(agency, request.form.get("name", ""), current_user.id)
+            audit.record("api_key_issued", f"agency:{agency.id}", detail=new_key[-4:])
+        keys = list(ApiKey.select().where(ApiKey.agency.in_([a.id for a in agencies]))
+                    .order_by(ApiKey.created_at.desc()))
+        return self.render("staff/api_keys.html", agencies=agencies, keys=keys,
+                           new_key=new_key)
+
+    @expose("/revoke/<int:key_id>", methods=("POST",))
+    def revoke(self, key_id: int) -> Any:
+        ids = [a.id for a in _managed_agencies()]
+        key = ApiKey.get_or_none((ApiKey.id == key_id) & ApiKey.agency.in_(ids)) or abort(404)
+        key.revoked = True
+        key.save()
+        audit.record("api_key_revoked", f"agency:{key.agency_id}", detail=key.hint)
+        flash(_("Saved."), "success")
+        return redirect(url_for(".index"))
