@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import peewee as pw
 import pluggy
 from peewee_migrate import Router
 
@@ -17,6 +18,14 @@ from .db import database
 
 log = logging.getLogger("portal.migrate")
 CORE_DIR = ROOT / "migrations"
+
+
+def core_table(table: str) -> type[pw.Model]:
+    """A stand-in for a core table, so a plugin's migration can point a
+    foreign key at it without importing today's models into a past step."""
+    meta = type("Meta", (), {"table_name": table})
+    return type(f"{table.title().replace('_', '')}Ref", (pw.Model,),
+                {"id": pw.AutoField(), "Meta": meta})
 
 
 class FolderRouter(Router):

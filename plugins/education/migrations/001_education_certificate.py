@@ -3,14 +3,9 @@
 import peewee as pw
 from peewee_migrate import Migrator
 
+from portal.migrate import core_table
 
-class RequestRef(pw.Model):
-    """The core's request table, named only so the foreign key can point at it."""
-
-    id = pw.AutoField()
-
-    class Meta:
-        table_name = "request"
+RequestRef = core_table("request")
 
 
 def migrate(migrator: Migrator, database: pw.Database, *, fake=False):

@@ -3,21 +3,10 @@
 import peewee as pw
 from peewee_migrate import Migrator
 
+from portal.migrate import core_table
 
-class RequestRef(pw.Model):
-    """The core's tables, named only so foreign keys can point at them."""
-
-    id = pw.AutoField()
-
-    class Meta:
-        table_name = "request"
-
-
-class AgencyRef(pw.Model):
-    id = pw.AutoField()
-
-    class Meta:
-        table_name = "agency"
+RequestRef = core_table("request")
+AgencyRef = core_table("agency")
 
 
 def migrate(migrator: Migrator, database: pw.Database, *, fake=False):

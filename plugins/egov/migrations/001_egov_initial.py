@@ -3,25 +3,14 @@
 import peewee as pw
 from peewee_migrate import Migrator
 
+from portal.migrate import core_table
+
+AgencyRef = core_table("agency")
+UserRef = core_table("users")
+
 DEFAULT_KINDS = ("โครงสร้างพื้นฐานด้านเทคโนโลยี", "ข้อมูลและการเชื่อมโยงข้อมูล",
                  "ความตระหนักและการยอมรับของประชาชน", "งบประมาณ", "บุคลากร",
                  "กฎหมายและระเบียบ", "อื่นๆ")
-
-
-class AgencyRef(pw.Model):
-    """Core tables, named only so foreign keys can point at them."""
-
-    id = pw.AutoField()
-
-    class Meta:
-        table_name = "agency"
-
-
-class UserRef(pw.Model):
-    id = pw.AutoField()
-
-    class Meta:
-        table_name = "users"
 
 
 def _user(column: str, backref: str = "+") -> pw.ForeignKeyField:

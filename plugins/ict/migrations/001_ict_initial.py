@@ -3,18 +3,11 @@
 import peewee as pw
 from peewee_migrate import Migrator
 
-
-class Ref(pw.Model):
-    id = pw.AutoField()
-
-
-def ref(table: str) -> type[pw.Model]:
-    """A core table, named only so a foreign key can point at it."""
-    return type(f"{table}_ref", (Ref,), {"Meta": type("Meta", (), {"table_name": table})})
+from portal.migrate import core_table
 
 
 def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
-    request_t, agency_t, users_t = ref("request"), ref("agency"), ref("users")
+    request_t, agency_t, users_t = (core_table(t) for t in ("request", "agency", "users"))
 
     @migrator.create_model
     class RepairTicket(pw.Model):

@@ -3,21 +3,10 @@
 import peewee as pw
 from peewee_migrate import Migrator
 
+from portal.migrate import core_table
 
-class AgencyRef(pw.Model):
-    """Core tables, named only so foreign keys can point at them."""
-
-    id = pw.AutoField()
-
-    class Meta:
-        table_name = "agency"
-
-
-class UserRef(pw.Model):
-    id = pw.AutoField()
-
-    class Meta:
-        table_name = "users"
+AgencyRef = core_table("agency")
+UserRef = core_table("users")
 
 
 def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
