@@ -31,6 +31,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                 instance_path=str(config_module.INSTANCE_DIR))
     app.config.update(config_module.load(config))
     db.init_app(app)
+    from . import jobs
+
+    jobs.configure(app)
     pm = build_plugin_manager(app.config)
     app.extensions["portal"] = PortalState(pm=pm, services=collect_services(pm))
     configure_extensions(app)

@@ -60,3 +60,28 @@ def demo_command() -> None:
     for role, national_id, name in accounts["users"]:
         click.echo(f"  {role:<14} national ID {national_id}   {name}")
     click.echo("  Captcha: type the digits shown in the picture.\n")
+
+
+jobs_cli = AppGroup("jobs", help="Background jobs (e-mail notifications).")
+
+
+@jobs_cli.command("deliver")
+@with_appcontext
+def deliver_command() -> None:
+    """Send the e-mails that are due now."""
+    from .notify import deliver_due
+
+    click.echo(f"sent: {deliver_due()}")
+
+
+@jobs_cli.command("worker")
+@click.option("--workers", default=2, show_default=True)
+@with_appcontext
+def worker_command(workers: int) -> None:
+    """Run the huey consumer (set JOBS_IMMEDIATE=false for the web processes)."""
+    from huey.consumer import Consumer
+
+    from .jobs import huey
+
+    huey.immediate = False
+    Consumer(huey, workers=workers, periodic=True).run()

@@ -55,6 +55,18 @@ DEFAULTS: dict[str, Any] = {
     "CAPTCHA_ENABLED": True,
     "PUBLIC_BASE_URL": "",
     "WTF_CSRF_TIME_LIMIT": None,
+    # E-mail (notifications). Empty MAIL_SERVER: messages wait in the outbox.
+    "MAIL_SERVER": "",
+    "MAIL_PORT": 25,
+    "MAIL_USERNAME": "",
+    "MAIL_PASSWORD": "",
+    "MAIL_USE_TLS": False,
+    "MAIL_FROM": "no-reply@localhost",
+    "MAIL_TIMEOUT": 10,
+    # Background jobs (huey). True: run in the web process right after the
+    # change; False: a consumer process runs them (`flask jobs worker`).
+    "JOBS_IMMEDIATE": True,
+    "JOBS_DB": str(INSTANCE_DIR / "jobs.db"),
 }
 
 _BOOLS = {k for k, v in DEFAULTS.items() if isinstance(v, bool)}

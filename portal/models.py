@@ -318,8 +318,29 @@ class ApiKey(BaseModel):
         table_name = "api_key"
 
 
+class Notification(BaseModel):
+    """An e-mail waiting to go out (a transactional outbox): written in the
+    same transaction as the change it reports, so it cannot be lost; sent
+    and retried by the background job until the mail server takes it."""
+
+    recipient = pw.CharField(max_length=255)
+    subject = pw.CharField(max_length=500)
+    body_text = pw.TextField()
+    body_html = pw.TextField(default="")
+    request = pw.ForeignKeyField(Request, null=True, on_delete="CASCADE")
+    created_at = pw.DateTimeField(default=utcnow)
+    sent_at = pw.DateTimeField(null=True)
+    attempts = pw.IntegerField(default=0)
+    next_attempt_at = pw.DateTimeField(default=utcnow)
+    last_error = pw.TextField(default="")
+
+    class Meta:
+        table_name = "notification"
+        indexes = ((("sent_at", "next_attempt_at"), False),)
+
+
 CORE_MODELS: tuple[type[pw.Model], ...] = (
     Agency, User, Membership, MembershipService, AgencyService, Request,
     StatusEvent, Attachment, Holiday, LoginThrottle, AuditLog,
-    Resource, ResourceHours, Booking, StepEvent, ApiKey,
+    Resource, ResourceHours, Booking, StepEvent, ApiKey, Notification,
 )

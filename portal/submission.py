@@ -8,7 +8,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 
-from . import uploads
+from . import jobs, notify, uploads
 from .catalogue import target_days
 from .db import database
 from .forms import FieldError, answers_from_form, changed_labels
@@ -46,9 +46,22 @@ def _save_files(request: Request, files: dict[str, uploads.CheckedFile], store: 
                           uploaded_by=actor, is_result=is_result)
 
 
+def _notify(request: Request, old: str | None, new: str, remark: str = "",
+            result_ready: bool = False) -> None:
+    """Queue the e-mails of a change; call inside its transaction."""
+    from flask import has_request_context
+
+    from .request_pages import status_check_url
+
+    url = status_check_url(request.reference) if has_request_context() else ""
+    notify.request_changed(request, old, new, remark, result_ready=result_ready,
+                           status_url=url)
+
+
 def announce(request: Request, old: str | None, new: str, actor: User | None,
              remark: str) -> None:
     """Tell the plugins, after the commit; their failure does not undo it."""
+    jobs.kick()
     try:
         plugin_manager().hook.request_changed(
             request=request, old_status=old, new_status=new, actor=actor, remark=remark)
@@ -87,6 +100,7 @@ def submit(service: Service, agency: Agency, requester: User | None, form: Flask
         _save_files(request, files, store, written, actor or requester)
         if service.store:
             service.store(request, answers)
+        _notify(request, None, Status.SUBMITTED)
     announce(request, None, Status.SUBMITTED, actor or requester, "")
     return request
 
@@ -115,6 +129,7 @@ def resubmit(request: Request, service: Service, form: FlaskForm, actor: User) -
         _save_files(request, files, store, written, actor)
         if service.store:
             service.store(request, answers)
+        _notify(request, old, Status.RESUBMITTED)
     announce(request, old, Status.RESUBMITTED, actor, "")
     return event
 
@@ -130,14 +145,17 @@ def staff_change(request: Request, to_status: str, actor: User, remark: str,
                               expected_version=expected_version)
         if result is not None:
             _save_files(request, {"result": result}, store, written, actor, is_result=True)
+        _notify(request, old, to_status, remark, result_ready=result is not None)
     announce(request, old, to_status, actor, remark)
     return event
 
 
 def requester_cancel(request: Request, actor: User, expected_version: int) -> StatusEvent:
     old = request.status
-    event = change_status(request, Status.CANCELLED, actor=actor, role=Role.REQUESTER,
-                          expected_version=expected_version)
+    with database.atomic():
+        event = change_status(request, Status.CANCELLED, actor=actor, role=Role.REQUESTER,
+                              expected_version=expected_version)
+        _notify(request, old, Status.CANCELLED)
     announce(request, old, Status.CANCELLED, actor, "")
     return event
 

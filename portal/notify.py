@@ -1,0 +1,123 @@
+"""E-mail notifications: who is told what when a request changes, written to
+the outbox inside the change's transaction and sent by a background job."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import smtplib
+from email.message import EmailMessage
+from email.utils import make_msgid
+from typing import Any
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+
+from .db import database
+from .lifecycle import STATUS_LABELS, Status
+from .models import Membership, MembershipService, Notification, Request, User
+from .plugins import get_service
+from .thai import utcnow
+
+log = logging.getLogger(__name__)
+# Minutes to wait after the 1st, 2nd, ... failure; then hourly.
+BACKOFF = (1, 5, 15, 60)
+
+
+def queue(recipient: str, template: str, request: Request | None = None,
+          **context: Any) -> Notification | None:
+    """Render ``mail/<template>.{subject,txt,html}`` in Thai and keep it."""
+    if not recipient or "@" not in recipient:
+        return None
+    with force_locale("th"):
+        ctx = {"request_": request, "service": get_service(request.service_code)
+               if request else None, **context}
+        subject = render_template(f"mail/{template}.subject.txt", **ctx).strip()
+        text = render_template(f"mail/{template}.txt", **ctx)
+        html = render_template(f"mail/{template}.html", **ctx)
+    return Notification.create(recipient=recipient, subject=subject[:500], body_text=text,
+                               body_html=html, request=request)
+
+
+def requester_email(request: Request) -> str:
+    if request.requester_id:
+        return User.get_by_id(request.requester_id).email or ""
+    return str((request.payload or {}).get("email") or "")
+
+
+def staff_emails(request: Request) -> list[str]:
+    """Staff of the agency who handle the service, and its admins."""
+    handling = MembershipService.select(MembershipService.membership).where(
+        MembershipService.service_code == request.service_code)
+    users = (User.select(User.email).join(Membership, on=(Membership.user == User.id))
+             .where((Membership.agency == request.agency_id)
+                    & ((Membership.role == "agency_admin") | Membership.id.in_(handling))))
+    return sorted({u.email for u in users if u.email})
+
+
+def request_changed(request: Request, old: str | None, new: str, remark: str = "",
+                    result_ready: bool = False, status_url: str = "") -> None:
+    """Queue the messages one change calls for. Call inside its transaction."""
+    context = {"old": old, "new": new, "remark": remark, "status_url": status_url,
+               "status_label": STATUS_LABELS.get(new, new)}
+    mail = requester_email(request)
+    if old is None:
+        queue(mail, "submitted", request, **context)
+    else:
+        queue(mail, "result_ready" if result_ready else "status_changed", request, **context)
+    if new in (Status.SUBMITTED, Status.RESUBMITTED):
+        for address in staff_emails(request):
+            queue(address, "staff_new", request, **context)
+
+
+def _send(note: Notification) -> None:
+    config = current_app.config
+    message = EmailMessage()
+    message["Subject"] = note.subject
+    message["From"] = config["MAIL_FROM"]
+    message["To"] = note.recipient
+    message["Message-ID"] = make_msgid(domain=config["MAIL_FROM"].split("@")[-1])
+    message.set_content(note.body_text)
+    if note.body_html:
+        message.add_alternative(note.body_html, subtype="html")
+    with smtplib.SMTP(config["MAIL_SERVER"], int(config["MAIL_PORT"]),
+                      timeout=int(config["MAIL_TIMEOUT"])) as smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        smtp.send_message(message)
+
+
+def deliver_due(limit: int = 100) -> int:
+    """Send what is due; a failure waits longer each time. Returns how many
+    went out. Safe to run from several workers: each row is claimed first."""
+    if not current_app.config.get("MAIL_SERVER"):
+        return 0
+    now = utcnow()
+    sent = 0
+    due = list(Notification.select().where(Notification.sent_at.is_null()
+                                           & (Notification.next_attempt_at <= now))
+               .order_by(Notification.id).limit(limit))
+    for note in due:
+        # Claim: push the next attempt out so another worker skips it.
+        claimed = (Notification.update(next_attempt_at=now + dt.timedelta(minutes=10))
+                   .where((Notification.id == note.id) & Notification.sent_at.is_null()
+                          & (Notification.next_attempt_at == note.next_attempt_at)).execute())
+        if not claimed:
+            continue
+        try:
+            _send(note)
+        except (OSError, smtplib.SMTPException) as exc:
+            wait = BACKOFF[min(note.attempts, len(BACKOFF) - 1)]
+            with database.atomic():
+                (Notification.update(attempts=Notification.attempts + 1,
+                                     next_attempt_at=utcnow() + dt.timedelta(minutes=wait),
+                                     last_error=str(exc)[:1000])
+                 .where(Notification.id == note.id).execute())
+            log.warning("mail to %s failed (%s); retry in %s min", note.recipient, exc, wait)
+        else:
+            Notification.update(sent_at=utcnow(), attempts=Notification.attempts + 1,
+                                last_error="").where(Notification.id == note.id).execute()
+            sent += 1
+    return sent

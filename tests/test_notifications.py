@@ -1,0 +1,163 @@
+"""E-mail notifications through a real SMTP server on loopback (aiosmtpd):
+what arrives, in Thai, and nothing lost while the mail server is down."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+import io
+import socket
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from portal.models import Notification, Request
+
+from .conftest import login, make_agency, make_staff, make_user
+from .helpers.certificate import new_certificate
+from .helpers.files import make_pdf
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        self.messages.append(email.message_from_bytes(envelope.content,
+                                                      policy=email.policy.default))
+        return "250 OK"
+
+    def to(self, address: str) -> list[email.message.EmailMessage]:
+        return [m for m in self.messages if m["To"] == address]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_port() -> int:
+    return free_port()
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any], smtp_port: int) -> dict[str, Any]:
+    return {**app_config, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp_port,
+            "MAIL_FROM": "saraban@office.go.th", "MAIL_TIMEOUT": 2}
+
+
+@pytest.fixture
+def inbox(smtp_port: int) -> Iterator[Inbox]:
+    box = Inbox()
+    controller = Controller(box, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    yield box
+    controller.stop()
+
+
+def body(message: email.message.EmailMessage) -> str:
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def test_submission_tells_the_requester_and_the_staff(app, inbox):
+    agency = make_agency("mail-office")
+    clerk = make_staff(agency)
+    citizen = make_user(email="somchai@example.com")
+    _client, req = new_certificate(app, citizen, agency_code="mail-office")
+    mine = inbox.to("somchai@example.com")
+    assert len(mine) == 1
+    assert mine[0]["Subject"].startswith(f"ได้รับคำร้องแล้ว: {req.reference}")
+    text = body(mine[0])
+    assert req.reference in text and "หนังสือรับรอง" in text and "/status?ref=" in text
+    assert mine[0].get_body(preferencelist=("html",)) is not None
+    staff_mail = inbox.to(clerk.email)
+    assert len(staff_mail) == 1 and "คำร้องใหม่" in staff_mail[0]["Subject"]
+    assert Notification.select().where(Notification.sent_at.is_null()).count() == 0
+
+
+def test_status_change_and_result_file(app, inbox):
+    agency = make_agency("mail-office2")
+    clerk = make_staff(agency)
+    citizen = make_user(email="somsri@example.com")
+    _client, req = new_certificate(app, citizen, agency_code="mail-office2")
+    staff = app.test_client()
+    login(staff, clerk)
+    staff.post(f"/admin/requests/process/{req.id}", data={
+        "status": "returned", "message": "กรุณาแนบสลิปเดือนล่าสุด", "version": req.version})
+    returned = inbox.to("somsri@example.com")[-1]
+    assert "เจ้าหน้าที่ส่งให้แก้ไขข้อมูล" in returned["Subject"]
+    assert "กรุณาแนบสลิปเดือนล่าสุด" in body(returned)
+    fresh = Request.get_by_id(req.id)
+    staff.post(f"/admin/requests/process/{req.id}", data={
+        "status": "cancelled", "message": "ผู้ยื่นขอยกเลิก", "version": fresh.version})
+    assert "ยกเลิกคำร้อง" in inbox.to("somsri@example.com")[-1]["Subject"]
+    _c2, req2 = new_certificate(app, citizen, agency_code="mail-office2")
+    staff.post(f"/admin/requests/process/{req2.id}", data={
+        "status": "completed", "message": "รับได้ที่ธุรการ", "version": req2.version,
+        "result": (io.BytesIO(make_pdf()), "ผล.pdf")}, content_type="multipart/form-data")
+    ready = inbox.to("somsri@example.com")[-1]
+    assert "ไฟล์จากเจ้าหน้าที่พร้อมแล้ว" in ready["Subject"]
+
+
+def test_nothing_is_lost_while_the_mail_server_is_down(app, smtp_port):
+    from portal.notify import deliver_due
+
+    make_agency("mail-office3")
+    citizen = make_user(email="waiting@example.com")
+    _client, req = new_certificate(app, citizen, agency_code="mail-office3")
+    note = Notification.get(Notification.recipient == "waiting@example.com")
+    assert note.sent_at is None and note.attempts == 1 and note.last_error
+    assert note.next_attempt_at > dt.datetime.utcnow()  # backs off before the next try
+    box = Inbox()
+    controller = Controller(box, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    try:
+        with app.app_context():
+            assert deliver_due() == 0  # not due yet
+            Notification.update(next_attempt_at=dt.datetime(2000, 1, 1)).execute()
+            assert deliver_due() >= 1
+    finally:
+        controller.stop()
+    assert [m["To"] for m in box.messages] == ["waiting@example.com"]
+    assert req.reference in box.messages[0]["Subject"]
+    assert Notification.get_by_id(note.id).sent_at is not None
+
+
+def test_a_guest_is_told_at_the_e_mail_they_gave(app, inbox):
+    from portal.catalogue import set_enabled
+
+    from .conftest import CAPTCHA_TEXT
+
+    agency = make_agency("mail-tambon", services=())
+    set_enabled(agency, "petition", True)
+    guest = app.test_client()
+    guest.get("/captcha.png")
+    r = guest.post("/requests/new/mail-tambon/petition", data={
+        "phone": "0812345678", "title": "นาย", "first_name": "แขก", "last_name": "ผู้มาเยือน",
+        "email": "guest@example.com", "subject": "ถนน", "details": "หลุม",
+        "captcha": CAPTCHA_TEXT}, content_type="multipart/form-data")
+    assert r.status_code == 302
+    assert len(inbox.to("guest@example.com")) == 1
+
+
+def test_worker_mode_queues_in_the_configured_sqlite_file(tmp_path):
+    from portal import create_app
+    from portal.jobs import huey
+
+    from .conftest import make_config
+
+    create_app(make_config(tmp_path, JOBS_IMMEDIATE=False, JOBS_DB=str(tmp_path / "jobs.db")))
+    try:
+        assert not huey.immediate
+        from portal.jobs import deliver_notifications
+
+        deliver_notifications()  # queued for the worker, not run here
+        assert (tmp_path / "jobs.db").exists() and huey.pending_count() == 1
+    finally:
+        huey.flush()
+        huey.immediate = True
