@@ -6,17 +6,26 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from flask import current_app
 from flask_wtf import FlaskForm
 
 from . import jobs, notify, uploads
 from .catalogue import target_days
 from .db import database
 from .forms import FieldError, answers_from_form, changed_labels
-from .lifecycle import CHANNELS, Role, Status, change_status, create_request, due_date
+from .lifecycle import (
+    CHANNELS,
+    Role,
+    Status,
+    change_status,
+    create_request,
+    due_date,
+    paused_due_date,
+)
 from .models import Agency, Attachment, Request, StatusEvent, User
 from .plugins import plugin_manager
 from .services import Service
-from .thai import local_today, utcnow
+from .thai import local_today, to_local, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -116,9 +125,14 @@ def resubmit(request: Request, service: Service, form: FlaskForm, actor: User) -
     store = uploads.store()
     with uploads.staged(store) as written, database.atomic():
         old = request.status
+        returned_at = request.status_changed_at
         event = change_status(request, Status.RESUBMITTED, actor=actor, role=Role.REQUESTER,
                               expected_version=expected, changes=changes)
-        (Request.update(payload=answers, contact_phone=str(answers.get("phone") or ""))
+        tz = current_app.config["PORTAL_TIMEZONE"]
+        request.due_date = paused_due_date(request, to_local(returned_at, tz).date(),
+                                           local_today(tz))
+        (Request.update(payload=answers, contact_phone=str(answers.get("phone") or ""),
+                        due_date=request.due_date)
          .where(Request.id == request.id).execute())
         request.payload = answers
         if files:

@@ -144,3 +144,18 @@ def test_due_date_uses_national_and_agency_holidays(app):
     Holiday.create(agency=other, day=dt.date(2024, 7, 24), name="ของหน่วยงานอื่น")
     # Fri 19 Jul + 3 working days: Mon 22 and Tue 23 are off → Wed, Thu, Fri 26.
     assert due_date(agency, dt.date(2024, 7, 19), 3) == dt.date(2024, 7, 26)
+
+
+def test_the_clock_stops_while_returned(app):
+    from portal.lifecycle import paused_due_date, working_days_between
+
+    agency = make_agency()
+    Holiday.create(day=dt.date(2026, 12, 7), name="วันหยุดชดเชย")
+    req = _request_in(Status.RETURNED, agency, make_user())
+    req.due_date = dt.date(2026, 12, 4)  # a Friday
+    # Returned on Tue 1 Dec, back on Tue 8 Dec: Wed-Fri and Tue are 4 working days
+    # (the weekend and Mon 7 Dec, a holiday, do not count).
+    assert working_days_between(agency, dt.date(2026, 12, 1), dt.date(2026, 12, 8)) == 4
+    assert paused_due_date(req, dt.date(2026, 12, 1), dt.date(2026, 12, 8)) == \
+        dt.date(2026, 12, 11)
+    assert paused_due_date(req, dt.date(2026, 12, 1), dt.date(2026, 12, 1)) == req.due_date

@@ -207,3 +207,20 @@ def test_switched_off_service_has_no_form(app, world):
     assert submit_certificate(client, "alpha").status_code == 404
     assert Request.select().count() == 0
 
+
+
+def test_resubmission_moves_the_due_date_by_the_time_spent_returned(app, world):
+    import datetime as dt
+
+    client, req = new_certificate(app, world["citizen"])
+    _staff_sets(app, world["staff"], req, "returned", "แนบสลิปใหม่")
+    before = Request.get_by_id(req.id)
+    week_ago = before.status_changed_at - dt.timedelta(days=7)
+    Request.update(status_changed_at=week_ago).where(Request.id == req.id).execute()
+    r = client.post(f"/requests/{req.reference}/edit", data={
+        **{k: v for k, v in req.payload.items() if v is not None and k != "national_id"},
+        "version": before.version})
+    assert r.status_code == 302
+    after = Request.get_by_id(req.id)
+    assert after.status == "resubmitted"
+    assert after.due_date >= before.due_date + dt.timedelta(days=7)  # 5 working days later
