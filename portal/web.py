@@ -133,7 +133,7 @@ def configure_admin(app: Flask, pm: pluggy.PluginManager) -> None:
     from flask_admin.theme import Bootstrap4Theme
 
     from .models import Agency, Holiday, Membership, Request
-    from .staff.dashboard import DashboardView
+    from .staff.dashboard import DashboardView, OverdueView
     from .staff.people import AgencyView, StaffView
     from .staff.requests import RequestView
     from .staff.settings import ApiKeyView, HolidayView, ServiceSwitchView
@@ -145,6 +145,7 @@ def configure_admin(app: Flask, pm: pluggy.PluginManager) -> None:
         translations_path=str(Path(__file__).parent / "translations"),
     )
     admin.add_view(RequestView(Request, name=_l("Requests"), endpoint="requests"))
+    admin.add_view(OverdueView(name=_l("Overdue"), endpoint="overdue"))
     admin.add_view(ServiceSwitchView(name=_l("Services"), endpoint="services",
                                      category=_l("Settings")))
     admin.add_view(HolidayView(Holiday, name=_l("Holidays"), endpoint="holidays",

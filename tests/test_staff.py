@@ -148,7 +148,7 @@ def test_dashboard_counts_per_service_status_and_overdue(app, world):
     row = re.search(r"<th scope=\"row\">หนังสือรับรอง</th>(.*?)</tr>", page, re.S).group(1)
     cells = re.findall(r"<td>(?:<strong>)?(\d+)", row)
     assert cells == ["2", "1", "0", "0", "0", "0", "3"]
-    assert re.search(r'data-testid="overdue">1<', page)
+    assert re.search(r'data-testid="overdue"><a [^>]*>1<', page)
     other = staff_client(app, world["other_staff"]).get("/admin/").get_data(as_text=True)
     assert "ยังไม่มีคำขอ" in other
 
@@ -249,3 +249,22 @@ def test_agency_admin_cannot_delete_a_nationwide_holiday(app, world):
     admin.post("/admin/holidays/delete/", data={"id": own.id})
     assert Holiday.get_or_none(Holiday.id == national.id) is not None
     assert Holiday.get_or_none(Holiday.id == own.id) is None
+
+
+def test_overdue_list_shows_days_late_for_own_requests(app, world):
+    client, late = new_certificate(app, world["citizen"])
+    soon = new_certificate(app, world["citizen"])[1]
+    fine = new_certificate(app, world["citizen"])[1]
+    today = dt.date.today()
+    Request.update(due_date=today - dt.timedelta(days=3)).where(Request.id == late.id).execute()
+    Request.update(due_date=today + dt.timedelta(days=1)).where(Request.id == soon.id).execute()
+    Request.update(due_date=today + dt.timedelta(days=9)).where(Request.id == fine.id).execute()
+    page = staff_client(app, world["staff"]).get("/admin/overdue/").get_data(as_text=True)
+    assert late.reference in page and soon.reference in page and fine.reference not in page
+    import re
+
+    row = re.search(late.reference + r".*?</tr>", page, re.S).group(0)
+    assert '<td class="late">3</td>' in row
+    other = staff_client(app, world["other_staff"]).get("/admin/overdue/").get_data(
+        as_text=True)
+    assert late.reference not in other

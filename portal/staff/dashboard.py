@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import peewee as pw
-from flask import current_app
+from flask import current_app, request
 from flask_admin import expose
 from flask_login import current_user
 
 from .. import access
 from ..lifecycle import OPEN_STATUSES, STATUS_LABELS, Status
 from ..models import Request
+from ..paging import paginate
 from ..plugins import all_services, collect, plugin_manager
 from ..thai import local_today
-from .base import PortalIndexView
+from .base import PortalBaseView, PortalIndexView
 
 
 def status_counts(user: Any) -> dict[str, dict[str, int]]:
@@ -54,3 +56,21 @@ class DashboardView(PortalIndexView):
         return self.render("staff/dashboard.html", rows=rows, statuses=list(Status),
                            status_labels=STATUS_LABELS, overdue=overdue_count(user),
                            cards=cards)
+
+
+class OverdueView(PortalBaseView):
+    """Requests past their due date or due within a day, latest first."""
+
+    @expose("/")
+    def index(self) -> Any:
+        today = local_today(current_app.config["PORTAL_TIMEZONE"])
+        query = (Request.select().where(Request.status.in_([s.value for s in OPEN_STATUSES])
+                                        & (Request.status != Status.RETURNED)
+                                        & (Request.due_date <= today + dt.timedelta(days=1)))
+                 .order_by(Request.due_date, Request.id))
+        clause = access.staff_scope(current_user)
+        if clause is not None:
+            query = query.where(clause)
+        page = paginate(query, request.args)
+        return self.render("staff/overdue.html", page=page, today=today,
+                           services=all_services(), status_labels=STATUS_LABELS)
