@@ -339,8 +339,22 @@ class Notification(BaseModel):
         indexes = ((("sent_at", "next_attempt_at"), False),)
 
 
+class CannedReply(BaseModel):
+    """A ready-made message for staff: per service and status (empty = any),
+    with placeholders {name}, {reference}, {service}, {status}."""
+
+    agency = pw.ForeignKeyField(Agency, on_delete="CASCADE")
+    service_code = pw.CharField(max_length=40, default="")
+    status = pw.CharField(max_length=20, default="")
+    title = pw.CharField(max_length=255)
+    body = pw.TextField()
+
+    class Meta:
+        table_name = "canned_reply"
+
+
 CORE_MODELS: tuple[type[pw.Model], ...] = (
     Agency, User, Membership, MembershipService, AgencyService, Request,
     StatusEvent, Attachment, Holiday, LoginThrottle, AuditLog,
-    Resource, ResourceHours, Booking, StepEvent, ApiKey, Notification,
+    Resource, ResourceHours, Booking, StepEvent, ApiKey, Notification, CannedReply,
 )

@@ -132,11 +132,11 @@ def configure_admin(app: Flask, pm: pluggy.PluginManager) -> None:
     from flask_admin import Admin
     from flask_admin.theme import Bootstrap4Theme
 
-    from .models import Agency, Holiday, Membership, Request
+    from .models import Agency, CannedReply, Holiday, Membership, Request
     from .staff.dashboard import DashboardView, OverdueView
     from .staff.people import AgencyView, StaffView
     from .staff.requests import RequestView
-    from .staff.settings import ApiKeyView, HolidayView, ServiceSwitchView
+    from .staff.settings import ApiKeyView, CannedReplyView, HolidayView, ServiceSwitchView
 
     admin = Admin(
         app, name=str(_l("Staff")),
@@ -154,6 +154,8 @@ def configure_admin(app: Flask, pm: pluggy.PluginManager) -> None:
                              category=_l("Settings")))
     admin.add_view(ApiKeyView(name=_l("API keys (Open311)"), endpoint="api_keys",
                               category=_l("Settings")))
+    admin.add_view(CannedReplyView(CannedReply, name=_l("Ready-made replies"),
+                                   endpoint="replies", category=_l("Settings")))
     admin.add_view(AgencyView(Agency, name=_l("Agencies"), endpoint="agencies",
                               category=_l("Settings")))
     for view in collect(pm, "register_admin_views"):

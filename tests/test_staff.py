@@ -268,3 +268,28 @@ def test_overdue_list_shows_days_late_for_own_requests(app, world):
     other = staff_client(app, world["other_staff"]).get("/admin/overdue/").get_data(
         as_text=True)
     assert late.reference not in other
+
+
+def test_ready_made_replies_fill_the_message(app, world):
+    from portal.models import CannedReply
+
+    admin = staff_client(app, world["admin"])
+    r = admin.post("/admin/replies/new/", data={
+        "agency": world["agency"].id, "service_code": "certificate", "status": "returned",
+        "title": "ขอสลิปใหม่",
+        "body": "เรียน {name} คำร้อง {reference} ({service}) {status}: กรุณาแนบสลิปเดือนล่าสุด"})
+    assert r.status_code == 302
+    CannedReply.create(agency=world["other_agency"], title="ของที่อื่น", body="x")
+    _c, req = new_certificate(app, world["citizen"])
+    staff = staff_client(app, world["staff"])
+    page = staff.get(f"/admin/requests/process/{req.id}").get_data(as_text=True)
+    assert "ขอสลิปใหม่" in page and "ของที่อื่น" not in page
+    assert f"คำร้อง {req.reference} (หนังสือรับรอง)" in page
+    reply = CannedReply.get(CannedReply.title == "ขอสลิปใหม่")
+    staff.post(f"/admin/requests/process/{req.id}", data={
+        "status": "returned", "message": "", "reply": reply.id, "version": req.version})
+    fresh = Request.get_by_id(req.id)
+    assert fresh.status == "returned"
+    assert fresh.staff_message == (f"เรียน นายสมชาย ใจดี คำร้อง {req.reference} (หนังสือรับรอง) "
+                                   "เจ้าหน้าที่ส่งให้แก้ไขข้อมูล: กรุณาแนบสลิปเดือนล่าสุด")
+    assert staff_client(app, world["staff"]).get("/admin/replies/").status_code == 403

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length
 
-from .. import access, audit, request_pages, steps, uploads
+from .. import access, audit, replies, request_pages, steps, uploads
 from ..catalogue import enabled_services
 from ..forms import FieldError, PortalForm, build_request_form, required, slot_fields
 from ..lifecycle import (
@@ -47,6 +47,8 @@ class ChannelMixin:
 
 class ProcessForm(PortalForm):
     status = SelectField(_l("Next status"), [required()])
+    reply = SelectField(_l("Ready-made reply"), choices=[], coerce=int, validate_choice=False,
+                        default=0)
     message = TextAreaField(_l("Message to the requester"), [Length(max=4000)])
     result = FileField(_l("Result file for the requester (png, jpg, pdf; at most 5 MB)"))
     version = HiddenField()
@@ -143,6 +145,11 @@ class RequestView(PortalModelView):
             wanted = request.args.get("status")
             if wanted in {t.value for t in targets}:
                 form.status.data = wanted
+        offered = replies.choices(req, targets)
+        form.reply.choices = [(0, _l("— none —"))] + [(r["id"], r["title"]) for r in offered]
+        if request.method == "POST" and not (form.message.data or "").strip() and form.reply.data:
+            picked = next((r for r in offered if r["id"] == form.reply.data), None)
+            form.message.data = picked["text"] if picked else ""
         if targets and form.validate_on_submit():
             try:
                 result = uploads.check(form.result.data)
@@ -159,7 +166,8 @@ class RequestView(PortalModelView):
                 return redirect(url_for(".index_view"))
         ctx = request_pages.context(req)
         return self.render("staff/process.html", form=form, targets=targets,
-                           step_form=self._step_form(ctx), staff_view=True, **ctx)
+                           step_form=self._step_form(ctx), staff_view=True, replies=offered,
+                           **ctx)
 
     def _recordable(self) -> list[tuple[Any, Any]]:
         """(agency, service) pairs the clerk may record requests for."""

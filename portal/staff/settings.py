@@ -9,11 +9,12 @@ from flask_admin import expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms import validators
+from wtforms import SelectField, validators
 
 from .. import access, audit
 from ..catalogue import enabled_codes, set_enabled
-from ..models import Agency, AgencyService, ApiKey, Holiday
+from ..lifecycle import STATUS_LABELS
+from ..models import Agency, AgencyService, ApiKey, CannedReply, Holiday
 from ..plugins import all_services
 from .base import AgencyAdminAccess, PortalBaseView, PortalModelView, be_date
 
@@ -132,3 +133,48 @@ class ApiKeyView(AgencyAdminAccess, PortalBaseView):
         audit.record("api_key_revoked", f"agency:{key.agency_id}", detail=key.hint)
         flash(_("Saved."), "success")
         return redirect(url_for(".index"))
+
+
+class CannedReplyView(AgencyAdminAccess, PortalModelView):
+    """Ready-made replies staff pick when they change a status."""
+
+    column_list = ("title", "service_code", "status", "agency")
+    column_labels = {"title": _l("Name of the reply"), "service_code": _l("Service"),
+                     "status": _l("Status"),
+                     "body": _l("Text"), "agency": _l("Agency")}
+    column_formatters = {
+        "service_code": lambda v, c, m, n: str(all_services()[m.service_code].title)
+        if m.service_code in all_services() else _l("Any service"),
+        "status": lambda v, c, m, n: STATUS_LABELS.get(m.status, _l("Any status")),
+    }
+    column_searchable_list = ("title", "body")
+    search_hint = _l("Title or text")
+    form_columns = ("agency", "service_code", "status", "title", "body")
+    form_overrides = {"service_code": SelectField, "status": SelectField}
+    form_args = {
+        "title": {"validators": [validators.InputRequired()]},
+        "body": {"validators": [validators.InputRequired()],
+                 "description": _l("Placeholders: {name}, {reference}, {service}, {status}")},
+    }
+
+    def _choices(self, form: Any) -> Any:
+        form.service_code.choices = [("", _l("Any service"))] + [
+            (code, s.title) for code, s in all_services().items()]
+        form.status.choices = [("", _l("Any status"))] + list(STATUS_LABELS.items())
+        form.agency.query = Agency.select().where(
+            Agency.id.in_([a.id for a in _managed_agencies()]))
+        return form
+
+    def create_form(self, obj: Any = None) -> Any:
+        return self._choices(super().create_form(obj))
+
+    def edit_form(self, obj: Any = None) -> Any:
+        return self._choices(super().edit_form(obj))
+
+    def scope(self, query: Any) -> Any:
+        return query.where(CannedReply.agency.in_([a.id for a in _managed_agencies()]))
+
+    def on_model_change(self, form: Any, model: CannedReply, is_created: bool) -> None:
+        if model.agency_id not in {a.id for a in _managed_agencies()}:
+            raise validators.ValidationError(_("Choose your own agency."))
+        audit.record("canned_reply_saved", f"agency:{model.agency_id}", detail=model.title)
