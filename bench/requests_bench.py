@@ -56,12 +56,16 @@ def seed(rows: int) -> dict:
     start = utcnow() - dt.timedelta(days=400)
     batch: list[dict] = []
     samples: list[tuple[str, str]] = []
+    seen: set[str] = set()
     rng = random.Random(7)
     with database.atomic():
         for i in range(rows):
             owner = heavy if i < 200 else citizens[1 + i % (len(citizens) - 1)]
             when = start + dt.timedelta(minutes=i * 5)
             ref = new_reference("12", when)
+            while ref in seen:  # the app retries on its unique index; a bulk insert cannot
+                ref = new_reference("12", when)
+            seen.add(ref)
             batch.append({
                 "reference": ref, "service_code": "certificate", "agency": agency.id,
                 "requester": owner.id, "applicant_name": f"นาย{owner.first_name} ทดสอบ",
