@@ -353,8 +353,23 @@ class CannedReply(BaseModel):
         table_name = "canned_reply"
 
 
+class IssuedDocument(BaseModel):
+    """A document the portal handed out (a printed request, a result file):
+    its verification code and the SHA-256 of the exact bytes issued."""
+
+    code = pw.CharField(max_length=16, unique=True)
+    request = pw.ForeignKeyField(Request, null=True, on_delete="CASCADE")
+    title = pw.CharField(max_length=255)
+    sha256 = pw.CharField(max_length=64, default="")
+    issued_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "issued_document"
+
+
 CORE_MODELS: tuple[type[pw.Model], ...] = (
     Agency, User, Membership, MembershipService, AgencyService, Request,
     StatusEvent, Attachment, Holiday, LoginThrottle, AuditLog,
     Resource, ResourceHours, Booking, StepEvent, ApiKey, Notification, CannedReply,
+    IssuedDocument,
 )

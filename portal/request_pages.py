@@ -9,11 +9,11 @@ import peewee as pw
 from flask import Response, abort, current_app, render_template, request, url_for
 from flask_babel import get_locale
 
-from . import steps
+from . import steps, verify
 from .catalogue import contact
 from .forms import display_answers
 from .lifecycle import CHANNELS, STATUS_LABELS
-from .models import Request, StatusEvent, User
+from .models import IssuedDocument, Request, StatusEvent, User
 from .plugins import get_service
 from .printing import qr_svg_data_uri, render_pdf
 from .submission import current_files
@@ -56,6 +56,8 @@ def context(req: Request) -> dict[str, Any]:
         "status_labels": STATUS_LABELS,
         "slot_labels": {s.name: s.label for s in service.slots},
         "contact": contact(req.agency_id, service.code),
+        "result_codes": {d.sha256: d.code for d in IssuedDocument.select().where(
+            (IssuedDocument.request == req) & IssuedDocument.title.startswith("result:"))},
         "channel_labels": CHANNELS,
     }
 
@@ -66,10 +68,13 @@ def render_request_page(template: str, req: Request, **extra: Any) -> str:
 
 def pdf_response(req: Request) -> Response:
     ctx = context(req)
+    document = verify.reserve(f"print:{req.reference}", req)
     html = render_template("print/request.html", **ctx, printed_at=utcnow(),
                            qr=qr_svg_data_uri(status_check_url(req.reference)),
-                           status_url=status_check_url())
-    pdf = render_pdf(html, base_url=request.host_url)
+                           status_url=status_check_url(), verify_code=document.code,
+                           verify_url=verify.verify_url(document.code),
+                           verify_qr=qr_svg_data_uri(verify.verify_url(document.code)))
+    pdf = verify.seal(document, render_pdf(html, base_url=request.host_url))
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{req.reference}.pdf"'
     response.headers["Cache-Control"] = "private, no-store"

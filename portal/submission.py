@@ -158,10 +158,25 @@ def staff_change(request: Request, to_status: str, actor: User, remark: str,
         event = change_status(request, to_status, actor=actor, role=Role.STAFF, remark=remark,
                               expected_version=expected_version)
         if result is not None:
+            result = _verifiable(request, result)
             _save_files(request, {"result": result}, store, written, actor, is_result=True)
         _notify(request, old, to_status, remark, result_ready=result is not None)
     announce(request, old, to_status, actor, remark)
     return event
+
+
+def _verifiable(request: Request, result: uploads.CheckedFile) -> uploads.CheckedFile:
+    """Give a result file its verification code; a PDF also carries it and
+    its QR code on every page. The stored fingerprint is of the bytes kept."""
+    from dataclasses import replace
+
+    from . import verify
+
+    document = verify.reserve(f"result:{result.original_name}", request)
+    if result.content_type == "application/pdf":
+        result = replace(result, data=verify.stamp_pdf(result.data, document.code))
+    verify.seal(document, result.data)
+    return result
 
 
 def requester_cancel(request: Request, actor: User, expected_version: int) -> StatusEvent:

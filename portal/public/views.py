@@ -152,3 +152,24 @@ def poster(agency_code: str, service_code: str) -> Response:
     response = Response(render_pdf(html), mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{service_code}.pdf"'
     return response
+
+
+
+@bp.route("/verify/<code>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["STATUS_CHECK_RATE_LIMIT"], methods=["POST"])
+def verify(code: str) -> str:
+    """Confirm a document the portal issued; optionally check a file's bytes."""
+    from .. import verify as verifying
+    from ..models import IssuedDocument
+    from ..plugins import get_service
+
+    document = IssuedDocument.get_or_none(IssuedDocument.code == code.strip().upper())
+    matches = None
+    if document is not None and request.method == "POST":
+        upload = request.files.get("file")
+        data = upload.stream.read(current_app.config["MAX_UPLOAD_BYTES"] * 4) if upload else b""
+        matches = bool(data) and verifying.check(code, data)
+    service = get_service(document.request.service_code) if document and document.request \
+        else None
+    return render_template("public/verify.html", document=document, matches=matches,
+                           service=service, code=code)

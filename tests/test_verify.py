@@ -1,0 +1,72 @@
+"""Verifiable documents: printed requests and result files carry a code and
+QR code; the public page confirms them; a changed file does not verify."""
+
+from __future__ import annotations
+
+import io
+
+from portal.models import Attachment, IssuedDocument
+
+from .conftest import login
+from .helpers.certificate import new_certificate
+from .helpers.files import make_pdf, make_png
+from .test_printing import pdf_text
+
+
+def test_printed_request_verifies_and_a_tampered_copy_does_not(app, world):
+    client, req = new_certificate(app, world["citizen"])
+    pdf = client.get(f"/requests/{req.reference}/print").data
+    document = IssuedDocument.get(IssuedDocument.request == req)
+    text = pdf_text(pdf)
+    assert document.code in text and f"/verify/{document.code}" in text
+    public = app.test_client()
+    page = public.get(f"/verify/{document.code}").get_data(as_text=True)
+    assert req.reference in page and "หนังสือรับรอง" in page and document.sha256 in page
+    assert "สมชาย" not in page  # no personal data on the public page
+    ok = public.post(f"/verify/{document.code}",
+                     data={"file": (io.BytesIO(pdf), "copy.pdf")},
+                     content_type="multipart/form-data").get_data(as_text=True)
+    assert "ตรงกับเอกสารที่ออกโดยระบบทุกประการ" in ok and "ไม่ตรง" not in ok
+    tampered = pdf.replace(b"%%EOF", b"% changed\n%%EOF")
+    bad = public.post(f"/verify/{document.code}",
+                      data={"file": (io.BytesIO(tampered), "copy.pdf")},
+                      content_type="multipart/form-data").get_data(as_text=True)
+    assert "ไม่ตรงกับเอกสารที่ออก" in bad and "ทุกประการ" not in bad
+    assert "ไม่พบเอกสาร" in public.get("/verify/NOSUCHCODE").get_data(as_text=True)
+
+
+def test_result_files_carry_their_code(app, world):
+    _c, req = new_certificate(app, world["citizen"])
+    staff = app.test_client()
+    login(staff, world["staff"])
+    staff.post(f"/admin/requests/process/{req.id}", data={
+        "status": "completed", "message": "", "version": req.version,
+        "result": (io.BytesIO(make_pdf("ผล")), "ผล.pdf")}, content_type="multipart/form-data")
+    result = Attachment.get(Attachment.is_result)
+    document = IssuedDocument.get(IssuedDocument.title.startswith("result:"))
+    assert document.sha256 == result.sha256
+    citizen = app.test_client()
+    login(citizen, world["citizen"])
+    data = citizen.get(f"/files/{result.id}").data
+    assert document.code in pdf_text(data)
+    view = citizen.get(f"/requests/{req.reference}").get_data(as_text=True)
+    assert document.code in view
+    verdict = app.test_client().post(f"/verify/{document.code}", data={
+        "file": (io.BytesIO(data), "x.pdf")}, content_type="multipart/form-data")
+    text = verdict.get_data(as_text=True)
+    assert "ทุกประการ" in text and "ไม่ตรง" not in text
+
+
+def test_an_image_result_is_registered_without_stamping(app, world):
+    _c, req = new_certificate(app, world["citizen"])
+    staff = app.test_client()
+    login(staff, world["staff"])
+    png = make_png()
+    staff.post(f"/admin/requests/process/{req.id}", data={
+        "status": "completed", "message": "", "version": req.version,
+        "result": (io.BytesIO(png), "ผล.png")}, content_type="multipart/form-data")
+    from portal.verify import check
+
+    document = IssuedDocument.get(IssuedDocument.title.startswith("result:"))
+    with app.app_context():
+        assert check(document.code, png) and not check(document.code, png + b"x")
