@@ -367,9 +367,23 @@ class IssuedDocument(BaseModel):
         table_name = "issued_document"
 
 
+class Notice(BaseModel):
+    """A line in a person's in-portal notifications (the bell)."""
+
+    user = pw.ForeignKeyField(User, backref="notices", on_delete="CASCADE")
+    request = pw.ForeignKeyField(Request, null=True, on_delete="CASCADE")
+    text = pw.CharField(max_length=500)
+    created_at = pw.DateTimeField(default=utcnow)
+    read_at = pw.DateTimeField(null=True)
+
+    class Meta:
+        table_name = "notice"
+        indexes = ((("user", "read_at"), False),)
+
+
 CORE_MODELS: tuple[type[pw.Model], ...] = (
     Agency, User, Membership, MembershipService, AgencyService, Request,
     StatusEvent, Attachment, Holiday, LoginThrottle, AuditLog,
     Resource, ResourceHours, Booking, StepEvent, ApiKey, Notification, CannedReply,
-    IssuedDocument,
+    IssuedDocument, Notice,
 )

@@ -12,10 +12,11 @@ from typing import Any
 
 from flask import current_app, render_template
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 
 from .db import database
 from .lifecycle import STATUS_LABELS, Status
-from .models import Membership, MembershipService, Notification, Request, User
+from .models import Membership, MembershipService, Notice, Notification, Request, User
 from .plugins import get_service
 from .thai import utcnow
 
@@ -45,14 +46,23 @@ def requester_email(request: Request) -> str:
     return str((request.payload or {}).get("email") or "")
 
 
-def staff_emails(request: Request) -> list[str]:
+def staff_of(request: Request) -> list[User]:
     """Staff of the agency who handle the service, and its admins."""
     handling = MembershipService.select(MembershipService.membership).where(
         MembershipService.service_code == request.service_code)
-    users = (User.select(User.email).join(Membership, on=(Membership.user == User.id))
-             .where((Membership.agency == request.agency_id)
-                    & ((Membership.role == "agency_admin") | Membership.id.in_(handling))))
-    return sorted({u.email for u in users if u.email})
+    return list(User.select().join(Membership, on=(Membership.user == User.id))
+                .where((Membership.agency == request.agency_id)
+                       & ((Membership.role == "agency_admin") | Membership.id.in_(handling)))
+                .distinct())
+
+
+def staff_emails(request: Request) -> list[str]:
+    return sorted({u.email for u in staff_of(request) if u.email})
+
+
+def notice(user_id: int, request: Request, text: Any) -> None:
+    with force_locale("th"):
+        Notice.create(user=user_id, request=request, text=str(text)[:500])
 
 
 def request_changed(request: Request, old: str | None, new: str, remark: str = "",
@@ -65,9 +75,15 @@ def request_changed(request: Request, old: str | None, new: str, remark: str = "
         queue(mail, "submitted", request, **context)
     else:
         queue(mail, "result_ready" if result_ready else "status_changed", request, **context)
+    if request.requester_id:
+        notice(request.requester_id, request, _l("%(ref)s: %(status)s", ref=request.reference,
+                                                 status=STATUS_LABELS.get(new, new)))
     if new in (Status.SUBMITTED, Status.RESUBMITTED):
-        for address in staff_emails(request):
-            queue(address, "staff_new", request, **context)
+        for user in staff_of(request):
+            if user.email:
+                queue(user.email, "staff_new", request, **context)
+            notice(user.id, request, _l("New or corrected request %(ref)s",
+                                        ref=request.reference))
 
 
 def _send(note: Notification) -> None:

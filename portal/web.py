@@ -106,7 +106,14 @@ def configure_templates(app: Flask, pm: pluggy.PluginManager) -> None:
     @app.context_processor
     def _globals() -> dict[str, Any]:
         links = sorted(collect(pm, "menu_links", user=current_user), key=lambda m: m.order)
+        unread = 0
+        if getattr(current_user, "is_authenticated", False):
+            from .models import Notice
+
+            unread = Notice.select().where((Notice.user == current_user.id)
+                                           & Notice.read_at.is_null()).count()
         return {
+            "unread_notices": unread,
             "timedelta": dt.timedelta,
             "plugin_menu": links,
             "is_staff": access.is_staff(current_user),

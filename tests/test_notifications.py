@@ -161,3 +161,28 @@ def test_worker_mode_queues_in_the_configured_sqlite_file(tmp_path):
     finally:
         huey.flush()
         huey.immediate = True
+
+
+def test_the_bell_counts_what_changed(app):
+    from portal.models import Notice
+
+    agency = make_agency("bell-office")
+    clerk = make_staff(agency)
+    citizen = make_user()
+    client, req = new_certificate(app, citizen, agency_code="bell-office")
+    staff = app.test_client()
+    login(staff, clerk)
+    assert Notice.select().where(Notice.user == citizen.id).count() == 1
+    staff_bell = staff.get("/notifications").get_data(as_text=True)
+    assert f"คำร้องใหม่หรือแก้ไขแล้ว {req.reference}" in staff_bell
+    staff.post(f"/admin/requests/process/{req.id}",
+               data={"status": "in_progress", "message": "", "version": req.version})
+    page = client.get("/requests").get_data(as_text=True)
+    assert 'data-testid="unread">2<' in page  # sent, then in progress
+    listing = client.get("/notifications").get_data(as_text=True)
+    assert f"{req.reference}: เจ้าหน้าที่กำลังดำเนินการ" in listing
+    client.post("/notifications")
+    assert 'data-testid="unread"' not in client.get("/requests").get_data(as_text=True)
+    other = app.test_client()
+    login(other, make_user())
+    assert req.reference not in other.get("/notifications").get_data(as_text=True)

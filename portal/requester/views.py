@@ -23,11 +23,11 @@ from ..forms import FieldError, build_request_form, form_data, prefill_from_args
 from ..identity import captcha
 from ..identity.forms import CaptchaMixin
 from ..lifecycle import Status, TransitionError
-from ..models import Attachment, Request, Resource
+from ..models import Attachment, Notice, Request, Resource
 from ..paging import PER_PAGE_CHOICES, paginate
 from ..plugins import all_services, get_service
 from ..submission import current_files, requester_cancel, resubmit, submit
-from ..thai import local_today
+from ..thai import local_today, utcnow
 
 bp = Blueprint("requester", __name__)
 
@@ -198,3 +198,16 @@ def resource_week(resource_id: int) -> str:
                            monday=monday, staff_view=staff_view,
                            previous=monday - dt.timedelta(days=7),
                            following=monday + dt.timedelta(days=7))
+
+
+@bp.route("/notifications", methods=["GET", "POST"])
+@login_required
+def notifications() -> str | Response:
+    """The bell: what changed on one's requests (or, for staff, what arrived)."""
+    mine = Notice.select().where(Notice.user == current_user.id)
+    if request.method == "POST":
+        Notice.update(read_at=utcnow()).where((Notice.user == current_user.id)
+                                              & Notice.read_at.is_null()).execute()
+        return redirect(url_for("requester.notifications"))
+    page = paginate(mine.order_by(Notice.created_at.desc(), Notice.id.desc()), request.args)
+    return render_template("requester/notifications.html", page=page)
