@@ -74,6 +74,15 @@ def deliver_command() -> None:
     click.echo(f"sent: {deliver_due()}")
 
 
+@jobs_cli.command("digest")
+@with_appcontext
+def digest_command() -> None:
+    """Queue today's digest of late requests for each staff member and send it."""
+    from .notify import daily_digest, deliver_due
+
+    click.echo(f"digests queued: {daily_digest()}, sent: {deliver_due()}")
+
+
 @jobs_cli.command("worker")
 @click.option("--workers", default=2, show_default=True)
 @with_appcontext

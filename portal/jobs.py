@@ -44,3 +44,12 @@ def kick() -> None:
         deliver_notifications()
     except Exception:  # noqa: BLE001 - the rows stay queued; the next kick retries
         log.exception("delivering notifications failed")
+
+
+@huey.periodic_task(crontab(hour="0", minute="0"))  # 07:00 in Bangkok
+def send_daily_digest() -> int:
+    from .notify import daily_digest
+
+    queued = daily_digest()
+    kick()
+    return queued

@@ -137,3 +137,28 @@ def deliver_due(limit: int = 100) -> int:
                                 last_error="").where(Notification.id == note.id).execute()
             sent += 1
     return sent
+
+
+def daily_digest() -> int:
+    """One e-mail a day to each staff member with what is late or due
+    tomorrow among the requests they handle. Returns how many were queued."""
+    from . import access
+    from .lifecycle import OPEN_STATUSES
+    from .thai import local_today
+
+    today = local_today(current_app.config["PORTAL_TIMEZONE"])
+    staff_ids = Membership.select(Membership.user).distinct()
+    queued = 0
+    for user in User.select().where(User.id.in_(staff_ids) & (User.email != "")):
+        query = (Request.select().where(Request.status.in_([s.value for s in OPEN_STATUSES])
+                                        & (Request.status != Status.RETURNED)
+                                        & (Request.due_date <= today + dt.timedelta(days=1)))
+                 .order_by(Request.due_date).limit(200))
+        clause = access.staff_scope(user)
+        if clause is not None:
+            query = query.where(clause)
+        rows = list(query)
+        if rows:
+            queue(user.email, "digest", None, rows=rows, today=today, user=user)
+            queued += 1
+    return queued

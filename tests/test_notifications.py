@@ -186,3 +186,23 @@ def test_the_bell_counts_what_changed(app):
     other = app.test_client()
     login(other, make_user())
     assert req.reference not in other.get("/notifications").get_data(as_text=True)
+
+
+def test_daily_digest_to_the_staff_who_handle_late_requests(app, inbox):
+    from portal.models import Notification
+    from portal.notify import daily_digest, deliver_due
+
+    agency = make_agency("digest-office")
+    clerk = make_staff(agency)
+    elsewhere = make_staff(make_agency("digest-other"))
+    _client, late = new_certificate(app, make_user(), agency_code="digest-office")
+    Request.update(due_date=dt.date.today() - dt.timedelta(days=2)).where(
+        Request.id == late.id).execute()
+    with app.app_context():
+        Notification.delete().execute()
+        assert daily_digest() == 1
+        deliver_due()
+    mail = [m for m in inbox.to(clerk.email) if "ครบกำหนดพรุ่งนี้" in m["Subject"]]
+    assert len(mail) == 1 and mail[0]["Subject"].startswith("คำร้อง 1 รายการ")
+    assert late.reference in body(mail[0]) and "เกินกำหนด 2 วัน" in body(mail[0])
+    assert inbox.to(elsewhere.email) == []
