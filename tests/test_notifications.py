@@ -206,3 +206,40 @@ def test_daily_digest_to_the_staff_who_handle_late_requests(app, inbox):
     assert len(mail) == 1 and mail[0]["Subject"].startswith("คำร้อง 1 รายการ")
     assert late.reference in body(mail[0]) and "เกินกำหนด 2 วัน" in body(mail[0])
     assert inbox.to(elsewhere.email) == []
+
+
+def test_delay_notice_letter(app, inbox):
+    from portal.models import Attachment, IssuedDocument, StatusEvent
+
+    from .test_printing import pdf_text
+
+    agency = make_agency("delay-office")
+    clerk = make_staff(agency)
+    citizen = make_user(email="late@example.com")
+    client, req = new_certificate(app, citizen, agency_code="delay-office")
+    staff = app.test_client()
+    login(staff, clerk)
+    r = staff.post(f"/admin/requests/delay/{req.id}", data={
+        "reason": "รอเอกสารจากกรมบัญชีกลาง", "new_date": "2020-01-01"})
+    assert "กรุณาเลือกวันที่หลังวันนี้" in r.get_data(as_text=True)
+    later = dt.date.today() + dt.timedelta(days=14)
+    r = staff.post(f"/admin/requests/delay/{req.id}", data={
+        "reason": "รอเอกสารจากกรมบัญชีกลาง", "new_date": later.isoformat()})
+    assert r.status_code == 302
+    fresh = Request.get_by_id(req.id)
+    assert fresh.due_date == later and fresh.status == "submitted" and fresh.version == 1
+    line = StatusEvent.select().where(StatusEvent.request == req).order_by(
+        StatusEvent.id.desc()).first()
+    assert "หนังสือแจ้งเรื่องล่าช้า: รอเอกสารจากกรมบัญชีกลาง" in line.remark
+    letter = Attachment.get(Attachment.slot == "delay_letter")
+    text = pdf_text(client.get(f"/files/{letter.id}").data).replace("\n", "")
+    assert "แจ้งเรื่องล่าช้า" in text and "รอเอกสารจากกรมบัญชีกลาง" in text
+    assert str(later.year + 543) in text
+    assert IssuedDocument.get(IssuedDocument.sha256 == letter.sha256).code in text
+    mail = [m for m in inbox.to("late@example.com") if "ล่าช้า" in m["Subject"] or
+            "นานกว่ากำหนด" in m["Subject"]]
+    assert len(mail) == 1 and "รอเอกสารจากกรมบัญชีกลาง" in body(mail[0])
+    outsider = app.test_client()
+    login(outsider, make_staff(make_agency("delay-other")))
+    assert outsider.post(f"/admin/requests/delay/{req.id}", data={
+        "reason": "x", "new_date": later.isoformat()}).status_code == 404

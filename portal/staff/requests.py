@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.peewee.filters import FilterEqual
 from flask_admin.model.template import EndpointLinkRowAction, LinkRowAction
@@ -14,14 +14,22 @@ from flask_login import current_user
 from flask_wtf.file import FileField
 from markupsafe import Markup
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import Length
+from wtforms.validators import Length, ValidationError
 
-from .. import access, audit, replies, request_pages, steps, uploads
+from .. import access, audit, letters, replies, request_pages, steps, uploads
 from ..catalogue import enabled_services
-from ..forms import FieldError, PortalForm, build_request_form, required, slot_fields
+from ..forms import (
+    FieldError,
+    PortalForm,
+    ThaiDateField,
+    build_request_form,
+    required,
+    slot_fields,
+)
 from ..lifecycle import (
     ACTION_LABELS,
     CHANNELS,
+    OPEN_STATUSES,
     STATUS_LABELS,
     Role,
     TransitionError,
@@ -30,6 +38,7 @@ from ..lifecycle import (
 from ..models import Request
 from ..plugins import all_services, get_service
 from ..submission import staff_change, submit
+from ..thai import local_today
 from .base import LocalDateBetweenFilter, PortalModelView, be_date, be_datetime
 
 
@@ -38,6 +47,15 @@ class StepForm(PortalForm):
     outcome = RadioField(_l("Result"), choices=[], validate_choice=False)
     value = StringField()
     note = TextAreaField(_l("Note (staff only)"), [Length(max=4000)])
+
+
+class DelayForm(PortalForm):
+    reason = TextAreaField(_l("Why the request is late"), [required(), Length(max=2000)])
+    new_date = ThaiDateField(_l("New expected date"), [required()])
+
+    def validate_new_date(self, field: Any) -> None:
+        if field.data and field.data <= local_today():
+            raise ValidationError(_l("Please choose a date after today."))
 
 
 class ChannelMixin:
@@ -178,6 +196,22 @@ class RequestView(PortalModelView):
                 if handled is None or service.code in handled:
                     out.append((membership.agency, service))
         return out
+
+    @expose("/delay/<int:id>", methods=("GET", "POST"))
+    def delay(self, id: int) -> Any:
+        """หนังสือแจ้งเรื่องล่าช้า: a letter to the requester with the reason and
+        the new date, kept with the request, recorded in its history, e-mailed."""
+        req = self.get_one(id)
+        if req.status not in [s.value for s in OPEN_STATUSES]:
+            abort(404)
+        form = DelayForm()
+        if form.validate_on_submit():
+            letters.send_delay_letter(req, current_user._get_current_object(),
+                                      form.reason.data.strip(), form.new_date.data)
+            audit.record("delay_letter", f"request:{req.reference}")
+            flash(_("The delay notice has been issued and sent."), "success")
+            return redirect(url_for(".process", id=id))
+        return self.render("staff/delay.html", form=form, request_=req)
 
     @expose("/record", methods=("GET", "POST"))
     def record(self) -> Any:
