@@ -381,9 +381,25 @@ class Notice(BaseModel):
         indexes = ((("user", "read_at"), False),)
 
 
+class SurveyResponse(BaseModel):
+    """ประเมินความพึงพอใจ: one per completed request, scores 1–5."""
+
+    request = pw.ForeignKeyField(Request, unique=True, on_delete="CASCADE")
+    speed = pw.IntegerField()
+    courtesy = pw.IntegerField()
+    clarity = pw.IntegerField()
+    overall = pw.IntegerField()
+    comment = pw.TextField(default="")
+    reopen_requested = pw.BooleanField(default=False)
+    created_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "survey_response"
+
+
 CORE_MODELS: tuple[type[pw.Model], ...] = (
     Agency, User, Membership, MembershipService, AgencyService, Request,
     StatusEvent, Attachment, Holiday, LoginThrottle, AuditLog,
     Resource, ResourceHours, Booking, StepEvent, ApiKey, Notification, CannedReply,
-    IssuedDocument, Notice,
+    IssuedDocument, Notice, SurveyResponse,
 )

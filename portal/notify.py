@@ -66,7 +66,8 @@ def notice(user_id: int, request: Request, text: Any) -> None:
 
 
 def request_changed(request: Request, old: str | None, new: str, remark: str = "",
-                    result_ready: bool = False, status_url: str = "") -> None:
+                    result_ready: bool = False, status_url: str = "",
+                    survey_url: str = "") -> None:
     """Queue the messages one change calls for. Call inside its transaction."""
     context = {"old": old, "new": new, "remark": remark, "status_url": status_url,
                "status_label": STATUS_LABELS.get(new, new)}
@@ -75,6 +76,8 @@ def request_changed(request: Request, old: str | None, new: str, remark: str = "
         queue(mail, "submitted", request, **context)
     else:
         queue(mail, "result_ready" if result_ready else "status_changed", request, **context)
+    if new == Status.COMPLETED and survey_url:
+        queue(mail, "survey_invite", request, survey_url=survey_url, **context)
     if request.requester_id:
         notice(request.requester_id, request, _l("%(ref)s: %(status)s", ref=request.reference,
                                                  status=STATUS_LABELS.get(new, new)))

@@ -13,7 +13,7 @@ from . import steps, verify
 from .catalogue import contact
 from .forms import display_answers
 from .lifecycle import CHANNELS, STATUS_LABELS
-from .models import IssuedDocument, Request, StatusEvent, User
+from .models import IssuedDocument, Request, StatusEvent, SurveyResponse, User
 from .plugins import get_service
 from .printing import qr_svg_data_uri, render_pdf
 from .submission import current_files
@@ -56,6 +56,7 @@ def context(req: Request) -> dict[str, Any]:
         "status_labels": STATUS_LABELS,
         "slot_labels": {s.name: s.label for s in service.slots},
         "contact": contact(req.agency_id, service.code),
+        "survey": SurveyResponse.get_or_none(SurveyResponse.request == req),
         "result_codes": {d.sha256: d.code for d in IssuedDocument.select().where(
             (IssuedDocument.request == req) & IssuedDocument.title.startswith("result:"))},
         "channel_labels": CHANNELS,

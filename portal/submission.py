@@ -61,10 +61,12 @@ def _notify(request: Request, old: str | None, new: str, remark: str = "",
     from flask import has_request_context
 
     from .request_pages import status_check_url
+    from .survey import link_for
 
     url = status_check_url(request.reference) if has_request_context() else ""
+    survey = link_for(request) if has_request_context() and new == Status.COMPLETED else ""
     notify.request_changed(request, old, new, remark, result_ready=result_ready,
-                           status_url=url)
+                           status_url=url, survey_url=survey)
 
 
 def announce(request: Request, old: str | None, new: str, actor: User | None,

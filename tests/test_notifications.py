@@ -100,8 +100,8 @@ def test_status_change_and_result_file(app, inbox):
     staff.post(f"/admin/requests/process/{req2.id}", data={
         "status": "completed", "message": "รับได้ที่ธุรการ", "version": req2.version,
         "result": (io.BytesIO(make_pdf()), "ผล.pdf")}, content_type="multipart/form-data")
-    ready = inbox.to("somsri@example.com")[-1]
-    assert "ไฟล์จากเจ้าหน้าที่พร้อมแล้ว" in ready["Subject"]
+    subjects = [m["Subject"] for m in inbox.to("somsri@example.com")]
+    assert any(req2.reference in s and "ไฟล์จากเจ้าหน้าที่พร้อมแล้ว" in s for s in subjects)
 
 
 def test_nothing_is_lost_while_the_mail_server_is_down(app, smtp_port):
@@ -243,3 +243,20 @@ def test_delay_notice_letter(app, inbox):
     login(outsider, make_staff(make_agency("delay-other")))
     assert outsider.post(f"/admin/requests/delay/{req.id}", data={
         "reason": "x", "new_date": later.isoformat()}).status_code == 404
+
+
+def test_completion_invites_to_the_survey_by_e_mail(app, inbox):
+    agency = make_agency("survey-office")
+    clerk = make_staff(agency)
+    citizen = make_user(email="rate@example.com")
+    _client, req = new_certificate(app, citizen, agency_code="survey-office")
+    staff = app.test_client()
+    login(staff, clerk)
+    staff.post(f"/admin/requests/process/{req.id}",
+               data={"status": "completed", "message": "", "version": req.version})
+    invite = [m for m in inbox.to("rate@example.com") if "ประเมินความพึงพอใจ" in m["Subject"]]
+    assert len(invite) == 1
+    link = next(w for w in body(invite[0]).split() if "/survey/" in w)
+    guest = app.test_client()  # the link works without logging in
+    page = guest.get(link.replace("http://localhost", ""))
+    assert page.status_code == 200 and req.reference in page.get_data(as_text=True)

@@ -74,3 +74,46 @@ class OverdueView(PortalBaseView):
         page = paginate(query, request.args)
         return self.render("staff/overdue.html", page=page, today=today,
                            services=all_services(), status_labels=STATUS_LABELS)
+
+
+class SurveyReportView(PortalBaseView):
+    """Average satisfaction per service for a month, with a bar chart."""
+
+    @expose("/")
+    def index(self) -> Any:
+        from zoneinfo import ZoneInfo
+
+        from ..models import SurveyResponse
+        from ..survey import QUESTIONS, averages
+        from ..thai import BE_OFFSET, MONTHS_LONG
+
+        tz = current_app.config["PORTAL_TIMEZONE"]
+        try:
+            year, month = (int(p) for p in request.args.get("month", "").split("-"))
+            year = year - BE_OFFSET if year > 2400 else year
+            first = dt.date(year, month, 1)
+        except ValueError:
+            first = local_today(tz).replace(day=1)
+        following = (first + dt.timedelta(days=32)).replace(day=1)
+
+        def utc(day: dt.date) -> dt.datetime:
+            return dt.datetime.combine(day, dt.time(), tzinfo=ZoneInfo(tz)).astimezone(
+                dt.UTC).replace(tzinfo=None)
+
+        query = (SurveyResponse.select(SurveyResponse, Request).join(Request)
+                 .where((SurveyResponse.created_at >= utc(first))
+                        & (SurveyResponse.created_at < utc(following))))
+        clause = access.staff_scope(current_user)
+        if clause is not None:
+            query = query.where(clause)
+        by_service: dict[str, list] = {}
+        for row in query:
+            by_service.setdefault(row.request.service_code, []).append(row)
+        services = all_services()
+        rows = [{"code": code, "title": services[code].title if code in services else code,
+                 "count": len(items), "avg": averages(items),
+                 "reopen": sum(1 for i in items if i.reopen_requested)}
+                for code, items in sorted(by_service.items())]
+        return self.render("staff/satisfaction.html", rows=rows, questions=QUESTIONS,
+                           first=first,
+                           month_label=f"{MONTHS_LONG[first.month - 1]} {first.year + 543}")

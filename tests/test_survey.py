@@ -1,0 +1,79 @@
+"""Satisfaction survey: a signed link that needs no login, one answer per
+request, expired or altered links refused, averages for staff."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from portal.models import Request, SurveyResponse
+
+from .conftest import login
+from .helpers.certificate import new_certificate
+
+ANSWER = {"speed": "5", "courtesy": "4", "clarity": "3", "overall": "4", "comment": "ดีมาก"}
+
+
+def completed(app, world):
+    client, req = new_certificate(app, world["citizen"])
+    staff = app.test_client()
+    login(staff, world["staff"])
+    staff.post(f"/admin/requests/process/{req.id}",
+               data={"status": "completed", "message": "", "version": req.version})
+    return client, Request.get_by_id(req.id), staff
+
+
+def test_signed_link_one_answer_and_refusals(app, world, monkeypatch):
+    from portal import survey
+
+    _client, req, staff = completed(app, world)
+    with app.test_request_context():
+        token = survey.token_for(req)
+    guest = app.test_client()  # no login: the e-mail link is enough
+    page = guest.get(f"/survey/{token}")
+    assert page.status_code == 200
+    assert "ความรวดเร็วในการให้บริการ" in page.get_data(as_text=True)
+    assert guest.post(f"/survey/{token}", data=ANSWER).status_code == 302
+    answer = SurveyResponse.get(SurveyResponse.request == req)
+    assert (answer.speed, answer.overall, answer.comment) == (5, 4, "ดีมาก")
+    again = guest.post(f"/survey/{token}", data={**ANSWER, "overall": "1"})
+    assert 'id="survey-done"' in again.get_data(as_text=True)
+    assert SurveyResponse.select().count() == 1
+    assert SurveyResponse.get().overall == 4
+    altered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    assert guest.get(f"/survey/{altered}").status_code == 404
+    monkeypatch.setattr(survey, "LIFETIME", dt.timedelta(seconds=-1))
+    assert guest.get(f"/survey/{token}").status_code == 410
+
+
+def test_only_completed_requests_and_only_the_requester_in_the_portal(app, world):
+    from portal import survey
+
+    client, req = new_certificate(app, world["citizen"])
+    with app.test_request_context():
+        token = survey.token_for(req)
+    assert app.test_client().get(f"/survey/{token}").status_code == 404  # not completed
+    client2, done, _staff = completed(app, world)
+    assert client2.get(f"/requests/{done.reference}/survey").status_code == 200
+    other = app.test_client()
+    login(other, world["other_citizen"])
+    assert other.get(f"/requests/{done.reference}/survey").status_code == 404
+
+
+def test_unhappy_answer_flags_the_request_and_averages(app, world):
+    client, req, staff = completed(app, world)
+    client.post(f"/requests/{req.reference}/survey",
+                data={**ANSWER, "overall": "1", "reopen": "y", "comment": "ช้ามาก"})
+    process = staff.get(f"/admin/requests/process/{req.id}").get_data(as_text=True)
+    assert "ช้ามาก" in process and 'alert-danger" id="survey"' in process
+    client2, req2, _s = completed(app, world)
+    client2.post(f"/requests/{req2.reference}/survey", data={**ANSWER, "overall": "5"})
+    page = staff.get("/admin/satisfaction/").get_data(as_text=True)
+    row = re.search(r'data-code="certificate">(.*?)</tr>', page, re.S).group(1)
+    cells = re.findall(r"<td>([^<]*)</td>", row)
+    assert cells == ["2", "5.00", "4.00", "3.00", "3.00", "1"]
+    assert "<svg" in page
+    other = app.test_client()
+    login(other, world["other_staff"])
+    assert "ยังไม่มีผลการประเมินในเดือนนี้" in other.get("/admin/satisfaction/").get_data(
+        as_text=True)
