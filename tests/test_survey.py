@@ -77,3 +77,14 @@ def test_unhappy_answer_flags_the_request_and_averages(app, world):
     login(other, world["other_staff"])
     assert "ยังไม่มีผลการประเมินในเดือนนี้" in other.get("/admin/satisfaction/").get_data(
         as_text=True)
+
+
+def test_satisfaction_prints(app, world):
+    from .test_printing import pdf_text
+
+    client, req, staff = completed(app, world)
+    client.post(f"/requests/{req.reference}/survey", data=ANSWER)
+    pdf = staff.get("/admin/satisfaction/print")
+    assert pdf.mimetype == "application/pdf"
+    text = pdf_text(pdf.data)
+    assert "ความพึงพอใจ" in text and "หนังสือรับรอง" in text and "4.00" in text

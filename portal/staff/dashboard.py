@@ -81,6 +81,20 @@ class SurveyReportView(PortalBaseView):
 
     @expose("/")
     def index(self) -> Any:
+        return self.render("staff/satisfaction.html", **self._context())
+
+    @expose("/print")
+    def print_pdf(self) -> Any:
+        from flask import Response
+
+        from ..printing import render_pdf
+        from ..thai import utcnow
+
+        html = self.render("staff/satisfaction_print.html", **self._context(),
+                           printed_at=utcnow())
+        return Response(render_pdf(html), mimetype="application/pdf")
+
+    def _context(self) -> dict[str, Any]:
         from zoneinfo import ZoneInfo
 
         from ..models import SurveyResponse
@@ -114,6 +128,5 @@ class SurveyReportView(PortalBaseView):
                  "count": len(items), "avg": averages(items),
                  "reopen": sum(1 for i in items if i.reopen_requested)}
                 for code, items in sorted(by_service.items())]
-        return self.render("staff/satisfaction.html", rows=rows, questions=QUESTIONS,
-                           first=first,
-                           month_label=f"{MONTHS_LONG[first.month - 1]} {first.year + 543}")
+        return {"rows": rows, "questions": QUESTIONS, "first": first,
+                "month_label": f"{MONTHS_LONG[first.month - 1]} {first.year + 543}"}
