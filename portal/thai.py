@@ -33,6 +33,35 @@ def to_local(value: dt.datetime, tz: str = "Asia/Bangkok") -> dt.datetime:
     return value.astimezone(ZoneInfo(tz))
 
 
+def day_start_utc(day: dt.date, tz: str = "Asia/Bangkok") -> dt.datetime:
+    """Midnight at the office on ``day``, as the naive UTC the columns store:
+    "requests of 25 June" means Bangkok's 25 June, not UTC's."""
+    local = dt.datetime.combine(day, dt.time(), tzinfo=ZoneInfo(tz))
+    return local.astimezone(UTC).replace(tzinfo=None)
+
+
+def month_from(raw: str | None, today: dt.date) -> dt.date:
+    """First day of a ``YYYY-MM`` month (BE or CE year); this month if unreadable."""
+    try:
+        year, month = (int(p) for p in (raw or "").split("-"))
+        return dt.date(year - BE_OFFSET if year > 2400 else year, month, 1)
+    except ValueError:
+        return today.replace(day=1)
+
+
+def next_month(first: dt.date) -> dt.date:
+    return (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def period_from(start: str | None, end: str | None, today: dt.date) -> tuple[dt.date, dt.date]:
+    """A report's period from two typed dates; month-to-date if unreadable."""
+    try:
+        first, last = parse_date(start or ""), parse_date(end or "")
+    except ValueError:
+        return today.replace(day=1), today
+    return (first, last) if first <= last else (last, first)
+
+
 def local_today(tz: str = "Asia/Bangkok") -> dt.date:
     return dt.datetime.now(ZoneInfo(tz)).date()
 

@@ -55,3 +55,17 @@ def test_national_id_helpers():
     assert not national_id_is_valid("1101700123457")
     assert not national_id_is_valid("110170012345")
     assert mask_national_id("1101700123456") == "1-1017-xxxxx-xx-6"
+
+
+def test_report_periods_in_office_days():
+    from portal.thai import day_start_utc, month_from, next_month, period_from
+
+    today = dt.date(2026, 11, 24)
+    assert day_start_utc(dt.date(2024, 6, 25)) == dt.datetime(2024, 6, 24, 17, 0)
+    assert month_from("2567-06", today) == dt.date(2024, 6, 1)
+    assert month_from("2024-06", today) == dt.date(2024, 6, 1)
+    assert month_from("junk", today) == dt.date(2026, 11, 1)
+    assert next_month(dt.date(2024, 12, 1)) == dt.date(2025, 1, 1)
+    assert period_from("31/03/2569", "01/03/2569", today) == (dt.date(2026, 3, 1),
+                                                              dt.date(2026, 3, 31))
+    assert period_from("", "x", today) == (dt.date(2026, 11, 1), today)

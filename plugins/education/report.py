@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import peewee as pw
 from flask import Response, current_app, request
@@ -17,25 +16,23 @@ from portal.models import Request
 from portal.plugins import all_services
 from portal.printing import render_pdf
 from portal.staff.base import PortalBaseView
-from portal.thai import BE_OFFSET, MONTHS_LONG, local_today, utcnow
+from portal.thai import (
+    BE_OFFSET,
+    MONTHS_LONG,
+    day_start_utc,
+    local_today,
+    month_from,
+    next_month,
+    utcnow,
+)
 
 SERVICE_CODES = ("staff_card", "certificate", "pension_gratuity", "meeting_room",
                  "executive_appointment", "school_forms")
 
 
-def month_bounds(month: dt.date, tz: str) -> tuple[dt.datetime, dt.datetime]:
-    """The month in the office's time zone, as naive UTC for the query."""
-    zone = ZoneInfo(tz)
-    start = dt.datetime(month.year, month.month, 1, tzinfo=zone)
-    following = dt.datetime(month.year + month.month // 12, month.month % 12 + 1, 1,
-                            tzinfo=zone)
-    return (start.astimezone(dt.UTC).replace(tzinfo=None),
-            following.astimezone(dt.UTC).replace(tzinfo=None))
-
-
 def summary(user: Any, month: dt.date, tz: str) -> list[dict[str, Any]]:
     """One row per service: counts per status and the total, for the month."""
-    start, end = month_bounds(month, tz)
+    start, end = day_start_utc(month, tz), day_start_utc(next_month(month), tz)
     query = (Request.select(Request.service_code, Request.status,
                             pw.fn.COUNT(Request.id).alias("n"))
              .where(Request.service_code.in_(SERVICE_CODES)
@@ -53,19 +50,10 @@ def summary(user: Any, month: dt.date, tz: str) -> list[dict[str, Any]]:
             for code in SERVICE_CODES]
 
 
-def parse_month(raw: str | None) -> dt.date:
-    try:
-        year, month = (int(p) for p in (raw or "").split("-"))
-        if year > 2400:
-            year -= BE_OFFSET
-        return dt.date(year, month, 1)
-    except ValueError:
-        return local_today().replace(day=1)
-
-
 class SummaryReportView(PortalBaseView):
     def _context(self) -> dict[str, Any]:
-        month = parse_month(request.args.get("month"))
+        month = month_from(request.args.get("month"),
+                           local_today(current_app.config["PORTAL_TIMEZONE"]))
         rows = summary(current_user, month, current_app.config["PORTAL_TIMEZONE"])
         totals = {s: sum(r["by_status"].get(s, 0) for r in rows) for s in Status}
         return {"rows": rows, "month": month, "statuses": list(Status),

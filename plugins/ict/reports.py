@@ -7,7 +7,6 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import peewee as pw
 from flask import Response, current_app, request
@@ -20,7 +19,15 @@ from portal.lifecycle import OPEN_STATUSES, Status
 from portal.models import Request
 from portal.printing import render_pdf
 from portal.staff.base import PortalBaseView
-from portal.thai import BE_OFFSET, MONTHS_SHORT, local_today, parse_date, utcnow
+from portal.thai import (
+    BE_OFFSET,
+    MONTHS_SHORT,
+    day_start_utc,
+    local_today,
+    period_from,
+    to_local,
+    utcnow,
+)
 
 from .admin import IctAccess, ict_agencies
 from .models import PhoneCall
@@ -50,13 +57,8 @@ def fiscal_months(year_be: int) -> list[dt.date]:
             for i in range(12)]
 
 
-def _utc(day: dt.date, tz: str) -> dt.datetime:
-    local = dt.datetime.combine(day, dt.time(), tzinfo=ZoneInfo(tz))
-    return local.astimezone(dt.UTC).replace(tzinfo=None)
-
-
 def _month_key(moment: dt.datetime, tz: str) -> tuple[int, int]:
-    local = moment.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(tz))
+    local = to_local(moment, tz)
     return local.year, local.month
 
 
@@ -67,8 +69,8 @@ def _scope_requests(user: Any) -> pw.Expression | None:
 def plan_counts(user: Any, year_be: int, tz: str) -> dict[str, dict[tuple[int, int], int]]:
     """{process: {(year, month): requests received}} over the fiscal year."""
     months = fiscal_months(year_be)
-    start = _utc(months[0], tz)
-    end = _utc(dt.date(months[-1].year + 1, 1, 1) if months[-1].month == 12
+    start = day_start_utc(months[0], tz)
+    end = day_start_utc(dt.date(months[-1].year + 1, 1, 1) if months[-1].month == 12
                else dt.date(months[-1].year, months[-1].month + 1, 1), tz)
     counts: dict[str, dict[tuple[int, int], int]] = {code: {} for code, _ in PLAN_ROWS}
     query = (Request.select(Request.service_code, Request.submitted_at)
@@ -108,7 +110,7 @@ def _median_hours(spans: list[dt.timedelta]) -> float | None:
 def process_figures(user: Any, first: dt.date, last: dt.date, tz: str) -> list[ProcessFigures]:
     """Received, completed, median hours to complete and overdue now, for the
     requests submitted (calls received) from ``first`` to ``last``."""
-    start, end = _utc(first, tz), _utc(last + dt.timedelta(days=1), tz)
+    start, end = day_start_utc(first, tz), day_start_utc(last + dt.timedelta(days=1), tz)
     today = local_today(tz)
     clause = _scope_requests(user)
     out = []
@@ -169,13 +171,7 @@ class IctReportView(IctAccess, PortalBaseView):
     @expose("/figures")
     def figures(self) -> Any:
         tz = current_app.config["PORTAL_TIMEZONE"]
-        today = local_today(tz)
-        try:
-            first = parse_date(request.args.get("start", ""))
-            last = parse_date(request.args.get("end", ""))
-        except ValueError:
-            first, last = today.replace(day=1), today
-        if last < first:
-            first, last = last, first
+        first, last = period_from(request.args.get("start"), request.args.get("end"),
+                                  local_today(tz))
         rows = process_figures(current_user, first, last, tz)
         return self.render("ict/figures.html", rows=rows, first=first, last=last)

@@ -6,7 +6,6 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import current_app, request
 from flask_admin import expose
@@ -17,7 +16,7 @@ from portal.lifecycle import Status
 from portal.models import Request, StepEvent
 from portal.plugins import all_services
 from portal.staff.base import PortalBaseView
-from portal.thai import local_today, parse_date
+from portal.thai import day_start_utc, local_today, period_from
 
 from .services import FLOW, SERVICES, TARGET_MINUTES
 
@@ -42,20 +41,14 @@ def _median(values: list[float]) -> float | None:
 
 def service_times(user: Any, first: dt.date, last: dt.date, tz: str) -> list[ServiceTime]:
     """Requests completed from ``first`` to ``last`` (office days), per service."""
-    zone = ZoneInfo(tz)
-
-    def utc(day: dt.date) -> dt.datetime:
-        return dt.datetime.combine(day, dt.time(), tzinfo=zone).astimezone(dt.UTC) \
-            .replace(tzinfo=None)
-
     clause = access.staff_scope(user)
     out = []
     services = all_services()
     for service in SERVICES:
         query = Request.select().where(
             (Request.service_code == service.code) & (Request.status == Status.COMPLETED)
-            & (Request.status_changed_at >= utc(first))
-            & (Request.status_changed_at < utc(last + dt.timedelta(days=1))))
+            & (Request.status_changed_at >= day_start_utc(first, tz))
+            & (Request.status_changed_at < day_start_utc(last + dt.timedelta(days=1), tz)))
         if clause is not None:
             query = query.where(clause)
         rows = list(query)
@@ -83,12 +76,8 @@ class ServiceTimeView(PortalBaseView):
     @expose("/")
     def index(self) -> Any:
         tz = current_app.config["PORTAL_TIMEZONE"]
-        today = local_today(tz)
-        try:
-            first = parse_date(request.args.get("start", ""))
-            last = parse_date(request.args.get("end", ""))
-        except ValueError:
-            first, last = today.replace(day=1), today
+        first, last = period_from(request.args.get("start"), request.args.get("end"),
+                                  local_today(tz))
         rows = service_times(current_user, first, last, tz)
         return self.render("tambon/service_time.html", rows=rows, first=first, last=last,
                            flow=FLOW, target=TARGET_MINUTES)

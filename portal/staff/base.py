@@ -19,7 +19,7 @@ from flask_login import current_user
 from .. import access
 from ..exports import safe_cell
 from ..forms import PortalForm
-from ..thai import format_date, format_datetime
+from ..thai import day_start_utc, format_date, format_datetime
 
 
 def _deny() -> Response:
@@ -145,19 +145,11 @@ class LocalDateBetweenFilter(BasePeeweeFilter, BaseDateBetweenFilter):
         self.tz = tz
 
     def apply(self, query: Any, value: Any) -> Any:
-        from zoneinfo import ZoneInfo
-
         start, end = value
         if isinstance(self.column, pw.DateField):  # a plain date: no time zone
             return query.where((self.column >= start) & (self.column <= end))
-        zone = ZoneInfo(self.tz)
-
-        def utc(day: dt.date) -> dt.datetime:
-            local = dt.datetime.combine(day, dt.time(), tzinfo=zone)
-            return local.astimezone(dt.UTC).replace(tzinfo=None)
-
-        return query.where((self.column >= utc(start))
-                           & (self.column < utc(end + dt.timedelta(days=1))))
+        return query.where((self.column >= day_start_utc(start, self.tz))
+                           & (self.column < day_start_utc(end + dt.timedelta(days=1), self.tz)))
 
     def operation(self) -> Any:
         return _l("between")

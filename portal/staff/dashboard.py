@@ -95,28 +95,15 @@ class SurveyReportView(PortalBaseView):
         return Response(render_pdf(html), mimetype="application/pdf")
 
     def _context(self) -> dict[str, Any]:
-        from zoneinfo import ZoneInfo
-
         from ..models import SurveyResponse
         from ..survey import QUESTIONS, averages
-        from ..thai import BE_OFFSET, MONTHS_LONG
+        from ..thai import BE_OFFSET, MONTHS_LONG, day_start_utc, month_from, next_month
 
         tz = current_app.config["PORTAL_TIMEZONE"]
-        try:
-            year, month = (int(p) for p in request.args.get("month", "").split("-"))
-            year = year - BE_OFFSET if year > 2400 else year
-            first = dt.date(year, month, 1)
-        except ValueError:
-            first = local_today(tz).replace(day=1)
-        following = (first + dt.timedelta(days=32)).replace(day=1)
-
-        def utc(day: dt.date) -> dt.datetime:
-            return dt.datetime.combine(day, dt.time(), tzinfo=ZoneInfo(tz)).astimezone(
-                dt.UTC).replace(tzinfo=None)
-
+        first = month_from(request.args.get("month"), local_today(tz))
         query = (SurveyResponse.select(SurveyResponse, Request).join(Request)
-                 .where((SurveyResponse.created_at >= utc(first))
-                        & (SurveyResponse.created_at < utc(following))))
+                 .where((SurveyResponse.created_at >= day_start_utc(first, tz))
+                        & (SurveyResponse.created_at < day_start_utc(next_month(first), tz))))
         clause = access.staff_scope(current_user)
         if clause is not None:
             query = query.where(clause)
@@ -129,4 +116,4 @@ class SurveyReportView(PortalBaseView):
                  "reopen": sum(1 for i in items if i.reopen_requested)}
                 for code, items in sorted(by_service.items())]
         return {"rows": rows, "questions": QUESTIONS, "first": first,
-                "month_label": f"{MONTHS_LONG[first.month - 1]} {first.year + 543}"}
+                "month_label": f"{MONTHS_LONG[first.month - 1]} {first.year + BE_OFFSET}"}
