@@ -40,6 +40,27 @@ def build_plugin_manager(config: dict[str, Any]) -> pluggy.PluginManager:
     return pm
 
 
+def own_tables(models: tuple[type, ...], package_file: str) -> tuple[Any, Any]:
+    """The two hooks of a plugin that keeps tables: its models, and the
+    ``migrations`` folder beside its ``__init__.py``. In the plugin::
+
+        register_models, register_migrations = own_tables(MODELS, __file__)
+    """
+    from pathlib import Path
+
+    from .hookspecs import hookimpl
+
+    @hookimpl
+    def register_models() -> list[type]:
+        return list(models)
+
+    @hookimpl
+    def register_migrations() -> str:
+        return str(Path(package_file).parent / "migrations")
+
+    return register_models, register_migrations
+
+
 @dataclass
 class PortalState:
     """What the app knows about its plugins, kept in ``app.extensions``."""

@@ -4,7 +4,6 @@ executives and orders of official school forms."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from flask import Blueprint
@@ -12,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal import hookimpl
 from portal.models import Agency
+from portal.plugins import own_tables
 from portal.services import Service
 
 from . import appointment, certificate, forms_order, meeting_room, pension, staff_card
@@ -24,14 +24,7 @@ def register_services() -> list[Service]:
             appointment.SERVICE, forms_order.SERVICE]
 
 
-@hookimpl
-def register_models() -> list[type]:
-    return list(MODELS)
-
-
-@hookimpl
-def register_migrations() -> str:
-    return str(Path(__file__).parent / "migrations")
+register_models, register_migrations = own_tables(MODELS, __file__)
 
 
 @hookimpl

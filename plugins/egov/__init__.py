@@ -5,26 +5,18 @@ agency, a draft section 10 announcement, and staff onboarding by token."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
 from portal import access, hookimpl
+from portal.plugins import own_tables
 from portal.services import MenuLink
 
 from .models import MODELS, ObstacleKind
 
-
-@hookimpl
-def register_models() -> list[type]:
-    return list(MODELS)
-
-
-@hookimpl
-def register_migrations() -> str:
-    return str(Path(__file__).parent / "migrations")
+register_models, register_migrations = own_tables(MODELS, __file__)
 
 
 @hookimpl

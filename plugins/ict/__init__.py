@@ -5,12 +5,12 @@ the yearly plan and figures per process."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
 from portal import hookimpl
+from portal.plugins import own_tables
 from portal.services import Service
 
 from .models import MODELS
@@ -22,14 +22,7 @@ def register_services() -> list[Service]:
     return list(SERVICES)
 
 
-@hookimpl
-def register_models() -> list[type]:
-    return list(MODELS)
-
-
-@hookimpl
-def register_migrations() -> str:
-    return str(Path(__file__).parent / "migrations")
+register_models, register_migrations = own_tables(MODELS, __file__)
 
 
 @hookimpl

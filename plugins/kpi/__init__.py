@@ -3,7 +3,6 @@ send evidence per KPI, receiving officers file it ("รับแล้ว")."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from flask import Blueprint
@@ -11,18 +10,11 @@ from flask_babel import lazy_gettext as _l
 
 from portal import hookimpl
 from portal.models import Agency
+from portal.plugins import own_tables
 
 from .models import MODELS
 
-
-@hookimpl
-def register_models() -> list[type]:
-    return list(MODELS)
-
-
-@hookimpl
-def register_migrations() -> str:
-    return str(Path(__file__).parent / "migrations")
+register_models, register_migrations = own_tables(MODELS, __file__)
 
 
 @hookimpl

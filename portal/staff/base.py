@@ -155,6 +155,15 @@ class LocalDateBetweenFilter(BasePeeweeFilter, BaseDateBetweenFilter):
         return _l("between")
 
 
+# Process and print, for any list whose rows point at a request.
+REQUEST_ROW_ACTIONS = [
+    LinkRowAction("fa fa-pencil", lambda view, row_id, row: url_for(
+        "requests.process", id=row.request_id), title=_l("Process")),
+    LinkRowAction("fa fa-print", lambda view, row_id, row: url_for(
+        "requester.print_pdf", reference=row.request.reference), title=_l("Print")),
+]
+
+
 class RequestDetailView(PortalModelView):
     """A plugin's table joined one-to-one to the core request (its
     ``request`` field), scoped and linked like the core's request list."""
@@ -164,12 +173,7 @@ class RequestDetailView(PortalModelView):
     column_default_sort = ("id", True)
     search_hint = _l("Reference number or requester's name")
 
-    column_extra_row_actions = [
-        LinkRowAction("fa fa-pencil", lambda view, row_id, row: url_for(
-            "requests.process", id=row.request_id), title=_l("Process")),
-        LinkRowAction("fa fa-print", lambda view, row_id, row: url_for(
-            "requester.print_pdf", reference=row.request.reference), title=_l("Print")),
-    ]
+    column_extra_row_actions = REQUEST_ROW_ACTIONS
 
     def get_query(self) -> Any:
         from ..models import Request

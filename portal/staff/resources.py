@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
 from flask_admin.contrib.peewee.filters import FilterEqual
-from flask_admin.model.template import LinkRowAction
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import SelectField, validators
@@ -16,7 +14,13 @@ from .. import access, audit
 from ..lifecycle import STATUS_LABELS
 from ..models import Agency, Booking, Request, Resource, ResourceHours
 from ..thai import format_date
-from .base import AgencyAdminAccess, LocalDateBetweenFilter, PortalModelView, live_options
+from .base import (
+    REQUEST_ROW_ACTIONS,
+    AgencyAdminAccess,
+    LocalDateBetweenFilter,
+    PortalModelView,
+    live_options,
+)
 
 WEEKDAYS = [(0, _l("Monday")), (1, _l("Tuesday")), (2, _l("Wednesday")), (3, _l("Thursday")),
             (4, _l("Friday")), (5, _l("Saturday")), (6, _l("Sunday"))]
@@ -108,12 +112,7 @@ class BookingListView(PortalModelView):
     column_default_sort = ("start_date", True)
     column_searchable_list = (Request.reference, Request.applicant_name)
     search_hint = _l("Reference number or requester's name")
-    column_extra_row_actions = [
-        LinkRowAction("fa fa-pencil", lambda view, row_id, row: url_for(
-            "requests.process", id=row.request_id), title=_l("Process")),
-        LinkRowAction("fa fa-print", lambda view, row_id, row: url_for(
-            "requester.print_pdf", reference=row.request.reference), title=_l("Print")),
-    ]
+    column_extra_row_actions = REQUEST_ROW_ACTIONS
 
     def __init__(self, kind: str, *args: Any, **kwargs: Any) -> None:
         self.kind = kind
