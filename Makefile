@@ -24,7 +24,11 @@ system-deps:
 run: $(STAMP) catalog system-deps
 	$(FLASK) db upgrade
 	$(FLASK) demo
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@# The worker runs the periodic jobs (outbox retries, the daily digest,
+	@# next year's holidays); the web process still sends at once by itself.
+	$(FLASK) jobs worker --workers 1 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: $(STAMP) catalog system-deps
 	$(PY) -m ruff check .

@@ -15,10 +15,15 @@ db_cli = AppGroup("db", help="Create or upgrade the database schema.")
 @with_appcontext
 def upgrade_command() -> None:
     """Create or upgrade the schema (core, then plugins)."""
+    from .holidays import ensure_national_holidays
     from .migrate import upgrade
 
     ran = upgrade(plugin_manager())
     click.echo(f"migrations applied: {len(ran)}" + (f" ({', '.join(ran)})" if ran else ""))
+    # A fresh install's clock must already skip this year's and next year's holidays.
+    added = ensure_national_holidays()
+    if added:
+        click.echo(f"public holidays added: {added}")
 
 
 @db_cli.command("pending")
@@ -60,6 +65,22 @@ def demo_command() -> None:
     for role, national_id, name in accounts["users"]:
         click.echo(f"  {role:<14} national ID {national_id}   {name}")
     click.echo("  Captcha: type the digits shown in the picture.\n")
+
+
+holidays_cli = AppGroup("holidays", help="Nationwide public holidays.")
+
+
+@holidays_cli.command("load")
+@click.argument("years", nargs=-1, type=int)
+@with_appcontext
+def holidays_load_command(years: tuple[int, ...]) -> None:
+    """Add Thailand's public holidays for YEARS (CE or BE; default this year
+    and next); a year that has nationwide holidays already is left alone."""
+    from .holidays import ensure_national_holidays
+    from .thai import BE_OFFSET
+
+    wanted = [y - BE_OFFSET if y > 2400 else y for y in years] or None
+    click.echo(f"public holidays added: {ensure_national_holidays(wanted)}")
 
 
 jobs_cli = AppGroup("jobs", help="Background jobs (e-mail notifications).")

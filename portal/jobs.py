@@ -5,25 +5,45 @@ Nothing is lost either way: the outbox rows stay until a send succeeds."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
+from collections.abc import Callable
+from typing import Any
 
+from flask import Flask, has_app_context
 from huey import SqliteHuey, crontab
 
 log = logging.getLogger(__name__)
+_app: Flask | None = None
 
 huey = SqliteHuey("portal", filename=os.environ.get("JOBS_DB", "jobs.db"), immediate=True,
                   immediate_use_memory=True)
 
 
-def configure(app: object) -> None:
-    config = app.config  # type: ignore[attr-defined]
+def configure(app: Flask) -> None:
+    global _app
+    _app = app
+    config = app.config
     # huey builds its SQLite storage from these when immediate mode goes off.
     huey.storage_kwargs["filename"] = config["JOBS_DB"]
     huey.immediate = bool(config["JOBS_IMMEDIATE"])
 
 
+def in_app(task: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a task inside the portal's app context: in the worker's threads
+    there is none, and the database, config and templates need one."""
+    @functools.wraps(task)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        if has_app_context() or _app is None:
+            return task(*args, **kwargs)
+        with _app.app_context():
+            return task(*args, **kwargs)
+    return run
+
+
 @huey.task(retries=3, retry_delay=60)
+@in_app
 def deliver_notifications() -> int:
     from .notify import deliver_due
 
@@ -31,6 +51,7 @@ def deliver_notifications() -> int:
 
 
 @huey.periodic_task(crontab(minute="*"))
+@in_app
 def retry_notifications() -> int:
     """Every minute in the worker: whatever failed before is tried again."""
     from .notify import deliver_due
@@ -47,9 +68,13 @@ def kick() -> None:
 
 
 @huey.periodic_task(crontab(hour="0", minute="0"))  # 07:00 in Bangkok
+@in_app
 def send_daily_digest() -> int:
+    from .holidays import ensure_national_holidays
     from .notify import daily_digest
 
+    # Next year's holidays appear on 1 January without anyone remembering.
+    ensure_national_holidays()
     queued = daily_digest()
     kick()
     return queued

@@ -163,6 +163,41 @@ def test_worker_mode_queues_in_the_configured_sqlite_file(tmp_path):
         huey.immediate = True
 
 
+def test_the_worker_sends_what_the_web_process_queued(app, inbox, tmp_path):
+    """A separate worker (``flask jobs worker``) runs tasks in its own threads,
+    with no app context of its own."""
+    import threading
+
+    from portal import jobs
+
+    app.config.update(JOBS_IMMEDIATE=False, JOBS_DB=str(tmp_path / "jobs.db"))
+    jobs.configure(app)
+    try:
+        make_agency("mail-worker")
+        citizen = make_user(email="queued@example.com")
+        _client, req = new_certificate(app, citizen, agency_code="mail-worker")
+        assert inbox.to("queued@example.com") == []  # waiting for the worker
+        assert jobs.huey.pending_count() >= 1
+        errors: list[BaseException] = []
+
+        def worker() -> None:
+            try:
+                while (task := jobs.huey.dequeue()) is not None:
+                    jobs.huey.execute(task)
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+
+        thread = threading.Thread(target=worker)
+        thread.start()
+        thread.join(30)
+        assert not errors
+        assert [req.reference in m["Subject"] for m in inbox.to("queued@example.com")] == [True]
+    finally:
+        jobs.huey.flush()
+        app.config["JOBS_IMMEDIATE"] = True
+        jobs.configure(app)
+
+
 def test_the_bell_counts_what_changed(app):
     from portal.models import Notice
 
