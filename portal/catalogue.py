@@ -34,12 +34,6 @@ def contact(agency: Agency | int, code: str) -> AgencyService | None:
     return row if row and (row.officer_name or row.officer_phone or row.division) else None
 
 
-def target_days(agency: Agency, service: Service) -> int:
-    row = AgencyService.get_or_none((AgencyService.agency == agency)
-                                    & (AgencyService.service_code == service.code))
-    return row.target_days if row and row.target_days else service.target_days
-
-
 def offered_or_404(agency_code: str, service_code: str) -> tuple[Agency, Service]:
     """A switched-off service is gone for requesters: 404, not a message."""
     agency = Agency.get_or_none(Agency.code == agency_code)

@@ -43,9 +43,10 @@ def send_delay_letter(req: Request, clerk: User, reason: str, new_date: dt.date)
         remark = f"หนังสือแจ้งเรื่องล่าช้า: {reason} (คาดว่าจะแล้วเสร็จ {format_date(new_date)})"
         # A history line that changes no status: the clock moves, the state does not.
         StatusEvent.create(request=req, from_status=req.status, to_status=req.status,
-                           actor=clerk, actor_role=Role.STAFF, remark=remark)
-        Request.update(due_date=new_date).where(Request.id == req.id).execute()
-        req.due_date = new_date
+                           actor=clerk, actor_role=Role.STAFF, remark=remark,
+                           kind="delay")
+        Request.update(due_date=new_date, due_at=None).where(Request.id == req.id).execute()
+        req.due_date, req.due_at = new_date, None
         notify.queue(notify.requester_email(req), "delay", req, reason=reason,
                      new_date=new_date)
     jobs.kick()

@@ -221,14 +221,3 @@ def working_days_between(agency: Agency, first: dt.date, last: dt.date) -> int:
     holidays = holidays_between(agency, first, last)
     return sum(1 for i in range(1, (last - first).days + 1)
                if (d := first + dt.timedelta(days=i)).weekday() < 5 and d not in holidays)
-
-
-def paused_due_date(request: Request, returned_on: dt.date, back_on: dt.date) -> dt.date | None:
-    """The clock stops while a request waits with the requester: the due date
-    moves by the working days it spent returned."""
-    if request.due_date is None:
-        return None
-    lost = working_days_between(request.agency, returned_on, back_on)
-    holidays = holidays_between(request.agency, request.due_date,
-                                request.due_date + dt.timedelta(days=lost * 2 + 14))
-    return add_working_days(request.due_date, lost, holidays)

@@ -126,6 +126,7 @@ class AgencyService(BaseModel):
     service_code = pw.CharField(max_length=40)
     enabled = pw.BooleanField(default=True)
     target_days = pw.IntegerField(null=True)
+    target_minutes = pw.IntegerField(null=True)
     # Shown on the form and the printed request (seed 004).
     officer_name = pw.CharField(max_length=255, default="")
     officer_phone = pw.CharField(max_length=60, default="")
@@ -151,6 +152,8 @@ class Request(BaseModel):
     submitted_at = pw.DateTimeField(default=utcnow)
     status_changed_at = pw.DateTimeField(default=utcnow)
     due_date = pw.DateField(null=True)
+    # Only for targets in minutes (seed 004); see portal.clock.
+    due_at = pw.DateTimeField(null=True)
     staff_message = pw.TextField(default="")
     channel = pw.CharField(max_length=20, default="web")
 
@@ -176,6 +179,8 @@ class StatusEvent(BaseModel):
     remark = pw.TextField(default="")
     # On a resubmission: the labels of the answers and files that changed.
     changes = JSONTextField(default=list)
+    # "status", or a line that is not a status change: "forward", "reopen".
+    kind = pw.CharField(max_length=20, default="status")
 
     class Meta:
         table_name = "status_event"
@@ -391,6 +396,8 @@ class SurveyResponse(BaseModel):
     overall = pw.IntegerField()
     comment = pw.TextField(default="")
     reopen_requested = pw.BooleanField(default=False)
+    # Set when staff reopen the request on that ask: the flag is answered.
+    reopened_at = pw.DateTimeField(null=True)
     created_at = pw.DateTimeField(default=utcnow)
 
     class Meta:

@@ -145,23 +145,17 @@ def deliver_due(limit: int = 100) -> int:
 def daily_digest() -> int:
     """One e-mail a day to each staff member with what is late or due
     tomorrow among the requests they handle. Returns how many were queued."""
-    from . import access
-    from .lifecycle import OPEN_STATUSES
+    from . import access, clock
     from .thai import local_today
 
     today = local_today(current_app.config["PORTAL_TIMEZONE"])
+    now = utcnow()
     staff_ids = Membership.select(Membership.user).distinct()
     queued = 0
     for user in User.select().where(User.id.in_(staff_ids) & (User.email != "")):
-        query = (Request.select().where(Request.status.in_([s.value for s in OPEN_STATUSES])
-                                        & (Request.status != Status.RETURNED)
-                                        & (Request.due_date <= today + dt.timedelta(days=1)))
-                 .order_by(Request.due_date).limit(200))
-        clause = access.staff_scope(user)
-        if clause is not None:
-            query = query.where(clause)
-        rows = list(query)
+        rows = list(clock.due_soon_query(today, access.staff_scope(user)).limit(200))
         if rows:
-            queue(user.email, "digest", None, rows=rows, today=today, user=user)
+            queue(user.email, "digest", None, rows=rows, user=user, today=today, now=now,
+                  lateness=clock.lateness)
             queued += 1
     return queued

@@ -6,11 +6,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import current_app
 from flask_wtf import FlaskForm
 
-from . import jobs, notify, uploads
-from .catalogue import target_days
+from . import clock, jobs, notify, uploads
 from .db import database
 from .forms import FieldError, answers_from_form, changed_labels
 from .lifecycle import (
@@ -19,13 +17,11 @@ from .lifecycle import (
     Status,
     change_status,
     create_request,
-    due_date,
-    paused_due_date,
 )
 from .models import Agency, Attachment, Request, StatusEvent, User
 from .plugins import plugin_manager
 from .services import Service
-from .thai import local_today, to_local, utcnow
+from .thai import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -96,13 +92,14 @@ def submit(service: Service, agency: Agency, requester: User | None, form: Flask
     name = (f"{answers.get('title') or ''}{answers.get('first_name') or ''} "
             f"{answers.get('last_name') or ''}").strip()
     store = uploads.store()
+    due_day, due_at = clock.due_for(agency, service)
     with uploads.staged(store) as written, database.atomic():
         request = create_request(
             prefix=service.ref_prefix, service_code=service.code, agency=agency,
             requester=requester, applicant_name=name,
             contact_phone=str(answers.get("phone") or ""), status=Status.SUBMITTED,
             payload=answers, channel=channel,
-            due_date=due_date(agency, local_today(), target_days(agency, service)),
+            due_date=due_day, due_at=due_at,
         )
         StatusEvent.create(request=request, from_status=None, to_status=Status.SUBMITTED,
                            actor=actor or requester, actor_role=Role.SYSTEM,
@@ -130,11 +127,9 @@ def resubmit(request: Request, service: Service, form: FlaskForm, actor: User) -
         returned_at = request.status_changed_at
         event = change_status(request, Status.RESUBMITTED, actor=actor, role=Role.REQUESTER,
                               expected_version=expected, changes=changes)
-        tz = current_app.config["PORTAL_TIMEZONE"]
-        request.due_date = paused_due_date(request, to_local(returned_at, tz).date(),
-                                           local_today(tz))
+        request.due_date, request.due_at = clock.paused(request, returned_at, utcnow())
         (Request.update(payload=answers, contact_phone=str(answers.get("phone") or ""),
-                        due_date=request.due_date)
+                        due_date=request.due_date, due_at=request.due_at)
          .where(Request.id == request.id).execute())
         request.payload = answers
         if files:

@@ -147,7 +147,8 @@ def test_due_date_uses_national_and_agency_holidays(app):
 
 
 def test_the_clock_stops_while_returned(app):
-    from portal.lifecycle import paused_due_date, working_days_between
+    from portal.clock import paused
+    from portal.lifecycle import working_days_between
 
     agency = make_agency()
     Holiday.create(day=dt.date(2026, 12, 7), name="วันหยุดชดเชย")
@@ -156,6 +157,7 @@ def test_the_clock_stops_while_returned(app):
     # Returned on Tue 1 Dec, back on Tue 8 Dec: Wed-Fri and Tue are 4 working days
     # (the weekend and Mon 7 Dec, a holiday, do not count).
     assert working_days_between(agency, dt.date(2026, 12, 1), dt.date(2026, 12, 8)) == 4
-    assert paused_due_date(req, dt.date(2026, 12, 1), dt.date(2026, 12, 8)) == \
-        dt.date(2026, 12, 11)
-    assert paused_due_date(req, dt.date(2026, 12, 1), dt.date(2026, 12, 1)) == req.due_date
+    returned, back = dt.datetime(2026, 12, 1, 3), dt.datetime(2026, 12, 8, 3)  # 10:00 Bangkok
+    with app.app_context():
+        assert paused(req, returned, back) == (dt.date(2026, 12, 11), None)
+        assert paused(req, returned, returned + dt.timedelta(hours=2)) == (req.due_date, None)

@@ -264,7 +264,7 @@ def test_overdue_list_shows_days_late_for_own_requests(app, world):
     import re
 
     row = re.search(late.reference + r".*?</tr>", page, re.S).group(0)
-    assert '<td class="late">3</td>' in row
+    assert '<td class="late">3 วัน</td>' in row
     other = staff_client(app, world["other_staff"]).get("/admin/overdue/").get_data(
         as_text=True)
     assert late.reference not in other

@@ -72,6 +72,7 @@ def status_check() -> str:
                 "status_label": STATUS_LABELS.get(req.status, req.status),
                 "changed_at": req.status_changed_at,
                 "due_date": req.due_date,
+                "due_at": req.due_at,
             }
         else:
             not_found = True

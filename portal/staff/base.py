@@ -83,6 +83,13 @@ def be_date(view: Any, context: Any, model: Any, name: str) -> str:
     return format_date(getattr(model, name))
 
 
+def due(view: Any, context: Any, model: Any, name: str) -> str:
+    """A request's due date, with the time when its target is in minutes."""
+    if getattr(model, "due_at", None) is not None:
+        return format_datetime(model.due_at)
+    return format_date(model.due_date)
+
+
 class PortalModelView(StaffAccess, ModelView):
     """Base of every staff list: CSRF through Flask-WTF, no page counts a
     whole table, CSV that Thai Excel opens, and a ``scope`` hook."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import peewee as pw
@@ -10,12 +9,12 @@ from flask import current_app, request
 from flask_admin import expose
 from flask_login import current_user
 
-from .. import access
-from ..lifecycle import OPEN_STATUSES, STATUS_LABELS, Status
+from .. import access, clock
+from ..lifecycle import STATUS_LABELS, Status
 from ..models import Request
 from ..paging import paginate
 from ..plugins import all_services, collect, plugin_manager
-from ..thai import local_today
+from ..thai import local_today, utcnow
 from .base import PortalBaseView, PortalIndexView
 
 
@@ -36,8 +35,7 @@ def status_counts(user: Any) -> dict[str, dict[str, int]]:
 def overdue_count(user: Any) -> int:
     clause = access.staff_scope(user)
     today = local_today(current_app.config["PORTAL_TIMEZONE"])
-    query = Request.select().where(Request.status.in_([s.value for s in OPEN_STATUSES])
-                                   & (Request.due_date < today))
+    query = Request.select().where(clock.late_clause(today, utcnow()))
     if clause is not None:
         query = query.where(clause)
     return query.count()
@@ -64,16 +62,11 @@ class OverdueView(PortalBaseView):
     @expose("/")
     def index(self) -> Any:
         today = local_today(current_app.config["PORTAL_TIMEZONE"])
-        query = (Request.select().where(Request.status.in_([s.value for s in OPEN_STATUSES])
-                                        & (Request.status != Status.RETURNED)
-                                        & (Request.due_date <= today + dt.timedelta(days=1)))
-                 .order_by(Request.due_date, Request.id))
-        clause = access.staff_scope(current_user)
-        if clause is not None:
-            query = query.where(clause)
+        query = clock.due_soon_query(today, access.staff_scope(current_user))
         page = paginate(query, request.args)
-        return self.render("staff/overdue.html", page=page, today=today,
-                           services=all_services(), status_labels=STATUS_LABELS)
+        return self.render("staff/overdue.html", page=page, today=today, now=utcnow(),
+                           lateness=clock.lateness, services=all_services(),
+                           status_labels=STATUS_LABELS)
 
 
 class SurveyReportView(PortalBaseView):

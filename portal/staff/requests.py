@@ -39,7 +39,7 @@ from ..models import Request
 from ..plugins import all_services, get_service
 from ..submission import staff_change, submit
 from ..thai import local_today
-from .base import LocalDateBetweenFilter, PortalModelView, be_date, be_datetime
+from .base import LocalDateBetweenFilter, PortalModelView, be_datetime, due
 
 
 class StepForm(PortalForm):
@@ -121,14 +121,14 @@ class RequestView(PortalModelView):
     search_hint = _l("Reference number or requester's name")
     column_formatters = {
         "service_code": _service_cell, "status": _status_label,
-        "submitted_at": be_datetime, "status_changed_at": be_datetime, "due_date": be_date,
+        "submitted_at": be_datetime, "status_changed_at": be_datetime, "due_date": due,
         "channel": lambda v, c, m, n: CHANNELS.get(m.channel, m.channel),
     }
     column_formatters_export = {
         "channel": lambda v, c, m, n: str(CHANNELS.get(m.channel, m.channel)),
         "service_code": _service_title,
         "status": lambda v, c, m, n: str(STATUS_LABELS.get(m.status, m.status)),
-        "submitted_at": be_datetime, "status_changed_at": be_datetime, "due_date": be_date,
+        "submitted_at": be_datetime, "status_changed_at": be_datetime, "due_date": due,
     }
     column_export_list = ("reference", "service_code", "applicant_name", "contact_phone",
                           "status", "submitted_at", "status_changed_at", "due_date", "channel")
