@@ -112,7 +112,10 @@ def request_changed(request: Request, old_status: str | None, new_status: str,
 
     Runs outside the transaction: the change is final. Use it to notify,
     free a booked slot and the like; an exception here is logged and does not
-    undo the change.
+    undo the change. It also runs when staff reopen a completed request
+    (``completed`` → ``in_progress``) and when they forward one to another
+    service or agency (→ ``submitted``; ``request.service_code`` and
+    ``request.agency`` are already the receiving ones).
 
     :param request: the request, already reloaded with its new status.
     :param old_status: status before, None when just submitted.

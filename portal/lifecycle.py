@@ -83,6 +83,16 @@ TRANSITIONS: dict[tuple[Status | None, Status], frozenset[Role]] = {
     (S.RESUBMITTED, S.COMPLETED): frozenset({R.STAFF}),
     (S.RESUBMITTED, S.CANCELLED): frozenset({R.STAFF}),
 }
+# Moves outside the everyday table, each only through its own function: staff
+# reopen a completed request when the requester asked in the satisfaction
+# survey (portal.submission.staff_reopen); a forwarded request arrives as new
+# at the receiving service (portal.forwarding.forward).
+SPECIAL_MOVES: dict[str, frozenset[tuple[Status, Status, Role]]] = {
+    "reopen": frozenset({(S.COMPLETED, S.IN_PROGRESS, R.STAFF)}),
+    "forward": frozenset({(S.SUBMITTED, S.SUBMITTED, R.STAFF),
+                          (S.IN_PROGRESS, S.SUBMITTED, R.STAFF),
+                          (S.RESUBMITTED, S.SUBMITTED, R.STAFF)}),
+}
 # A requester must know why a request came back or was dropped.
 REMARK_REQUIRED: frozenset[tuple[Role, Status]] = frozenset({
     (R.STAFF, S.RETURNED), (R.STAFF, S.CANCELLED),
@@ -111,7 +121,7 @@ def allowed_targets(from_status: str, role: Role) -> list[Status]:
 
 def change_status(request: Request, to_status: str, *, actor: User | None, role: Role,
                   remark: str = "", expected_version: int | None = None,
-                  changes: list[str] | None = None) -> StatusEvent:
+                  changes: list[str] | None = None, kind: str = "status") -> StatusEvent:
     """Move ``request`` to ``to_status`` and record it, or raise.
 
     Must be called inside ``database.atomic()`` when other writes (files,
@@ -120,9 +130,13 @@ def change_status(request: Request, to_status: str, *, actor: User | None, role:
     request at once cannot both win.
     """
     remark = (remark or "").strip()
-    if not allowed(request.status, to_status, role):
+    if kind in SPECIAL_MOVES:
+        permitted = (request.status, to_status, role) in SPECIAL_MOVES[kind]
+    else:
+        permitted = allowed(request.status, to_status, role)
+    if not permitted:
         raise TransitionError(_l("This request can no longer be changed that way."))
-    if (role, Status(to_status)) in REMARK_REQUIRED and not remark:
+    if (kind in SPECIAL_MOVES or (role, Status(to_status)) in REMARK_REQUIRED) and not remark:
         raise TransitionError(_l("Please write a remark for the requester."))
     version = request.version if expected_version is None else expected_version
     now = utcnow()
@@ -145,6 +159,7 @@ def change_status(request: Request, to_status: str, *, actor: User | None, role:
         event = StatusEvent.create(
             request=request, from_status=request.status, to_status=to_status,
             actor=actor, actor_role=role, at=now, remark=remark, changes=changes or [],
+            kind=kind,
         )
     request.status, request.version, request.status_changed_at = to_status, version + 1, now
     if role == Role.STAFF:

@@ -156,6 +156,9 @@ class Request(BaseModel):
     due_at = pw.DateTimeField(null=True)
     staff_message = pw.TextField(default="")
     channel = pw.CharField(max_length=20, default="web")
+    # The service whose form the answers were written on, once the request
+    # was forwarded to another service ("" = ``service_code``).
+    form_code = pw.CharField(max_length=40, default="")
 
     class Meta:
         table_name = "request"

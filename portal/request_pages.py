@@ -8,6 +8,7 @@ from typing import Any
 import peewee as pw
 from flask import Response, abort, current_app, render_template, request, url_for
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 
 from . import steps, verify
 from .catalogue import contact
@@ -27,10 +28,19 @@ def status_check_url(reference: str | None = None) -> str:
     return base.rstrip("/") + url_for("public.status_check", **args)
 
 
+# History lines that are more than a status: named so nobody misreads them.
+EVENT_KINDS = {"forward": _l("Forwarded"), "reopen": _l("Reopened"),
+               "delay": _l("Delay notice")}
+
+
 def context(req: Request) -> dict[str, Any]:
+    from .forwarding import answers_service
+
     service = get_service(req.service_code)
     if service is None:  # plugin removed: the request stays readable by id only
         abort(404)
+    # A forwarded request's answers stay on the form they were written on.
+    form_service = answers_service(req) or service
     locale = str(get_locale() or "th")
     events = list(StatusEvent.select(StatusEvent, User)
                   .join(User, pw.JOIN.LEFT_OUTER, on=(StatusEvent.actor == User.id))
@@ -45,7 +55,8 @@ def context(req: Request) -> dict[str, Any]:
     return {
         "request_": req,
         "service": service,
-        "answers": display_answers(service, req.payload, req.agency, locale),
+        "form_service": form_service,
+        "answers": display_answers(form_service, req.payload, req.agency, locale),
         "files": [f for f in files if not f.is_result],
         "results": [f for f in files if f.is_result],
         "events": events,
@@ -54,12 +65,13 @@ def context(req: Request) -> dict[str, Any]:
         "step_progress": steps.progress(service.steps, ticks),
         "allowed_steps": steps.allowed(service.steps, ticks),
         "status_labels": STATUS_LABELS,
-        "slot_labels": {s.name: s.label for s in service.slots},
+        "slot_labels": {s.name: s.label for s in form_service.slots},
         "contact": contact(req.agency_id, service.code),
         "survey": SurveyResponse.get_or_none(SurveyResponse.request == req),
         "result_codes": {d.sha256: d.code for d in IssuedDocument.select().where(
             (IssuedDocument.request == req) & IssuedDocument.title.startswith("result:"))},
         "channel_labels": CHANNELS,
+        "event_kinds": EVENT_KINDS,
     }
 
 

@@ -89,6 +89,9 @@ class Service:
         minutes rather than working days (seed 004: 50 minutes).
     :param open311: offered through the Open311 GeoReport v2 API.
     :param urgent: staff lists mark its requests urgent (disasters).
+    :param forwardable: staff may forward its requests to another service or
+        agency; off for services that hold a slot in this office's calendar
+        (rooms, executives), which the office returns or cancels instead.
     :param form_help_template: shown above the form (links to free times,
         price lists); rendered with ``service`` and ``agency``.
     :param description: a line for the catalogue.
@@ -109,6 +112,7 @@ class Service:
     target_minutes: int | None = None
     open311: bool = False
     urgent: bool = False
+    forwardable: bool = True
     description: Any = ""
     plugin: str = field(default="", compare=False)
 

@@ -51,7 +51,7 @@ def _save_files(request: Request, files: dict[str, uploads.CheckedFile], store: 
                           uploaded_by=actor, is_result=is_result)
 
 
-def _notify(request: Request, old: str | None, new: str, remark: str = "",
+def notify_change(request: Request, old: str | None, new: str, remark: str = "",
             result_ready: bool = False) -> None:
     """Queue the e-mails of a change; call inside its transaction."""
     from flask import has_request_context
@@ -108,7 +108,7 @@ def submit(service: Service, agency: Agency, requester: User | None, form: Flask
         _save_files(request, files, store, written, actor or requester)
         if service.store:
             service.store(request, answers)
-        _notify(request, None, Status.SUBMITTED)
+        notify_change(request, None, Status.SUBMITTED)
     announce(request, None, Status.SUBMITTED, actor or requester, "")
     return request
 
@@ -140,7 +140,7 @@ def resubmit(request: Request, service: Service, form: FlaskForm, actor: User) -
         _save_files(request, files, store, written, actor)
         if service.store:
             service.store(request, answers)
-        _notify(request, old, Status.RESUBMITTED)
+        notify_change(request, old, Status.RESUBMITTED)
     announce(request, old, Status.RESUBMITTED, actor, "")
     return event
 
@@ -157,8 +157,37 @@ def staff_change(request: Request, to_status: str, actor: User, remark: str,
         if result is not None:
             result = _verifiable(request, result)
             _save_files(request, {"result": result}, store, written, actor, is_result=True)
-        _notify(request, old, to_status, remark, result_ready=result is not None)
+        notify_change(request, old, to_status, remark, result_ready=result is not None)
     announce(request, old, to_status, actor, remark)
+    return event
+
+
+def staff_reopen(request: Request, actor: User, remark: str,
+                 expected_version: int) -> StatusEvent:
+    """Back to work on a completed request whose requester asked for it in the
+    satisfaction survey; the clock starts again from now. Only that ask
+    opens it, and only once."""
+    from flask_babel import lazy_gettext as _l
+
+    from .lifecycle import TransitionError
+    from .models import SurveyResponse
+    from .plugins import get_service
+
+    service = get_service(request.service_code)
+    with database.atomic():
+        ask = SurveyResponse.get_or_none(
+            (SurveyResponse.request == request) & SurveyResponse.reopen_requested
+            & SurveyResponse.reopened_at.is_null())
+        if ask is None or service is None:
+            raise TransitionError(_l("The requester has not asked to reopen this request."))
+        event = change_status(request, Status.IN_PROGRESS, actor=actor, role=Role.STAFF,
+                              remark=remark, expected_version=expected_version, kind="reopen")
+        request.due_date, request.due_at = clock.due_for(request.agency, service)
+        (Request.update(due_date=request.due_date, due_at=request.due_at)
+         .where(Request.id == request.id).execute())
+        SurveyResponse.update(reopened_at=event.at).where(SurveyResponse.id == ask.id).execute()
+        notify_change(request, Status.COMPLETED, Status.IN_PROGRESS, remark)
+    announce(request, Status.COMPLETED, Status.IN_PROGRESS, actor, remark)
     return event
 
 
@@ -181,7 +210,7 @@ def requester_cancel(request: Request, actor: User, expected_version: int) -> St
     with database.atomic():
         event = change_status(request, Status.CANCELLED, actor=actor, role=Role.REQUESTER,
                               expected_version=expected_version)
-        _notify(request, old, Status.CANCELLED)
+        notify_change(request, old, Status.CANCELLED)
     announce(request, old, Status.CANCELLED, actor, "")
     return event
 

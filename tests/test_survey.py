@@ -88,3 +88,45 @@ def test_satisfaction_prints(app, world):
     assert pdf.mimetype == "application/pdf"
     text = pdf_text(pdf.data)
     assert "ความพึงพอใจ" in text and "หนังสือรับรอง" in text and "4.00" in text
+
+
+def test_staff_reopen_only_on_the_requesters_ask_and_only_once(app, world):
+    from portal.models import StatusEvent
+
+    client, req, staff = completed(app, world)
+    # Without an ask there is no way back from completed.
+    r = staff.post(f"/admin/requests/reopen/{req.id}",
+                   data={"remark": "ขอดูใหม่", "version": req.version})
+    assert Request.get_by_id(req.id).status == "completed"
+    client.post(f"/requests/{req.reference}/survey",
+                data={**ANSWER, "overall": "1", "reopen": "y", "comment": "ได้เอกสารผิดคน"})
+    page = staff.get(f"/admin/requests/process/{req.id}").get_data(as_text=True)
+    assert 'id="reopen"' in page
+    # Staff of another agency cannot reach it; a remark is required.
+    other = app.test_client()
+    login(other, world["other_staff"])
+    assert other.post(f"/admin/requests/reopen/{req.id}",
+                      data={"remark": "x", "version": req.version}).status_code == 404
+    staff.post(f"/admin/requests/reopen/{req.id}", data={"remark": "", "version": req.version})
+    assert Request.get_by_id(req.id).status == "completed"
+    r = staff.post(f"/admin/requests/reopen/{req.id}",
+                   data={"remark": "จะออกเอกสารให้ใหม่", "version": req.version})
+    assert r.status_code == 302
+    reopened = Request.get_by_id(req.id)
+    assert reopened.status == "in_progress" and reopened.reference == req.reference
+    event = StatusEvent.select().where(StatusEvent.request == req).order_by(
+        StatusEvent.id.desc()).get()
+    assert (event.kind, event.from_status, event.to_status) == ("reopen", "completed",
+                                                               "in_progress")
+    assert event.actor_id == world["staff"].id and event.remark == "จะออกเอกสารให้ใหม่"
+    assert SurveyResponse.get(SurveyResponse.request == req).reopened_at is not None
+    view = client.get(f"/requests/{req.reference}").get_data(as_text=True)
+    assert "เปิดคำร้องอีกครั้ง" in view and "จะออกเอกสารให้ใหม่" in view
+    # Completed again, the old ask does not open it a second time.
+    staff.post(f"/admin/requests/process/{req.id}",
+               data={"status": "completed", "message": "", "version": reopened.version})
+    done = Request.get_by_id(req.id)
+    assert done.status == "completed"
+    staff.post(f"/admin/requests/reopen/{req.id}", data={"remark": "อีกครั้ง",
+                                                        "version": done.version})
+    assert Request.get_by_id(req.id).status == "completed"

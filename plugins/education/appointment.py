@@ -61,6 +61,7 @@ def store(request: Request, answers: dict[str, Any]) -> None:
 
 
 SERVICE = Service(
+    forwardable=False,
     code="executive_appointment",
     title=_l("Appointment with an executive"),
     description=_l("Ask for a meeting with the director or a deputy at a free time."),

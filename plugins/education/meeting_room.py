@@ -52,6 +52,7 @@ def store(request: Request, answers: dict[str, Any]) -> None:
 
 
 SERVICE = Service(
+    forwardable=False,
     code="meeting_room",
     title=_l("Meeting room booking"),
     description=_l("Book a meeting room of the office; see which times are free first."),

@@ -222,7 +222,7 @@ SERVICES = (
              description=_l("Ask to use the hall or a meeting room of the office."),
              slots=(AttachmentSlot("letter", _l("Request letter")),),
              store=store_hall, prepare_form=prepare_hall,
-             form_help_template="tambon/hall_help.html"),
+             form_help_template="tambon/hall_help.html", forwardable=False),
     _service("petition", _l("General petition"), "76", PetitionForm,
              description=_l("Any other request or complaint to the office."),
              slots=tuple(AttachmentSlot(f"file{i}", _l("Document %(n)s", n=i))

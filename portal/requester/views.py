@@ -20,6 +20,7 @@ from .. import access, audit, booking, request_pages, uploads
 from ..catalogue import contact, offered_or_404
 from ..extensions import login_manager
 from ..forms import FieldError, build_request_form, form_data, prefill_from_args, slot_fields
+from ..forwarding import answers_service
 from ..identity import captcha
 from ..identity.forms import CaptchaMixin
 from ..lifecycle import Status, TransitionError
@@ -117,7 +118,8 @@ def edit(reference: str) -> str | Response:
     req = access.request_or_404(reference)
     if not access.is_requester(current_user, req):
         abort(404)
-    service = get_service(req.service_code) or abort(404)
+    # Forwarded to another service: the requester corrects the form they filled.
+    service = answers_service(req) or abort(404)
     if req.status != Status.RETURNED:
         flash(_("This request can be edited only when staff have returned it for correction."),
               "warning")

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
-from .. import access, audit, letters, replies, request_pages, steps, uploads
+from .. import access, audit, forwarding, letters, replies, request_pages, steps, uploads
 from ..catalogue import enabled_services
 from ..forms import (
     FieldError,
@@ -32,12 +32,13 @@ from ..lifecycle import (
     OPEN_STATUSES,
     STATUS_LABELS,
     Role,
+    Status,
     TransitionError,
     allowed_targets,
 )
 from ..models import Request
 from ..plugins import all_services, get_service
-from ..submission import staff_change, submit
+from ..submission import staff_change, staff_reopen, submit
 from ..thai import local_today
 from .base import LocalDateBetweenFilter, PortalModelView, be_datetime, due
 
@@ -61,6 +62,18 @@ class DelayForm(PortalForm):
 class ChannelMixin:
     channel = SelectField(_l("Came by"), [required()], choices=[
         (k, v) for k, v in CHANNELS.items() if k not in ("web", "open311")])
+
+
+class ForwardForm(PortalForm):
+    destination = SelectField(_l("Forward to"), [required()])
+    remark = TextAreaField(_l("Why it goes there (the requester sees this)"),
+                           [required(), Length(max=2000)])
+    version = HiddenField()
+
+
+class ReopenForm(PortalForm):
+    remark = TextAreaField(_l("Message to the requester"), [required(), Length(max=2000)])
+    version = HiddenField()
 
 
 class ProcessForm(PortalForm):
@@ -183,9 +196,64 @@ class RequestView(PortalModelView):
                       "success")
                 return redirect(url_for(".index_view"))
         ctx = request_pages.context(req)
+        survey = ctx["survey"]
+        reopen_form = None
+        if (req.status == Status.COMPLETED and survey and survey.reopen_requested
+                and survey.reopened_at is None):
+            reopen_form = ReopenForm(formdata=None, version=req.version)
         return self.render("staff/process.html", form=form, targets=targets,
                            step_form=self._step_form(ctx), staff_view=True, replies=offered,
+                           reopen_form=reopen_form, can_forward=forwarding.can_forward(req),
                            **ctx)
+
+    @expose("/reopen/<int:id>", methods=("POST",))
+    def reopen(self, id: int) -> Any:
+        """Back to work on a completed request its requester was unhappy with."""
+        req = self.get_one(id)
+        form = ReopenForm()
+        if not form.validate_on_submit():
+            flash(_("Please write a message to the requester."), "error")
+            return redirect(url_for(".process", id=id))
+        try:
+            staff_reopen(req, current_user._get_current_object(), form.remark.data,
+                         int(form.version.data or 0))
+        except TransitionError as exc:
+            flash(str(exc), "error")
+        else:
+            audit.record("request_reopened", f"request:{req.reference}")
+            flash(_("The request is open again."), "success")
+        return redirect(url_for(".process", id=id))
+
+    @expose("/forward/<int:id>", methods=("GET", "POST"))
+    def forward(self, id: int) -> Any:
+        """Send a request to the service or agency that should handle it."""
+        req = self.get_one(id)
+        if not forwarding.can_forward(req):
+            flash(_("This request cannot be forwarded."), "error")
+            return redirect(url_for(".process", id=id))
+        places = {f"{a.id}:{s.code}": (a, s) for a, s in forwarding.destinations(req)}
+        form = ForwardForm()
+        form.destination.choices = [("", _l("— choose —"))] + [
+            (key, f"{a.name_th} · {s.title}") for key, (a, s) in places.items()]
+        if request.method == "GET":
+            form.version.data = req.version
+        if form.validate_on_submit() and form.destination.data in places:
+            agency, service = places[form.destination.data]
+            try:
+                forwarding.forward(req, agency, service,
+                                   actor=current_user._get_current_object(),
+                                   remark=form.remark.data,
+                                   expected_version=int(form.version.data or 0))
+            except TransitionError as exc:
+                flash(str(exc), "error")
+            else:
+                audit.record("request_forwarded", f"request:{req.reference}",
+                             detail=f"{agency.code}/{service.code}")
+                flash(_("Forwarded to %(agency)s · %(service)s.", agency=agency.name_th,
+                        service=service.title), "success")
+                return redirect(url_for(".index_view"))
+        return self.render("staff/forward.html", form=form, request_=req,
+                           service=get_service(req.service_code))
 
     def _recordable(self) -> list[tuple[Any, Any]]:
         """(agency, service) pairs the clerk may record requests for."""
