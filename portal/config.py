@@ -67,6 +67,8 @@ DEFAULTS: dict[str, Any] = {
     # change; False: a consumer process runs them (`flask jobs worker`).
     "JOBS_IMMEDIATE": True,
     "JOBS_DB": str(INSTANCE_DIR / "jobs.db"),
+    "JOBS_REDIS_URL": "",
+    "OFFICE_HOURS": "08:30-16:30",
 }
 
 _BOOLS = {k for k, v in DEFAULTS.items() if isinstance(v, bool)}

@@ -1,7 +1,9 @@
 """Background jobs with huey. By default (JOBS_IMMEDIATE) they run in the web
 process right after the change, so `make run` needs nothing else; a larger
 install runs `flask --app wsgi jobs worker` and sets JOBS_IMMEDIATE=false.
-Nothing is lost either way: the outbox rows stay until a send succeeds."""
+The queue is a SQLite file (JOBS_DB) on one machine, Redis (JOBS_REDIS_URL)
+when web processes run on several. Nothing is lost either way: the outbox
+rows stay until a send succeeds."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from typing import Any
 
 from flask import Flask, has_app_context
 from huey import SqliteHuey, crontab
+from huey.storage import RedisStorage, SqliteStorage
 
 log = logging.getLogger(__name__)
 _app: Flask | None = None
@@ -25,9 +28,15 @@ def configure(app: Flask) -> None:
     global _app
     _app = app
     config = app.config
-    # huey builds its SQLite storage from these when immediate mode goes off.
-    huey.storage_kwargs["filename"] = config["JOBS_DB"]
+    if config.get("JOBS_REDIS_URL"):
+        huey.storage_class = RedisStorage
+        huey.storage_kwargs = {"url": config["JOBS_REDIS_URL"]}
+    else:
+        huey.storage_class = SqliteStorage
+        huey.storage_kwargs = {"filename": config["JOBS_DB"]}
     huey.immediate = bool(config["JOBS_IMMEDIATE"])
+    # The setter rebuilds the storage only when the mode flips.
+    huey.storage = huey.create_storage()
 
 
 def in_app(task: Callable[..., Any]) -> Callable[..., Any]:

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Debian packages the portal and its tests need: HarfBuzz subsetting for fast
-# Thai PDFs, poppler for reading PDFs back, chromium for the browser tests.
+# Thai PDFs, poppler for reading PDFs back, chromium for the browser tests,
+# redis-server for the tests of the shared job queue and rate-limit store.
 # Installs only what is missing, and only when it can (root + apt).
 set -euo pipefail
 need=()
-for pkg in libharfbuzz-subset0 poppler-utils chromium; do
+for pkg in libharfbuzz-subset0 poppler-utils chromium redis-server; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || need+=("$pkg")
 done
 [ ${#need[@]} -eq 0 ] && exit 0

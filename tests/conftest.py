@@ -26,7 +26,7 @@ from portal.thai import national_id_check_digit
 
 from .helpers.client import CSRFClient
 
-pytest_plugins = ("tests.helpers.files",)
+pytest_plugins = ("tests.helpers.files", "tests.helpers.redis_server")
 
 CAPTCHA_TEXT = "24680"
 PASSWORD = "correct-horse-9"

@@ -123,6 +123,36 @@ def test_burst_from_one_address_is_refused(tmp_path):
     assert "ทำรายการบ่อยเกินไป" in client.post("/login", data={}).get_data(as_text=True)
 
 
+def test_rate_limit_counters_can_live_in_redis_for_several_processes(tmp_path, redis_url):
+    """With RATELIMIT_STORAGE_URI=redis://… every web process counts against
+    the same budget: a freshly started app still refuses the burst."""
+    import redis
+
+    from portal import create_app
+    from portal.migrate import upgrade
+    from portal.plugins import plugin_manager
+
+    from .conftest import make_config
+    from .helpers.client import CSRFClient
+
+    def start() -> object:
+        app = create_app(make_config(tmp_path, LOGIN_RATE_LIMIT="3 per minute",
+                                     RATELIMIT_STORAGE_URI=redis_url))
+        app.test_client_class = CSRFClient
+        with app.app_context():
+            upgrade(plugin_manager())
+        return app
+
+    first = start().test_client()
+    codes = [first.post("/login", data={"national_id": "1", "password": "x",
+                                        "captcha": "1"}).status_code for _ in range(3)]
+    assert codes == [200, 200, 200]
+    assert any(b"LIMIT" in key.upper() for key in redis.Redis.from_url(redis_url).keys())
+    second = start().test_client()  # another process's app, same store
+    assert second.post("/login", data={"national_id": "1", "password": "x",
+                                       "captcha": "1"}).status_code == 429
+
+
 def test_logout_is_post_only_and_ends_the_session(app):
     user = make_user()
     client = app.test_client()

@@ -163,15 +163,20 @@ def test_worker_mode_queues_in_the_configured_sqlite_file(tmp_path):
         huey.immediate = True
 
 
-def test_the_worker_sends_what_the_web_process_queued(app, inbox, tmp_path):
+@pytest.mark.parametrize("queue", ["sqlite", "redis"])
+def test_the_worker_sends_what_the_web_process_queued(app, inbox, tmp_path, queue, request):
     """A separate worker (``flask jobs worker``) runs tasks in its own threads,
-    with no app context of its own."""
+    with no app context of its own; the queue is a SQLite file or Redis."""
     import threading
 
     from portal import jobs
 
-    app.config.update(JOBS_IMMEDIATE=False, JOBS_DB=str(tmp_path / "jobs.db"))
+    redis_url = request.getfixturevalue("redis_url") if queue == "redis" else ""
+    app.config.update(JOBS_IMMEDIATE=False, JOBS_DB=str(tmp_path / "jobs.db"),
+                      JOBS_REDIS_URL=redis_url)
     jobs.configure(app)
+    assert type(jobs.huey.storage).__name__ == ("RedisStorage" if redis_url
+                                                else "SqliteStorage")
     try:
         make_agency("mail-worker")
         citizen = make_user(email="queued@example.com")
@@ -194,7 +199,7 @@ def test_the_worker_sends_what_the_web_process_queued(app, inbox, tmp_path):
         assert [req.reference in m["Subject"] for m in inbox.to("queued@example.com")] == [True]
     finally:
         jobs.huey.flush()
-        app.config["JOBS_IMMEDIATE"] = True
+        app.config.update(JOBS_IMMEDIATE=True, JOBS_REDIS_URL="")
         jobs.configure(app)
 
 
