@@ -1,0 +1,258 @@
+"""The authorisation matrix: every URL rule of the app, as every kind of user.
+
+Each endpoint is declared below with the people it lets through. The test
+walks ``app.url_map`` (so a new route is covered the day it is added) and
+fails for an endpoint nobody declared; then it calls every rule as each
+persona and checks allow or deny. Allowed: any answer below 400 that is not
+a redirect to the login page (a form with errors, a redirect after saving,
+400 for a missing query argument all count: the door opened). Denied: 401,
+403, 404 or a redirect to the login page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from typing import Any
+
+import pytest
+from flask import url_for
+
+from portal.demo import load_demo
+from portal.lifecycle import Status
+from portal.models import Attachment, Request, User
+
+from .conftest import PASSWORD_HASH, login, make_agency, make_staff, make_user
+from .helpers.certificate import new_certificate
+from .helpers.files import make_pdf
+
+ANON, OWNER, CITIZEN2 = "anonymous", "citizen", "other_citizen"
+HANDLER, STAFF_OTHER_SERVICE, STAFF_OTHER_AGENCY = ("staff", "staff_other_service",
+                                                    "other_staff")
+AGENCY_ADMIN, SYSTEM_ADMIN = "agency_admin", "system_admin"
+PERSONAS = (ANON, OWNER, CITIZEN2, HANDLER, STAFF_OTHER_SERVICE, STAFF_OTHER_AGENCY,
+            AGENCY_ADMIN, SYSTEM_ADMIN)
+
+EVERYONE = frozenset(PERSONAS)
+SIGNED_IN = EVERYONE - {ANON}
+ANY_STAFF = frozenset({HANDLER, STAFF_OTHER_SERVICE, STAFF_OTHER_AGENCY, AGENCY_ADMIN,
+                       SYSTEM_ADMIN})
+ADMINS = frozenset({AGENCY_ADMIN, SYSTEM_ADMIN})
+SYSTEM = frozenset({SYSTEM_ADMIN})
+# The request belongs to OWNER at the demo agency, a certificate.
+REQUEST_HANDLERS = frozenset({HANDLER, AGENCY_ADMIN, SYSTEM_ADMIN})
+REQUEST_READERS = REQUEST_HANDLERS | {OWNER}
+ONLY_OWNER = frozenset({OWNER})
+# Staff who handle an ICT service (the demo clerk handles all), admins.
+ICT_STAFF = frozenset({HANDLER, AGENCY_ADMIN, SYSTEM_ADMIN})
+# The demo KPIs: the demo clerk reports, the agency admin receives.
+KPI_REPORTERS = frozenset({HANDLER})
+
+# Blueprint endpoints, one by one.
+ROUTES: dict[str, frozenset[str]] = {
+    "static": EVERYONE, "admin.static": EVERYONE,
+    "public.home": EVERYONE, "public.privacy": EVERYONE, "public.cookie_ok": EVERYONE,
+    "public.font": EVERYONE, "public.set_language": EVERYONE, "public.status_check": EVERYONE,
+    "public.service_info": EVERYONE, "public.short": EVERYONE, "public.qr_code": EVERYONE,
+    "public.poster": EVERYONE, "public.verify": EVERYONE,
+    "identity.captcha_image": EVERYONE, "identity.login": EVERYONE,
+    "identity.register": EVERYONE,
+    "identity.logout": SIGNED_IN, "identity.profile": SIGNED_IN,
+    "identity.change_password": SIGNED_IN,
+    "requester.my_requests": SIGNED_IN, "requester.notifications": SIGNED_IN,
+    # Guests may send the services that allow it; the certificate needs a login.
+    "requester.new_request": SIGNED_IN,
+    "requester.view": REQUEST_READERS, "requester.print_pdf": REQUEST_READERS,
+    "requester.download": REQUEST_READERS,
+    "requester.edit": ONLY_OWNER, "requester.cancel": ONLY_OWNER,
+    "survey.answer_in_portal": ONLY_OWNER,
+    # Only the browser that sent a guest request sees its receipt.
+    "requester.sent": frozenset(),
+    "requester.resource_week": SIGNED_IN,
+    "survey.answer": EVERYONE,  # the signed link is the key
+    "education.free_times": SIGNED_IN,
+    "egov.public_page": EVERYONE, "egov.public_file": EVERYONE,
+    "egov.onboard": SIGNED_IN,
+    "kpi.download": KPI_REPORTERS | ADMINS,
+    "open311.services": EVERYONE, "open311.service_definition": EVERYONE,
+    "open311.list_requests": EVERYONE,
+    # The certificate is not an Open311 service: the API must not know it.
+    "open311.one_request": frozenset(),
+    "open311.post_request": frozenset(),  # an API key, not a person
+    "admin.index": ANY_STAFF,
+    "requests.process": REQUEST_HANDLERS, "requests.delay": REQUEST_HANDLERS,
+    "requests.forward": REQUEST_HANDLERS, "requests.reopen": REQUEST_HANDLERS,
+    "requests.tick_step": REQUEST_HANDLERS, "requests.record": ANY_STAFF,
+}
+
+# Flask-Admin views: every endpoint of the view shares its audience.
+VIEWS: dict[str, frozenset[str]] = {
+    "requests": ANY_STAFF, "overdue": ANY_STAFF, "satisfaction": ANY_STAFF,
+    "staff_cards": ANY_STAFF, "certificates": ANY_STAFF, "pensions": ANY_STAFF,
+    "room_bookings": ANY_STAFF, "appointments": ANY_STAFF, "form_orders": ANY_STAFF,
+    "oss_summary": ANY_STAFF, "ict_calls": ICT_STAFF, "ict_repairs": ICT_STAFF,
+    "ict_security": ICT_STAFF, "ict_plan": ICT_STAFF, "tambon_incidents": ANY_STAFF,
+    "tambon_elderly": ANY_STAFF, "tambon_hall_bookings": ANY_STAFF,
+    "tambon_time": ANY_STAFF, "egov_report": ADMINS,
+    "kpi_submit": KPI_REPORTERS, "kpi_receive": ADMINS,
+    "kpi_overview": ADMINS, "kpi_admin": ADMINS,
+    "services": ADMINS, "holidays": ADMINS, "api_keys": ADMINS, "replies": ADMINS,
+    "staff": ADMINS, "agencies": ADMINS, "rooms": ADMINS, "executives": ADMINS,
+    "schools": ADMINS, "form_prices": ADMINS, "tambon_halls": ADMINS,
+    "egov_obstacle_kinds": SYSTEM,
+}
+
+# Arguments of rules, by name; some endpoints need their own.
+OVERRIDES: dict[str, dict[str, Any]] = {
+    "public.set_language": {"code": "en"},
+    "public.qr_code": {"kind": "png"},
+    "public.font": {"name": "Sarabun-Regular.ttf"},
+    "open311.service_definition": {"code": "petition"},
+    "admin.static": {"filename": "admin/css/bootstrap4/admin.css"},
+    "egov_report.link": {"kind": "channel"},
+    "egov_report.toggle": {"kind": "link"},
+    "egov_report.upload": {"section": "s10"},
+}
+OPEN311 = {"jurisdiction_id": "demo"}
+# Forms that answer 404 to a missing choice, before any change.
+POST_DATA: dict[str, dict[str, Any]] = {
+    "services.contact": {"service": "certificate", "officer_name": "นางสาวสุดา ทำงานดี"},
+    "services.toggle": {"service": "certificate", "enabled": "1"},
+}
+# Flask-Admin answers 404 from these when the view has no ajax fields, after
+# its access check: there only a 403 or the login page means "denied".
+AJAX = (".ajax_lookup", ".ajax_update")
+
+
+@pytest.fixture
+def scene(app) -> dict[str, Any]:
+    """The demo office (every plugin's demo rows), a request of the demo
+    citizen with a result file, and the outsiders."""
+    with app.app_context():
+        demo = load_demo(app)
+    agency = demo["agency"]
+    # The demo accounts sign in with the tests' password like everyone else.
+    User.update(password_hash=PASSWORD_HASH).execute()
+    users = {role: User.get(User.national_id == nid) for role, nid, _n in demo["users"]}
+    people = {OWNER: users["citizen"], HANDLER: users["staff"],
+              AGENCY_ADMIN: users["agency_admin"], SYSTEM_ADMIN: users["system_admin"],
+              CITIZEN2: make_user(),
+              STAFF_OTHER_SERVICE: make_staff(agency, services=("meeting_room",)),
+              STAFF_OTHER_AGENCY: make_staff(make_agency("beta"))}
+    _client, req = new_certificate(app, users["citizen"], agency_code="demo")
+    clerk = app.test_client()
+    login(clerk, users["staff"])
+    clerk.post(f"/admin/requests/process/{req.id}", data={
+        "status": Status.RETURNED, "message": "แก้ไข", "version": req.version,
+        "result": (io.BytesIO(make_pdf()), "ผล.pdf")}, content_type="multipart/form-data")
+    _client, done = new_certificate(app, users["citizen"], agency_code="demo")
+    clerk.post(f"/admin/requests/process/{done.id}",
+               data={"status": Status.COMPLETED, "message": "", "version": done.version})
+    return {"agency": agency, "people": people, "request": Request.get_by_id(req.id),
+            "objects": _plugin_objects(app, agency, users, done)}
+
+
+def _plugin_objects(app, agency, users, done) -> dict[str, dict[str, Any]]:
+    """One row of each kind the object-bound routes need, per endpoint."""
+    from plugins.egov import rules as egov
+    from plugins.kpi import rules as kpi_rules
+    from plugins.kpi.models import Kpi, KpiRound
+    from portal import survey
+    from portal.open311 import issue_key
+    from portal.uploads import CheckedFile
+
+    pdf = CheckedFile(make_pdf(), "ประกาศ.pdf", "application/pdf", "pdf")
+    with app.test_request_context():
+        token = survey.token_for(done)
+        announcement = egov.upload(agency, "s10", pdf, dt.date(2026, 1, 5), users["agency_admin"])
+        link = egov.add_link(agency, "channel", "https://line.me/ti/p/demo",
+                             users["agency_admin"], name="LINE")
+        kpi = Kpi.select().first()
+        document = kpi_rules.submit(kpi, KpiRound.get(KpiRound.year == kpi.year), users["staff"],
+                                    "รายงานรอบ 6 เดือน", pdf)
+        issue_key(agency, "ระบบทดสอบ", users["agency_admin"])
+    from portal.models import ApiKey
+
+    key_id = ApiKey.select().first().id
+    return {
+        "survey.answer": {"token": token},
+        "survey.answer_in_portal": {"reference": done.reference},
+        "egov.public_file": {"file_id": announcement.id},
+        "egov_report.toggle": {"row_id": link.id},
+        "kpi.download": {"document_id": document.id},
+        "kpi_overview.file": {"document_id": document.id},
+        "kpi_receive.file": {"document_id": document.id},
+        "kpi_submit.withdraw": {"document_id": document.id},
+        "api_keys.revoke": {"key_id": key_id},
+    }
+
+
+def undeclared(app) -> list[str]:
+    views = {v.endpoint for v in app.extensions["admin"][0]._views}
+    missing = []
+    for rule in app.url_map.iter_rules():
+        prefix = rule.endpoint.split(".")[0]
+        if rule.endpoint not in ROUTES and not (prefix in views and prefix in VIEWS):
+            missing.append(rule.endpoint)
+    return sorted(set(missing))
+
+
+def test_every_route_has_a_declared_rule(app):
+    assert undeclared(app) == []
+
+
+def audience(endpoint: str) -> frozenset[str]:
+    return ROUTES.get(endpoint) or VIEWS.get(endpoint.split(".")[0], frozenset())
+
+
+def _values(scene: dict[str, Any], rule: Any) -> dict[str, Any]:
+    req: Request = scene["request"]
+    attachment = Attachment.select().where(Attachment.request == req).first()
+    known = {"reference": req.reference, "id": req.id, "attachment_id": attachment.id,
+             "agency_code": "demo", "service_code": "certificate", "code": "XXXX",
+             "agency_id": scene["agency"].id, "filename": "portal.css", "token": "x"}
+    values = {name: known.get(name, 1) for name in rule.arguments}
+    values.update(OVERRIDES.get(rule.endpoint, {}))
+    values.update(scene["objects"].get(rule.endpoint, {}))
+    if rule.endpoint.startswith("open311."):
+        values.update(OPEN311)
+    return values
+
+
+def _allowed(response: Any, endpoint: str) -> bool:
+    if response.status_code == 404 and endpoint.endswith(AJAX):
+        return True
+    if response.status_code in (401, 403, 404):
+        return False
+    location = response.headers.get("Location", "")
+    if response.status_code in (301, 302, 303) and re.search(r"/login\b", location):
+        return False
+    return response.status_code < 500
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_persona_gets_exactly_its_routes(app, scene, persona):
+    client = app.test_client()
+    if persona != ANON:
+        user = scene["people"][persona]
+        r = login(client, user)
+        assert r.status_code == 302, persona
+    rules = sorted(app.url_map.iter_rules(), key=lambda r: r.endpoint == "identity.logout")
+    wrong = []
+    for rule in rules:
+        with app.test_request_context():
+            url = url_for(rule.endpoint, **_values(scene, rule))
+        method = "GET" if "GET" in rule.methods else "POST"
+        data = dict(POST_DATA.get(rule.endpoint, {}))
+        if rule.endpoint.startswith("services."):
+            data["agency"] = scene["agency"].id
+        response = client.get(url) if method == "GET" else client.post(url, data=data)
+        if response.status_code >= 500:
+            wrong.append((rule.endpoint, url, "crashed", response.status_code))
+            continue
+        expected = persona in audience(rule.endpoint)
+        if _allowed(response, rule.endpoint) != expected:
+            wrong.append((rule.endpoint, url, "allowed" if expected else "denied",
+                          response.status_code))
+    assert not wrong, "\n".join(" ".join(map(str, w)) for w in wrong)
