@@ -256,3 +256,30 @@ def test_each_persona_gets_exactly_its_routes(app, scene, persona):
             wrong.append((rule.endpoint, url, "allowed" if expected else "denied",
                           response.status_code))
     assert not wrong, "\n".join(" ".join(map(str, w)) for w in wrong)
+
+
+# Programs, not browsers: they sign each call with an API key instead.
+CSRF_EXEMPT = {"open311.post_request"}
+
+
+@pytest.mark.parametrize("persona", (ANON, OWNER, SYSTEM_ADMIN))
+def test_every_state_changing_route_wants_the_csrf_token(app, scene, persona):
+    """A POST without the form's token is refused before anything happens."""
+    client = app.test_client()
+    if persona != ANON:
+        assert login(client, scene["people"][persona]).status_code == 302
+    before = Request.get_by_id(scene["request"].id)
+    accepted = []
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.endpoint):
+        if "POST" not in rule.methods or rule.endpoint in CSRF_EXEMPT:
+            continue
+        with app.test_request_context():
+            url = url_for(rule.endpoint, **_values(scene, rule))
+        data = {**POST_DATA.get(rule.endpoint, {}), "version": before.version,
+                "status": "cancelled", "message": "x", "remark": "x"}
+        response = client.post(url, data=data, csrf=False)
+        if response.status_code != 400:
+            accepted.append((rule.endpoint, response.status_code))
+    assert accepted == []
+    after = Request.get_by_id(scene["request"].id)
+    assert (after.status, after.version) == (before.status, before.version)
