@@ -1,29 +1,27 @@
 """Agency records of seed 003: level in the tree, full name, English
 address, the e-mails registered with DGA and for complaints, suspension.
 
-Plain ALTER TABLE ... ADD COLUMN with a default: peewee-migrate's
-add_fields rebuilds the table on SQLite to make a column NOT NULL, and that
-rebuild fails once requests and memberships point at agencies.
+Plain ADD COLUMN: see portal.migrate.add_columns.
 """
 
 import peewee as pw
 from peewee_migrate import Migrator
 
+from portal.migrate import add_columns, drop_columns
+
 COLUMNS = (
-    ("full_name", "VARCHAR(500) NOT NULL DEFAULT ''"),
-    ("level", "VARCHAR(20) NOT NULL DEFAULT 'agency'"),
-    ("address_en", "TEXT NOT NULL DEFAULT ''"),
-    ("email_dga", "VARCHAR(255) NOT NULL DEFAULT ''"),
-    ("email_complaint", "VARCHAR(255) NOT NULL DEFAULT ''"),
-    ("suspended", "BOOLEAN NOT NULL DEFAULT FALSE"),
+    ("agency", "full_name", "VARCHAR(500) NOT NULL DEFAULT ''"),
+    ("agency", "level", "VARCHAR(20) NOT NULL DEFAULT 'agency'"),
+    ("agency", "address_en", "TEXT NOT NULL DEFAULT ''"),
+    ("agency", "email_dga", "VARCHAR(255) NOT NULL DEFAULT ''"),
+    ("agency", "email_complaint", "VARCHAR(255) NOT NULL DEFAULT ''"),
+    ("agency", "suspended", "BOOLEAN NOT NULL DEFAULT FALSE"),
 )
 
 
 def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
-    for name, definition in COLUMNS:
-        migrator.sql(f'ALTER TABLE "agency" ADD COLUMN "{name}" {definition}')
+    add_columns(migrator, COLUMNS)
 
 
 def rollback(migrator: Migrator, database: pw.Database, *, fake=False):
-    for name, _definition in reversed(COLUMNS):
-        migrator.sql(f'ALTER TABLE "agency" DROP COLUMN "{name}"')
+    drop_columns(migrator, COLUMNS)

@@ -4,6 +4,8 @@ channel a request came by (web, e-mail, Facebook, LINE, phone, counter)."""
 import peewee as pw
 from peewee_migrate import Migrator
 
+from portal.migrate import add_columns, drop_columns
+
 COLUMNS = (
     ("agency_service", "officer_name", "VARCHAR(255) NOT NULL DEFAULT ''"),
     ("agency_service", "officer_phone", "VARCHAR(60) NOT NULL DEFAULT ''"),
@@ -13,11 +15,8 @@ COLUMNS = (
 
 
 def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
-    # Plain ADD COLUMN: see 004 for why not add_fields on SQLite.
-    for table, name, definition in COLUMNS:
-        migrator.sql(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {definition}')
+    add_columns(migrator, COLUMNS)
 
 
 def rollback(migrator: Migrator, database: pw.Database, *, fake=False):
-    for table, name, _definition in reversed(COLUMNS):
-        migrator.sql(f'ALTER TABLE "{table}" DROP COLUMN "{name}"')
+    drop_columns(migrator, COLUMNS)

@@ -5,6 +5,8 @@ request to reopen."""
 import peewee as pw
 from peewee_migrate import Migrator
 
+from portal.migrate import add_columns, drop_columns
+
 COLUMNS = (
     ("request", "due_at", "TIMESTAMP NULL"),
     ("agency_service", "target_minutes", "INTEGER NULL"),
@@ -14,11 +16,8 @@ COLUMNS = (
 
 
 def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
-    # Plain ADD COLUMN: see 004 for why not add_fields on SQLite.
-    for table, name, definition in COLUMNS:
-        migrator.sql(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {definition}')
+    add_columns(migrator, COLUMNS)
 
 
 def rollback(migrator: Migrator, database: pw.Database, *, fake=False):
-    for table, name, _definition in reversed(COLUMNS):
-        migrator.sql(f'ALTER TABLE "{table}" DROP COLUMN "{name}"')
+    drop_columns(migrator, COLUMNS)

@@ -3,10 +3,14 @@
 import peewee as pw
 from peewee_migrate import Migrator
 
+from portal.migrate import add_columns, drop_columns
+
+COLUMNS = (("request", "form_code", "VARCHAR(40) NOT NULL DEFAULT ''"),)
+
 
 def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
-    migrator.sql('ALTER TABLE "request" ADD COLUMN "form_code" VARCHAR(40) NOT NULL DEFAULT \'\'')
+    add_columns(migrator, COLUMNS)
 
 
 def rollback(migrator: Migrator, database: pw.Database, *, fake=False):
-    migrator.sql('ALTER TABLE "request" DROP COLUMN "form_code"')
+    drop_columns(migrator, COLUMNS)

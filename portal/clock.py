@@ -20,8 +20,8 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from .lifecycle import (
-    OPEN_STATUSES,
-    Status,
+    WAITING_ON_STAFF,
+    add_working_days,
     due_date,
     holidays_between,
     working_days_between,
@@ -122,8 +122,6 @@ def paused(request: Request, returned_at: dt.datetime, back_at: dt.datetime,
            ) -> tuple[dt.date | None, dt.datetime | None]:
     """The due date (and moment) moved by the office time the request spent
     with the requester (both arguments naive UTC)."""
-    from .lifecycle import add_working_days
-
     if request.due_date is None:
         return None, None
     tz = current_app.config["PORTAL_TIMEZONE"]
@@ -147,7 +145,7 @@ def paused(request: Request, returned_at: dt.datetime, back_at: dt.datetime,
 
 # ------------------------------------------------------------- lateness ---
 
-_WAITING_ON_STAFF = [s.value for s in OPEN_STATUSES if s != Status.RETURNED]
+_WAITING_ON_STAFF = [s.value for s in WAITING_ON_STAFF]
 
 
 def late_clause(today: dt.date, now: dt.datetime) -> Any:

@@ -17,16 +17,13 @@ from flask_babel import lazy_gettext as _l
 from . import clock
 from .catalogue import enabled_codes
 from .db import database
-from .lifecycle import Role, Status, TransitionError, change_status
+from .lifecycle import WAITING_ON_STAFF, Role, Status, TransitionError, change_status
 from .models import Agency, Request, StatusEvent
 from .plugins import all_services, get_service
 
 if TYPE_CHECKING:
     from .models import User
     from .services import Service
-
-WAITING_ON_STAFF = (Status.SUBMITTED, Status.IN_PROGRESS, Status.RESUBMITTED)
-
 
 def answers_service(request: Request) -> Service | None:
     """The service whose form ``request.payload`` follows."""

@@ -99,6 +99,8 @@ REMARK_REQUIRED: frozenset[tuple[Role, Status]] = frozenset({
 })
 OPEN_STATUSES = frozenset({S.SUBMITTED, S.IN_PROGRESS, S.RETURNED, S.RESUBMITTED})
 FINAL_STATUSES = frozenset({S.COMPLETED, S.CANCELLED})
+# Open and not back with the requester: the clock runs, staff must act.
+WAITING_ON_STAFF = frozenset({S.SUBMITTED, S.IN_PROGRESS, S.RESUBMITTED})
 
 
 class TransitionError(ValueError):

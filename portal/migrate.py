@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 import peewee as pw
 import pluggy
@@ -26,6 +27,22 @@ def core_table(table: str) -> type[pw.Model]:
     meta = type("Meta", (), {"table_name": table})
     return type(f"{table.title().replace('_', '')}Ref", (pw.Model,),
                 {"id": pw.AutoField(), "Meta": meta})
+
+
+Column = tuple[str, str, str]  # table, column, SQL definition with its default
+
+
+def add_columns(migrator: Any, columns: tuple[Column, ...]) -> None:
+    """Plain ``ALTER TABLE ... ADD COLUMN`` with a default: peewee-migrate's
+    add_fields rebuilds the table on SQLite to make a column NOT NULL, and
+    that rebuild fails once other tables point at it."""
+    for table, name, definition in columns:
+        migrator.sql(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {definition}')
+
+
+def drop_columns(migrator: Any, columns: tuple[Column, ...]) -> None:
+    for table, name, _definition in reversed(columns):
+        migrator.sql(f'ALTER TABLE "{table}" DROP COLUMN "{name}"')
 
 
 class FolderRouter(Router):

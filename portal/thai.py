@@ -88,6 +88,17 @@ def format_datetime(value: dt.datetime | None, locale: str = "th",
     return f"{format_date(local.date(), locale)}, {local:%H:%M}{suffix}"
 
 
+def format_due(item: object, locale: str = "th", tz: str = "Asia/Bangkok") -> str:
+    """A request's due date, with the time when its target is in minutes
+    (``item`` is a request, or the status check's dict)."""
+    def get(name: str) -> object:
+        return item.get(name) if isinstance(item, dict) else getattr(item, name, None)
+
+    if get("due_at") is not None:
+        return format_datetime(get("due_at"), locale, tz)  # type: ignore[arg-type]
+    return format_date(get("due_date"), locale)  # type: ignore[arg-type]
+
+
 _DIGITS = re.compile(r"\D")
 
 

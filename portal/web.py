@@ -20,7 +20,14 @@ from . import access
 from .extensions import babel, csrf, limiter, login_manager
 from .lifecycle import STATUS_LABELS
 from .plugins import collect
-from .thai import age_years, baht_text, format_date, format_datetime, mask_national_id
+from .thai import (
+    age_years,
+    baht_text,
+    format_date,
+    format_datetime,
+    format_due,
+    mask_national_id,
+)
 
 
 def _locale() -> str:
@@ -97,6 +104,7 @@ def configure_templates(app: Flask, pm: pluggy.PluginManager) -> None:
         be_date=lambda v: format_date(v, str(get_locale() or "th")),
         be_datetime=lambda v: format_datetime(v, str(get_locale() or "th"),
                                               app.config["PORTAL_TIMEZONE"]),
+        be_due=lambda r: format_due(r, str(get_locale() or "th"), app.config["PORTAL_TIMEZONE"]),
         mask_nid=mask_national_id,
         status_label=lambda s: STATUS_LABELS.get(s, s),
         age_years=age_years,

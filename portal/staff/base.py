@@ -19,7 +19,7 @@ from flask_login import current_user
 from .. import access
 from ..exports import safe_cell
 from ..forms import PortalForm
-from ..thai import day_start_utc, format_date, format_datetime
+from ..thai import day_start_utc, format_date, format_datetime, format_due
 
 
 def _deny() -> Response:
@@ -84,10 +84,7 @@ def be_date(view: Any, context: Any, model: Any, name: str) -> str:
 
 
 def due(view: Any, context: Any, model: Any, name: str) -> str:
-    """A request's due date, with the time when its target is in minutes."""
-    if getattr(model, "due_at", None) is not None:
-        return format_datetime(model.due_at)
-    return format_date(model.due_date)
+    return format_due(model)
 
 
 class PortalModelView(StaffAccess, ModelView):
