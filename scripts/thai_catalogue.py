@@ -44,6 +44,9 @@ def main(argv: list[str]) -> int:
         for line in Path(argv[1]).read_text(encoding="utf-8").splitlines():
             if "\t" in line:
                 msgid, thai = line.split("\t", 1)
+                # Catalog.add keeps an existing entry's string: replace it.
+                if catalog.get(msgid) is not None:
+                    catalog.delete(msgid)
                 catalog.add(msgid, thai, locations=wanted[msgid].locations
                             if msgid in wanted else ())
         for message in list(catalog):
