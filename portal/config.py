@@ -50,6 +50,11 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,  # on anyway for every request served over HTTPS
     "TRUST_PROXY_HEADERS": False,
+    # Redirect plain HTTP to HTTPS (leave off when TLS ends at a proxy that
+    # already redirects, or on a laptop demo).
+    "FORCE_HTTPS": False,
+    # A sign-in ends after this many hours even if the browser stays open.
+    "SESSION_MAX_HOURS": 12,
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "CAPTCHA_ENABLED": True,

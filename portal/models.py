@@ -7,7 +7,6 @@ A plugin keeps the columns it queries in its own model, linked one-to-one to
 from __future__ import annotations
 
 import json
-import secrets
 from typing import Any
 
 import peewee as pw
@@ -25,10 +24,6 @@ class JSONTextField(pw.TextField):
 
     def python_value(self, value: str | None) -> Any:
         return None if value is None else json.loads(value)
-
-
-def _token() -> str:
-    return secrets.token_urlsafe(16)
 
 
 LEVELS = ("ministry", "department", "agency", "service_point")
@@ -71,9 +66,6 @@ class User(BaseModel, UserMixin):
     password_hash = pw.CharField(max_length=255)
     is_system_admin = pw.BooleanField(default=False)
     active = pw.BooleanField(default=True)
-    # Part of the login cookie: rotating it ends every session of the user
-    # (logout everywhere, password change).
-    session_token = pw.CharField(max_length=40, default=_token)
     pdpa_consent_at = pw.DateTimeField(null=True)
     created_at = pw.DateTimeField(default=utcnow)
 
@@ -84,8 +76,12 @@ class User(BaseModel, UserMixin):
     def is_active(self) -> bool:  # Flask-Login
         return bool(self.active)
 
+    # The key of the sign-in this object was loaded for (not a column):
+    # Flask-Login stores get_id() in the cookie, so each sign-in gets its own.
+    login_key: str = ""
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        return f"{self.id}:{self.login_key}"
 
     @property
     def full_name(self) -> str:
@@ -218,6 +214,22 @@ class Holiday(BaseModel):
     class Meta:
         table_name = "holiday"
         indexes = ((("agency", "day"), True),)
+
+
+class LoginSession(BaseModel):
+    """One sign-in of one browser. The cookie holds the random key; only its
+    hash is stored, so a copy of the database does not sign anyone in.
+    Logout or a password change ends the row, and the cookie with it."""
+
+    key_hash = pw.CharField(max_length=64, unique=True)
+    user = pw.ForeignKeyField(User, on_delete="CASCADE", backref="login_sessions")
+    created_at = pw.DateTimeField(default=utcnow)
+    ip = pw.CharField(max_length=64, default="")
+    user_agent = pw.CharField(max_length=200, default="")
+    ended_at = pw.DateTimeField(null=True)
+
+    class Meta:
+        table_name = "login_session"
 
 
 class LoginThrottle(BaseModel):
@@ -409,7 +421,7 @@ class SurveyResponse(BaseModel):
 
 CORE_MODELS: tuple[type[pw.Model], ...] = (
     Agency, User, Membership, MembershipService, AgencyService, Request,
-    StatusEvent, Attachment, Holiday, LoginThrottle, AuditLog,
+    StatusEvent, Attachment, Holiday, LoginSession, LoginThrottle, AuditLog,
     Resource, ResourceHours, Booking, StepEvent, ApiKey, Notification, CannedReply,
     IssuedDocument, Notice, SurveyResponse,
 )

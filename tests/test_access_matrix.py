@@ -25,6 +25,7 @@ from portal.models import Attachment, Request, User
 
 from .conftest import PASSWORD_HASH, login, make_agency, make_staff, make_user
 from .helpers.certificate import new_certificate
+from .helpers.csp import inline_scripts
 from .helpers.files import make_pdf
 
 ANON, OWNER, CITIZEN2 = "anonymous", "citizen", "other_citizen"
@@ -251,6 +252,9 @@ def test_each_persona_gets_exactly_its_routes(app, scene, persona):
         if response.status_code >= 500:
             wrong.append((rule.endpoint, url, "crashed", response.status_code))
             continue
+        if response.mimetype == "text/html" and response.status_code == 200:
+            wrong.extend((rule.endpoint, url, "inline script", found)
+                         for found in inline_scripts(response.get_data(as_text=True)))
         expected = persona in audience(rule.endpoint)
         if _allowed(response, rule.endpoint) != expected:
             wrong.append((rule.endpoint, url, "allowed" if expected else "denied",

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import secrets
 from urllib.parse import urlsplit
 
 from flask import (
@@ -14,14 +13,14 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
 from .. import audit
 from ..db import database
 from ..extensions import limiter, login_manager
 from ..models import User
 from ..thai import format_datetime, normalise_national_id, utcnow
-from . import captcha, throttle
+from . import captcha, sessions, throttle
 from .forms import LoginForm, PasswordChangeForm, ProfileForm, RegisterForm
 from .passwords import hash_password, verify_password
 
@@ -30,13 +29,7 @@ bp = Blueprint("identity", __name__)
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    uid, _sep, token = user_id.partition(":")
-    if not uid.isdigit():
-        return None
-    user = User.get_or_none(User.id == int(uid))
-    if user is None or not secrets.compare_digest(user.session_token, token):
-        return None
-    return user
+    return sessions.load(user_id)
 
 
 def _safe_next(target: str | None) -> str:
@@ -77,7 +70,7 @@ def register() -> str | Response:
                     pdpa_consent_at=utcnow(),
                 )
                 audit.record("register", f"user:{user.id}", actor=user)
-            login_user(user)
+            sessions.start(user)
             flash(_("Welcome. Your account is ready."), "success")
             return redirect(url_for("requester.my_requests"))
     return render_template("identity/register.html", form=form)
@@ -104,7 +97,7 @@ def login() -> str | Response:
             if verify_password(user.password_hash if user else None, form.password.data) \
                     and user.is_active:
                 throttle.clear(key)
-                login_user(user)
+                sessions.start(user)
                 audit.record("login", f"user:{user.id}", actor=user)
                 return redirect(_safe_next(request.args.get("next")))
             throttle.record_failure(key)
@@ -118,7 +111,7 @@ def login() -> str | Response:
 @login_required
 def logout() -> Response:
     audit.record("logout", f"user:{current_user.id}")
-    logout_user()
+    sessions.end(current_user._get_current_object())
     flash(_("You have logged out."), "info")
     return redirect(url_for("public.home"))
 
@@ -133,11 +126,11 @@ def change_password() -> str | Response:
             form.current.errors = [_("The current password is wrong.")]
         else:
             user.password_hash = hash_password(form.password.data)
-            # A new token ends the user's sessions everywhere else.
-            user.session_token = secrets.token_urlsafe(16)
             user.save()
-            audit.record("password_changed", f"user:{user.id}", actor=user)
-            login_user(user)
+            user.login_key = current_user.login_key
+            ended = sessions.end_others(user)
+            audit.record("password_changed", f"user:{user.id}",
+                         detail=f"other sessions ended: {ended}", actor=user)
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("requester.my_requests"))
     return render_template("identity/password.html", form=form)
