@@ -5,13 +5,22 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, Field, HiddenField, SelectField, StringField, TimeField
-from wtforms.validators import Email, InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import (
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+    StopValidation,
+    ValidationError,
+)
 
 from .services import Service
 from .thai import format_date, national_id_is_valid, normalise_national_id, parse_date
@@ -49,8 +58,47 @@ TITLES = ("นาย", "นาง", "นางสาว", "ว่าที่ร
 TITLE_CHOICES = [("", _l("— choose —"))] + [(t, t) for t in TITLES]
 
 
+class Required(InputRequired):
+    """Something was typed, and it is more than spaces or characters that
+    clean_text() removes (a name of only control characters is no name)."""
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        super().__call__(form, field)
+        if isinstance(field.data, str) and not field.data.strip():
+            field.errors[:] = []
+            raise StopValidation(self.message)
+
+
 def required() -> InputRequired:
-    return InputRequired(message=_l("Please fill in this field."))
+    return Required(message=_l("Please fill in this field."))
+
+
+# Control characters, and the bidirectional overrides that make a name read
+# differently on screen from what is stored ("Trojan Source"). Tab and
+# newline stay: people type them in long answers.
+_UNSAFE = {c: None for c in range(32) if c not in (9, 10)}
+_UNSAFE.update({0x7F: None, **{c: None for c in range(0x80, 0xA0)},
+                **{c: None for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}})
+
+
+def clean_text(value: Any) -> Any:
+    r"""Every text a person types, before any validator sees it: ``\r\n`` as
+    ``\n`` and the characters above removed. PostgreSQL refuses NUL in text,
+    PDFs and CSV files mangle the rest."""
+    if not isinstance(value, str):
+        return value
+    return value.replace("\r\n", "\n").translate(_UNSAFE)
+
+
+class ReadableName:
+    """A name starts with a letter: a lone Thai vowel or tone mark (่ ั ิ) has
+    nothing to sit on and prints as a dotted circle."""
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        text = (field.data or "").strip()
+        if text and (unicodedata.category(text[0]).startswith("M")
+                     or not any(ch.isalpha() for ch in text)):
+            raise ValidationError(_l("Please type a name that starts with a letter."))
 
 
 def phone_validator() -> Regexp:
@@ -73,9 +121,16 @@ class NationalID:
 
 
 class PortalForm(FlaskForm):
-    """Base of every form: Flask-WTF's CSRF, WTForms' messages in Thai."""
+    """Base of every form: Flask-WTF's CSRF, WTForms' messages in Thai, and
+    clean_text() on every text input of every plugin's form."""
 
     class Meta:
+        def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Field:
+            if issubclass(unbound_field.field_class, StringField):
+                filters = (clean_text, *unbound_field.kwargs.get("filters", ()))
+                return unbound_field.bind(form=form, filters=filters, **options)
+            return unbound_field.bind(form=form, **options)
+
         def get_translations(self, form: Any) -> Any:
             from .i18n import wtforms_translations
 
@@ -89,8 +144,8 @@ class ApplicantForm(PortalForm):
     phone = StringField(_l("Phone number"), [required(), phone_validator()],
                         render_kw={"inputmode": "tel", "autocomplete": "tel"})
     title = SelectField(_l("Title"), [required()], choices=TITLE_CHOICES)
-    first_name = StringField(_l("First name"), [required(), Length(max=100)])
-    last_name = StringField(_l("Last name"), [required(), Length(max=100)])
+    first_name = StringField(_l("First name"), [required(), Length(max=100), ReadableName()])
+    last_name = StringField(_l("Last name"), [required(), Length(max=100), ReadableName()])
 
     applicant_fields = ("national_id", "phone", "title", "first_name", "last_name", "email")
 

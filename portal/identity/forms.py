@@ -8,6 +8,7 @@ from ..forms import (
     TITLE_CHOICES,
     NationalID,
     PortalForm,
+    ReadableName,
     email_validator,
     phone_validator,
     required,
@@ -34,9 +35,9 @@ class CaptchaMixin:
 
 class ProfileFields(PortalForm):
     title = SelectField(_l("Title"), [required()], choices=TITLE_CHOICES)
-    first_name = StringField(_l("First name"), [required(), Length(max=100)],
+    first_name = StringField(_l("First name"), [required(), Length(max=100), ReadableName()],
                              render_kw={"autocomplete": "given-name"})
-    last_name = StringField(_l("Last name"), [required(), Length(max=100)],
+    last_name = StringField(_l("Last name"), [required(), Length(max=100), ReadableName()],
                             render_kw={"autocomplete": "family-name"})
     phone = StringField(_l("Phone number"), [required(), phone_validator()],
                         render_kw={"inputmode": "tel", "autocomplete": "tel"})
