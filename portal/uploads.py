@@ -4,6 +4,7 @@ folder under random names."""
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import secrets
@@ -78,8 +79,63 @@ def check(file: FileStorage | None, kinds: tuple[str, ...] = ("pdf", "png", "jpg
         raise UploadError(_("Only %(kinds)s files are accepted.",
                             kinds=", ".join(kinds)))
     extension = next(KINDS[k][1] for k in kinds if guess.mime in KINDS[k][0])
+    data = _pdf_checked(data) if extension == "pdf" else _image_rewritten(data, extension)
     return CheckedFile(data=data, original_name=display_name(file.filename, extension),
                        content_type=guess.mime, extension=extension)
+
+
+# Names of PDF features that run or carry something when the file is opened.
+_ACTIVE_PDF = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFiles?|RichMedia|XFA)\b")
+
+
+def _pdf_checked(data: bytes) -> bytes:
+    """A PDF that opens (pypdf reads its pages) and carries no script, launch
+    action or embedded file: a clerk opens these on an office computer."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    if _ACTIVE_PDF.search(data):
+        raise UploadError(_("PDF files with scripts or embedded files are not accepted. "
+                            "Please print the document to PDF again and send that."))
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise UploadError(_("Password-protected PDF files cannot be read by staff. "
+                                "Please send the file without a password."))
+        if len(reader.pages) < 1:
+            raise ValueError("no pages")
+        # Object streams can hide the names above from the byte scan.
+        root = reader.trailer["/Root"]
+        if "/OpenAction" in root or "/AA" in root or "/JavaScript" in root.get("/Names", {}):
+            raise UploadError(_("PDF files with scripts or embedded files are not accepted. "
+                                "Please print the document to PDF again and send that."))
+    except UploadError:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        raise UploadError(_("The file is damaged or is not a real PDF.")) from None
+    return data
+
+
+def _image_rewritten(data: bytes, extension: str) -> bytes:
+    """The picture decoded and saved again: whatever rode along after the image
+    (a zip, a script) and the photo's metadata (GPS position of a house) are
+    gone. Orientation from the camera is applied first."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            upright = ImageOps.exif_transpose(image)
+            if extension == "jpg" and upright.mode not in ("RGB", "L"):
+                upright = upright.convert("RGB")
+            out = io.BytesIO()
+            if extension == "jpg":
+                upright.save(out, format="JPEG", quality=90, optimize=True)
+            else:
+                upright.save(out, format="PNG", optimize=True)
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        raise UploadError(_("The file is damaged or is not a real picture.")) from None
+    return out.getvalue()
 
 
 class FileStore:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+from portal import uploads
 from portal.models import Attachment, IssuedDocument
 
 from .conftest import login
@@ -68,5 +69,9 @@ def test_an_image_result_is_registered_without_stamping(app, world):
     from portal.verify import check
 
     document = IssuedDocument.get(IssuedDocument.title.startswith("result:"))
+    # What the requester downloads: the picture as the portal re-saved it.
+    result = Attachment.get((Attachment.request == req) & (Attachment.slot == "result"))
     with app.app_context():
-        assert check(document.code, png) and not check(document.code, png + b"x")
+        kept = uploads.store().path(result.stored_name).read_bytes()
+        assert kept.startswith(b"\x89PNG")
+        assert check(document.code, kept) and not check(document.code, kept + b"x")
