@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import peewee as pw
 from flask_babel import lazy_gettext as _l
 
+from . import audit
 from .db import database
 from .models import Holiday, Request, StatusEvent
 from .thai import BE_OFFSET, to_local, utcnow
@@ -163,6 +164,8 @@ def change_status(request: Request, to_status: str, *, actor: User | None, role:
             actor=actor, actor_role=role, at=now, remark=remark, changes=changes or [],
             kind=kind,
         )
+        audit.record("status_changed", f"request:{request.reference}",
+                     detail=f"{request.status} → {to_status} ({kind}, {role})", actor=actor)
     request.status, request.version, request.status_changed_at = to_status, version + 1, now
     if role == Role.STAFF:
         request.staff_message = remark

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 
-from . import clock, jobs, notify, uploads
+from . import audit, clock, jobs, notify, uploads
 from .db import database
 from .forms import FieldError, answers_from_form, changed_labels
 from .lifecycle import (
@@ -108,6 +108,8 @@ def submit(service: Service, agency: Agency, requester: User | None, form: Flask
         _save_files(request, files, store, written, actor or requester)
         if service.store:
             service.store(request, answers)
+        audit.record("request_submitted", f"request:{request.reference}",
+                     detail=f"{service.code} via {channel}", actor=actor or requester)
         notify_change(request, None, Status.SUBMITTED)
     announce(request, None, Status.SUBMITTED, actor or requester, "")
     return request

@@ -178,7 +178,8 @@ def configure_admin(app: Flask, pm: pluggy.PluginManager) -> None:
     from flask_admin import Admin
     from flask_admin.theme import Bootstrap4Theme
 
-    from .models import Agency, CannedReply, Holiday, Membership, Request
+    from .models import Agency, AuditLog, CannedReply, Holiday, Membership, Request
+    from .staff.audit_log import AuditLogView
     from .staff.dashboard import DashboardView, OverdueView, SurveyReportView
     from .staff.people import AgencyView, StaffView
     from .staff.requests import RequestView
@@ -205,6 +206,8 @@ def configure_admin(app: Flask, pm: pluggy.PluginManager) -> None:
                                    endpoint="replies", category=_l("Settings")))
     admin.add_view(AgencyView(Agency, name=_l("Agencies"), endpoint="agencies",
                               category=_l("Settings")))
+    admin.add_view(AuditLogView(AuditLog, name=_l("Audit log"), endpoint="audit",
+                                category=_l("Settings")))
     for view in collect(pm, "register_admin_views"):
         admin.add_view(view)
 

@@ -99,7 +99,7 @@ VIEWS: dict[str, frozenset[str]] = {
     "kpi_submit": KPI_REPORTERS, "kpi_receive": ADMINS,
     "kpi_overview": ADMINS, "kpi_admin": ADMINS,
     "services": ADMINS, "holidays": ADMINS, "api_keys": ADMINS, "replies": ADMINS,
-    "staff": ADMINS, "agencies": ADMINS, "rooms": ADMINS, "executives": ADMINS,
+    "staff": ADMINS, "agencies": ADMINS, "audit": ADMINS, "rooms": ADMINS, "executives": ADMINS,
     "schools": ADMINS, "form_prices": ADMINS, "tambon_halls": ADMINS,
     "egov_obstacle_kinds": SYSTEM,
 }

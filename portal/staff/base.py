@@ -16,7 +16,7 @@ from flask_admin.model.template import LinkRowAction
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from .. import access
+from .. import access, audit
 from ..exports import safe_cell
 from ..forms import PortalForm
 from ..thai import day_start_utc, format_date, format_datetime, format_due
@@ -127,7 +127,18 @@ class PortalModelView(StaffAccess, ModelView):
     def get_export_value(self, model: Any, name: Any) -> Any:
         return safe_cell(super().get_export_value(model, name))
 
+    # Every change made through any staff list, and every export, is in the
+    # audit log whatever the view itself records.
+    def after_model_change(self, form: Any, model: Any, is_created: bool) -> None:
+        audit.record("admin_created" if is_created else "admin_changed",
+                     f"{self.endpoint}:{model._pk}", detail=str(model)[:200])
+
+    def after_model_delete(self, model: Any) -> None:
+        audit.record("admin_deleted", f"{self.endpoint}:{model._pk}", detail=str(model)[:200])
+
     def _export_csv(self, return_url: Any) -> Response:
+        audit.record("export", f"list:{self.endpoint}",
+                     detail=request.query_string.decode(errors="replace")[:200] or "csv")
         response = super()._export_csv(return_url)
         body = response.response
 
