@@ -54,6 +54,43 @@ def revision_command(name: str, plugin: str, models_module: str) -> None:
     raise click.UsageError(f"no migrations folder for {plugin!r}")
 
 
+backup_cli = AppGroup("backup", help="Back up the whole install, or restore it.")
+
+
+@backup_cli.command("create")
+@click.argument("target", type=click.Path(dir_okay=False, writable=True), required=False)
+@with_appcontext
+def backup_create(target: str | None) -> None:
+    """Write one archive of the database and the uploaded files."""
+    from pathlib import Path
+
+    from .backup import create
+    from .thai import to_local, utcnow
+
+    path = Path(target or f"backup-{to_local(utcnow()):%Y%m%d-%H%M%S}.tar.gz")
+    manifest = create(path)
+    rows = sum(manifest["tables"].values())
+    click.echo(f"{path}: {rows} rows in {len(manifest['tables'])} tables, "
+               f"{manifest['files']} files")
+
+
+@backup_cli.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def backup_restore(source: str) -> None:
+    """Bring an archive back into an empty, migrated install."""
+    from pathlib import Path
+
+    from .backup import BackupError, restore
+
+    try:
+        manifest = restore(Path(source))
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"restored {sum(manifest['tables'].values())} rows and "
+               f"{manifest['files']} files from {manifest['created_at']}")
+
+
 @click.command("demo")
 @with_appcontext
 def demo_command() -> None:
