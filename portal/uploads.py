@@ -88,6 +88,11 @@ def check(file: FileStorage | None, kinds: tuple[str, ...] = ("pdf", "png", "jpg
 _ACTIVE_PDF = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFiles?|RichMedia|XFA)\b")
 
 
+def _active_pdf() -> UploadError:
+    return UploadError(_("PDF files with scripts or embedded files are not accepted. "
+                         "Please print the document to PDF again and send that."))
+
+
 def _pdf_checked(data: bytes) -> bytes:
     """A PDF that opens (pypdf reads its pages) and carries no script, launch
     action or embedded file: a clerk opens these on an office computer."""
@@ -95,8 +100,7 @@ def _pdf_checked(data: bytes) -> bytes:
     from pypdf.errors import PyPdfError
 
     if _ACTIVE_PDF.search(data):
-        raise UploadError(_("PDF files with scripts or embedded files are not accepted. "
-                            "Please print the document to PDF again and send that."))
+        raise _active_pdf()
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
@@ -107,8 +111,7 @@ def _pdf_checked(data: bytes) -> bytes:
         # Object streams can hide the names above from the byte scan.
         root = reader.trailer["/Root"]
         if "/OpenAction" in root or "/AA" in root or "/JavaScript" in root.get("/Names", {}):
-            raise UploadError(_("PDF files with scripts or embedded files are not accepted. "
-                                "Please print the document to PDF again and send that."))
+            raise _active_pdf()
     except UploadError:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError):

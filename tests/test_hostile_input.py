@@ -121,11 +121,19 @@ CHECKS = settings(max_examples=12, deadline=None, derandomize=True,
                                          HealthCheck.too_slow])
 
 
-@pytest.mark.parametrize("code", [
+SERVICE_CODES = [
     "staff_card", "certificate", "pension_gratuity", "meeting_room", "executive_appointment",
     "school_forms", "ict_repair", "ict_website", "ict_software", "ict_news", "ict_appdev",
     "ict_edoc", "street_light", "disaster", "nuisance", "elderly_allowance", "hall_booking",
-    "petition"])
+    "petition"]
+
+
+def test_the_hostile_input_list_names_every_service(app):
+    """A new service must be added to SERVICE_CODES (parametrised at collection)."""
+    assert sorted(SERVICE_CODES) == sorted(app.extensions["portal"].services)
+
+
+@pytest.mark.parametrize("code", SERVICE_CODES)
 def test_hostile_text_in_each_form(app, office, code):
     service = app.extensions["portal"].services[code]
     agency = demo_agency_for(service)

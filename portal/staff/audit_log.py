@@ -19,10 +19,23 @@ from .base import (
     live_options,
 )
 
+# The actions a clerk meets most, in words; any other shows its code.
+ACTION_LABELS = {
+    "login": _l("Logged in"), "login_failed": _l("Failed login"), "logout": _l("Logged out"),
+    "request_submitted": _l("Request submitted"), "status_changed": _l("Status changed"),
+    "download": _l("File downloaded"), "print": _l("Printed a document"), "export": _l("Exported"),
+    "admin_created": _l("Record added"), "admin_changed": _l("Record changed"),
+    "admin_deleted": _l("Record deleted"),
+}
+
+
+def _label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
+
 
 def _actions() -> list[tuple[str, str]]:
     rows = AuditLog.select(AuditLog.action).distinct().order_by(AuditLog.action)
-    return [(r.action, r.action) for r in rows]
+    return [(r.action, _label(r.action)) for r in rows]
 
 
 class AuditLogView(AgencyAdminAccess, PortalModelView):
@@ -37,7 +50,8 @@ class AuditLogView(AgencyAdminAccess, PortalModelView):
     column_details_list = column_list
     column_labels = {"at": _l("When"), "actor": _l("Who"), "ip": _l("From (IP address)"),
                      "action": _l("Action"), "target": _l("Target"), "detail": _l("Detail")}
-    column_formatters = {"at": be_datetime}
+    column_formatters = {"at": be_datetime,
+                         "action": lambda v, c, m, n: _label(m.action)}
     column_formatters_export = {"at": lambda v, c, m, n: m.at.isoformat(timespec="seconds")}
     column_default_sort = ("at", True)
     column_searchable_list = ("action", "target", "detail", "ip")
