@@ -141,6 +141,25 @@ def digest_command() -> None:
     click.echo(f"digests queued: {daily_digest()}, sent: {deliver_due()}")
 
 
+@jobs_cli.command("purge-files")
+@with_appcontext
+def purge_files_command() -> None:
+    """Delete files of closed requests kept longer than their agency allows."""
+    from .privacy import purge_closed_files
+
+    click.echo(f"files deleted under retention: {purge_closed_files()}")
+
+
+@jobs_cli.command("sweep-uploads")
+@click.option("--min-age", default=3600, show_default=True, help="seconds")
+@with_appcontext
+def sweep_uploads_command(min_age: int) -> None:
+    """Delete uploaded files that no row points at (left by a crash)."""
+    from .uploads import sweep_orphans
+
+    click.echo(f"orphan files deleted: {len(sweep_orphans(min_age))}")
+
+
 @jobs_cli.command("worker")
 @click.option("--workers", default=2, show_default=True)
 @with_appcontext

@@ -125,6 +125,26 @@ def request_changed(request: Request, old_status: str | None, new_status: str,
     """
 
 
+@hookspec
+def forget_request(request: Request) -> None:
+    """Erase what this plugin's own tables hold about the person behind
+    ``request``: the requester deleted their account (PDPA).
+
+    Called inside the deletion's transaction, once per request of the
+    account, before the core empties the request's answers, names, remarks
+    and files. Blank or generalise every column that could identify someone
+    (names, numbers, addresses, places, exact dates of birth) and keep the
+    ones statistics count by (kinds, villages, types), so staff figures stay
+    the same. Raising aborts the whole deletion.
+
+    :param request: a request of the account being deleted.
+    Example::
+        @hookimpl
+        def forget_request(request):
+            Pension.update(email="").where(Pension.request == request).execute()
+    """
+
+
 # ---------------------------------------------------------------- Pages ---
 
 

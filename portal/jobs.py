@@ -87,3 +87,14 @@ def send_daily_digest() -> int:
     queued = daily_digest()
     kick()
     return queued
+
+
+@huey.periodic_task(crontab(hour="18", minute="30"))  # 01:30 in Bangkok
+@in_app
+def nightly_housekeeping() -> tuple[int, int]:
+    """Files past their agency's retention period, and files a crash left
+    without a row."""
+    from .privacy import purge_closed_files
+    from .uploads import sweep_orphans
+
+    return purge_closed_files(), len(sweep_orphans())

@@ -47,6 +47,9 @@ class Agency(BaseModel):
     email_complaint = pw.CharField(max_length=255, default="")  # complaint intake
     website = pw.CharField(max_length=255, default="")
     suspended = pw.BooleanField(default=False)
+    # Files of a request closed this many days ago are deleted (PDPA: keep
+    # no longer than needed); None keeps them.
+    attachment_retention_days = pw.IntegerField(null=True)
     created_at = pw.DateTimeField(default=utcnow)
 
     class Meta:
@@ -68,6 +71,9 @@ class User(BaseModel, UserMixin):
     active = pw.BooleanField(default=True)
     pdpa_consent_at = pw.DateTimeField(null=True)
     created_at = pw.DateTimeField(default=utcnow)
+    # Set when the person deleted their account: the row stays, anonymised,
+    # so the agency's statistics still count their requests.
+    deleted_at = pw.DateTimeField(null=True)
 
     class Meta:
         table_name = "users"
@@ -97,6 +103,9 @@ class Membership(BaseModel):
     user = pw.ForeignKeyField(User, backref="memberships", on_delete="CASCADE")
     agency = pw.ForeignKeyField(Agency, backref="memberships", on_delete="CASCADE")
     role = pw.CharField(max_length=20, default="staff")
+    # Lists and exports show national IDs masked unless the agency admin
+    # says this person's work needs the full number (PDPA: least access).
+    sees_national_ids = pw.BooleanField(default=False)
     created_at = pw.DateTimeField(default=utcnow)
 
     class Meta:
@@ -198,6 +207,9 @@ class Attachment(BaseModel):
     is_result = pw.BooleanField(default=False)
     # Set when the requester sends a new file for the same slot.
     replaced_at = pw.DateTimeField(null=True)
+    # The file was deleted under the agency's retention setting; the row
+    # stays so the page can say what was there and when it went.
+    purged_at = pw.DateTimeField(null=True)
 
     class Meta:
         table_name = "attachment"

@@ -192,6 +192,51 @@ def staged(files: FileStore) -> Iterator[list[str]]:
         raise
 
 
+def referenced_names() -> set[str]:
+    """Stored names some row still points at: every model, core or plugin,
+    that keeps a file has a ``stored_name`` column (the convention that lets
+    this find plugin files without asking each plugin)."""
+    from .models import CORE_MODELS
+    from .plugins import collect, plugin_manager
+
+    names: set[str] = set()
+    for model in list(CORE_MODELS) + collect(plugin_manager(), "register_models"):
+        field = model._meta.fields.get("stored_name")
+        if field is None:
+            continue
+        query = model.select(field).tuples()
+        if "purged_at" in model._meta.fields:
+            query = query.where(model._meta.fields["purged_at"].is_null())
+        names.update(name for (name,) in query.iterator())
+    return names
+
+
+def sweep_orphans(min_age_seconds: int = 3600) -> list[str]:
+    """Delete files no row points at: a process killed between writing a file
+    and committing its row (see :func:`staged`), a ``.part`` left by a crash
+    mid-write, a file whose row was deleted but whose unlink never ran.
+
+    Only files older than ``min_age_seconds`` go, so a submission in flight
+    (file written, commit a moment later) is never touched.
+    """
+    import time
+
+    root = Path(current_app.config["UPLOAD_DIR"])
+    if not root.is_dir():
+        return []
+    cutoff = time.time() - min_age_seconds
+    # Read the rows after listing the files: a file written after the listing
+    # is not a candidate, and a row committed before the query is seen.
+    candidates = [p for p in root.glob("*/*") if p.is_file() and p.stat().st_mtime < cutoff]
+    keep = referenced_names()
+    removed = []
+    for path in candidates:
+        if path.name not in keep:
+            path.unlink(missing_ok=True)
+            removed.append(path.name)
+    return removed
+
+
 def serve(stored_name: str, original_name: str, content_type: str, *, allowed: bool,
           target: str, detail: str = "") -> Any:
     """Send a stored file if ``allowed``; 404 otherwise, so a stranger cannot

@@ -91,6 +91,9 @@ def configure_extensions(app: Flask) -> None:
 
     app.register_error_handler(403, _error(403, _l("You do not have permission to see this page.")))
     app.register_error_handler(404, _error(404, _l("The page you are looking for does not exist.")))
+    app.register_error_handler(410, _error(410, _l(
+        "This file was deleted when the agency's period for keeping the files of closed "
+        "requests ended.")))
     app.register_error_handler(413, _error(413, _l(
         "The files sent are too large. Each file may be at most 5 MB.")))
     app.register_error_handler(429, _error(429, _l(

@@ -61,6 +61,7 @@ ROUTES: dict[str, frozenset[str]] = {
     "identity.register": EVERYONE,
     "identity.logout": SIGNED_IN, "identity.profile": SIGNED_IN,
     "identity.change_password": SIGNED_IN,
+    "identity.my_data": SIGNED_IN, "identity.delete_account": SIGNED_IN,
     "requester.my_requests": SIGNED_IN, "requester.notifications": SIGNED_IN,
     # Guests may send the services that allow it; the certificate needs a login.
     "requester.new_request": SIGNED_IN,

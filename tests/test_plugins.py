@@ -104,6 +104,35 @@ def test_register_services_and_request_changed(sample_app):
     assert sample_plugin.CALLS[-1] == (req.reference, "submitted", "returned", "ขอรายละเอียด")
 
 
+def test_forget_request_runs_for_each_request_of_a_deleted_account(sample_app):
+    """A third-party plugin hears of an account deletion once per request,
+    and the core blanks what it holds itself."""
+    from portal.models import User
+    from tests.conftest import PASSWORD
+
+    make_agency("gamma", services=("sample_petition",))
+    citizen = make_user()
+    client = sample_app.test_client()
+    login(client, citizen)
+    refs = []
+    for subject in ("ขอซ่อมถนน", "ขอไฟส่องสว่าง"):
+        client.post("/requests/new/gamma/sample_petition", data={
+            "phone": "0812345678", "title": "นาย", "first_name": "ก", "last_name": "ข",
+            "subject": subject, "file_doc": (io.BytesIO(make_pdf()), "ถนน.pdf")},
+            content_type="multipart/form-data")
+        req = Request.select().order_by(Request.id.desc()).first()
+        client.post(f"/requests/{req.reference}/cancel", data={"version": req.version})
+        refs.append(req.reference)
+    assert Request.select().where(Request.status == "cancelled").count() == 2
+    sample_plugin.CALLS.clear()
+    r = client.post("/account/delete", data={"password": PASSWORD, "understood": "y"})
+    assert r.status_code == 302
+    assert sorted(c for c in sample_plugin.CALLS if c[0] == "forget") == sorted(
+        ("forget", ref) for ref in refs)
+    assert {q.payload.get("subject") for q in Request.select()} == {None}
+    assert User.get_by_id(citizen.id).deleted_at is not None
+
+
 def test_request_changed_failure_does_not_undo_the_change(sample_app, monkeypatch):
     make_agency("gamma", services=("sample_petition",))
     citizen = make_user()
@@ -189,4 +218,4 @@ def test_every_hook_is_documented_and_tested():
         assert re.search(rf"^### {hook}\(", docs, re.M), f"{hook} missing from docs"
         assert hook in tests, f"{hook} has no test"
         assert (getattr(hookspecs, hook).__doc__ or "").strip(), f"{hook} has no docstring"
-    assert len(HOOKS) == 9
+    assert len(HOOKS) == 10

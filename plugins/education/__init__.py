@@ -49,3 +49,23 @@ def demo_data(agency: Agency) -> None:
     from .demo import load
 
     load(agency)
+
+
+@hookimpl
+def forget_request(request: Any) -> None:
+    import datetime as dt
+
+    from .models import CertificateRequest, FormOrder, PensionRequest, StaffCardRequest
+
+    # Kinds stay for the summary report; who and where the person works go.
+    (CertificateRequest.update(work_unit="", position="", salary=0, purpose="", intended_use="")
+     .where(CertificateRequest.request == request).execute())
+    card = StaffCardRequest.get_or_none(StaffCardRequest.request == request)
+    if card is not None:
+        card.work_unit = card.position = ""
+        card.birth_date = dt.date(card.birth_date.year, 1, 1)  # the year still gives an age
+        card.save()
+    (PensionRequest.update(email="", pledge_amount=None)
+     .where(PensionRequest.request == request).execute())
+    (FormOrder.update(other_affiliation="")
+     .where(FormOrder.request == request).execute())

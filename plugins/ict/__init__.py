@@ -41,3 +41,12 @@ def register_admin_views() -> list[Any]:
         SecurityReviewView(SecurityReview, name=_l("Server security reviews"),
                            endpoint="ict_security", category=category),
     ]
+
+
+@hookimpl
+def forget_request(request: Any) -> None:
+    from .models import RepairTicket
+
+    # The asset number is the office's property and stays for repair counts;
+    # where the machine stands was typed by the person and may name them.
+    RepairTicket.update(location="").where(RepairTicket.request == request).execute()

@@ -9,8 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.models import Request
 from portal.plugins import all_services
-from portal.staff.base import RequestDetailView, status_column
-from portal.thai import mask_national_id
+from portal.staff.base import RequestDetailView, national_id_column, status_column
 
 from .models import ElderlyRegistration, IncidentReport
 from .services import DISASTERS, LIGHT_PROBLEMS, NUISANCES, VILLAGES
@@ -50,9 +49,8 @@ class ElderlyView(RequestDetailView):
                    "fiscal_year", "request.status")
     column_labels = {**LABELS, "national_id": _l("National ID of the elderly person"),
                      "fiscal_year": _l("Fiscal year in which payment starts")}
-    column_formatters = {"request.status": status_column,
-                         "national_id": lambda v, c, m, n: mask_national_id(m.national_id)}
-    column_formatters_export = {"request.status": status_column}
+    column_formatters = {"request.status": status_column, "national_id": national_id_column}
+    column_formatters_export = column_formatters
     column_searchable_list = (Request.reference, ElderlyRegistration.national_id)
     column_filters = (FilterEqual(ElderlyRegistration.fiscal_year,
                                   _l("Fiscal year in which payment starts")),)

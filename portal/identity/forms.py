@@ -74,3 +74,12 @@ class PasswordChangeForm(PortalForm):
 
 class ProfileForm(ProfileFields):
     pass
+
+
+class DeleteAccountForm(PortalForm):
+    password = PasswordField(_l("Your password"), [required()],
+                             render_kw={"autocomplete": "current-password"})
+    understood = BooleanField(
+        _l("I understand that my account, my answers and my files will be erased and "
+           "cannot be brought back; the agency keeps only counts without my name."),
+        [InputRequired(message=_l("Tick the box to confirm."))])

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from urllib.parse import urlsplit
 
 from flask import (
@@ -13,15 +14,21 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, logout_user
 
-from .. import audit
+from .. import audit, privacy
 from ..db import database
 from ..extensions import limiter, login_manager
 from ..models import User
 from ..thai import format_datetime, normalise_national_id, utcnow
 from . import captcha, sessions, throttle
-from .forms import LoginForm, PasswordChangeForm, ProfileForm, RegisterForm
+from .forms import (
+    DeleteAccountForm,
+    LoginForm,
+    PasswordChangeForm,
+    ProfileForm,
+    RegisterForm,
+)
 from .passwords import hash_password, verify_password
 
 bp = Blueprint("identity", __name__)
@@ -148,3 +155,40 @@ def profile() -> str | Response:
         flash(_("Your profile has been saved."), "success")
         return redirect(url_for("identity.profile"))
     return render_template("identity/profile.html", form=form, user=user)
+
+
+@bp.get("/account/data.json")
+@login_required
+def my_data() -> Response:
+    """PDPA section 30: a person's copy of their data, readable by machine."""
+    user = User.get_by_id(current_user.id)
+    body = json.dumps(privacy.personal_data(user), ensure_ascii=False, indent=1)
+    audit.record("personal_data_exported", f"user:{user.id}", actor=user)
+    response = Response(body, mimetype="application/json")
+    stamp = utcnow().strftime("%Y%m%d")
+    response.headers["Content-Disposition"] = f'attachment; filename="my-data-{stamp}.json"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+def delete_account() -> str | Response:
+    """PDPA section 33: erase the account; the agency keeps only counts."""
+    user = User.get_by_id(current_user.id)
+    form = DeleteAccountForm()
+    blockers = privacy.deletion_blockers(user)
+    if not blockers and form.validate_on_submit():
+        if not verify_password(user.password_hash, form.password.data):
+            form.password.errors = [_("The password is wrong.")]
+        else:
+            try:
+                privacy.anonymise(user)
+            except privacy.PrivacyError as exc:
+                blockers = [str(exc)]
+            else:
+                logout_user()
+                flash(_("Your account has been deleted. Thank you for using our services."),
+                      "info")
+                return redirect(url_for("public.home"))
+    return render_template("identity/delete_account.html", form=form, blockers=blockers)

@@ -175,9 +175,11 @@ def print_pdf(reference: str) -> Response:
 @login_required
 def download(attachment_id: int) -> Response:
     attachment = Attachment.get_or_none(Attachment.id == attachment_id) or abort(404)
+    allowed = access.can_view(current_user, attachment.request)
+    if allowed and attachment.purged_at is not None:
+        abort(410)  # deleted under the agency's retention period
     return uploads.serve(attachment.stored_name, attachment.original_name,
-                         attachment.content_type,
-                         allowed=access.can_view(current_user, attachment.request),
+                         attachment.content_type, allowed=allowed,
                          target=f"attachment:{attachment.id}",
                          detail=attachment.request.reference)
 

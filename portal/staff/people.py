@@ -10,8 +10,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
-from wtforms import SelectField, SelectMultipleField, StringField
-from wtforms.validators import Email, Length, Optional, ValidationError
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import Email, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import access, audit
@@ -70,20 +70,28 @@ class AgencyView(AgencyAdminAccess, PortalModelView):
                      "email_dga": _l("E-mail registered with DGA"),
                      "email_complaint": _l("E-mail for complaints"),
                      "address": _l("Address (Thai)"), "address_en": _l("Address (English)"),
-                     "website": _l("Website"), "suspended": _l("Suspended")}
+                     "website": _l("Website"), "suspended": _l("Suspended"),
+                     "attachment_retention_days": _l("Keep files of closed requests (days)")}
     column_formatters = {"level": lambda v, c, m, n: LEVEL_LABELS.get(m.level, m.level)}
     column_searchable_list = ("code", "name_th", "name_en")
     search_hint = _l("Code or name")
     form_columns = ("code", "level", "parent", "name_th", "name_en", "full_name", "address",
                     "address_en", "website", "phone", "email", "email_dga", "email_complaint",
-                    "suspended")
+                    "suspended", "attachment_retention_days")
     form_overrides = {"level": SelectField}
     form_args = {"code": {"validators": [required(), Length(max=40)]},
                  "name_th": {"validators": [required(), Length(max=255)]},
                  "email": {"validators": [Optional(), Email()]},
                  "email_dga": {"validators": [Optional(), Email()]},
                  "email_complaint": {"validators": [Optional(), Email()]},
-                 "level": {"choices": list(LEVEL_LABELS.items())}}
+                 "level": {"choices": list(LEVEL_LABELS.items())},
+                 "attachment_retention_days": {
+                     "validators": [Optional(), NumberRange(min=1, max=36500)],
+                     "description": _l("The files people sent with a request are deleted "
+                                       "this many days after it is completed or cancelled; "
+                                       "files from staff stay. Leave empty to keep them. "
+                                       "Follow the agency's records rules (ระเบียบงานสารบรรณ) "
+                                       "for how long documents must be kept.")}}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.column_filters = (
@@ -103,9 +111,13 @@ class AgencyView(AgencyAdminAccess, PortalModelView):
                     for arg, (_i, flt) in (self._filter_args or {}).items() if arg in active)
         return query if asked else query.where(~Agency.suspended)
 
-    def _limit_parent(self, form: Any) -> Any:
+    def _limit_parent(self, form: Any, obj: Agency | None = None) -> Any:
         if not current_user.is_system_admin:
             ids = list(access.managed_agency_ids(current_user))
+            # The admin's own agency keeps the parent it has (on_model_change
+            # refuses a move), so that parent must be a valid choice.
+            if obj is not None and obj.parent_id:
+                ids.append(obj.parent_id)
             form.parent.query = Agency.select().where(Agency.id.in_(ids))
         return form
 
@@ -113,7 +125,7 @@ class AgencyView(AgencyAdminAccess, PortalModelView):
         return self._limit_parent(super().create_form(obj))
 
     def edit_form(self, obj: Any = None) -> Any:
-        return self._limit_parent(super().edit_form(obj))
+        return self._limit_parent(super().edit_form(obj), obj)
 
     def on_model_change(self, form: Any, model: Agency, is_created: bool) -> None:
         if not current_user.is_system_admin:
@@ -134,6 +146,10 @@ class StaffForm(PortalForm):
     role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()))
     services = SelectMultipleField(_l("Services handled"), widget=ListWidget(prefix_label=False),
                                    option_widget=CheckboxInput())
+    sees_national_ids = BooleanField(
+        _l("Sees full national ID numbers in lists and exports"),
+        description=_l("Only for work that needs the full number, such as sending the "
+                       "elderly allowance list; everyone else sees 1-2345-xxxxx-xx-1."))
 
 
 def _managed() -> list[Agency]:
@@ -153,9 +169,10 @@ def _services_of(view: Any, context: Any, model: Membership, name: str) -> str:
 class StaffView(AgencyAdminAccess, PortalModelView):
     """Who works in the agency, as what, on which services."""
 
-    column_list = ("user", "agency", "role", "services")
+    column_list = ("user", "agency", "role", "services", "sees_national_ids")
     column_labels = {"user": _l("Staff member"), "agency": _l("Agency"), "role": _l("Role"),
-                     "services": _l("Services handled")}
+                     "services": _l("Services handled"),
+                     "sees_national_ids": _l("Full national IDs")}
     column_formatters = {
         "role": lambda v, c, m, n: ROLE_LABELS.get(m.role, m.role),
         "services": _services_of,
@@ -192,6 +209,7 @@ class StaffView(AgencyAdminAccess, PortalModelView):
             form.national_id.data = obj.user.national_id
             form.agency.data = obj.agency_id
             form.services.data = [s.service_code for s in obj.services]
+            form.sees_national_ids.data = obj.sees_national_ids
         return form
 
     def _save(self, form: StaffForm, membership: Membership | None) -> Membership | None:
@@ -209,6 +227,7 @@ class StaffView(AgencyAdminAccess, PortalModelView):
                 membership = membership or Membership(user=user, agency=form.agency.data)
             membership.user, membership.agency = user, form.agency.data
             membership.role = form.role.data
+            membership.sees_national_ids = bool(form.sees_national_ids.data)
             membership.save()
             MembershipService.delete().where(
                 MembershipService.membership == membership).execute()
@@ -217,7 +236,8 @@ class StaffView(AgencyAdminAccess, PortalModelView):
                 MembershipService.create(membership=membership, service_code=code)
             audit.record("staff_saved", f"user:{user.id}",
                          detail=f"agency:{membership.agency_id} role:{membership.role} "
-                                f"services:{','.join(codes)}")
+                                f"services:{','.join(codes)} "
+                                f"full_ids:{int(membership.sees_national_ids)}")
         return membership
 
     def create_model(self, form: StaffForm) -> Membership | None:

@@ -76,3 +76,8 @@ def menu_links(user: Any) -> list[MenuLink]:
 @hookimpl
 def dashboard_cards(user: Any) -> list[DashboardCard]:
     return [DashboardCard(title="การ์ดทดสอบ", value=42)]
+
+
+@hookimpl
+def forget_request(request: Any) -> None:
+    CALLS.append(("forget", request.reference))
