@@ -98,6 +98,11 @@ def configure_extensions(app: Flask) -> None:
         "The files sent are too large. Each file may be at most 5 MB.")))
     app.register_error_handler(429, _error(429, _l(
         "Too many attempts. Please wait a minute and try again.")))
+    # Anything unforeseen: the transaction was rolled back and the files of
+    # the attempt deleted (portal.uploads.staged), so "nothing was saved" is true.
+    app.register_error_handler(500, _error(500, _l(
+        "Something went wrong on our side and nothing was saved. Please try again in a "
+        "moment; if it happens again, contact the agency.")))
     from flask_wtf.csrf import CSRFError
     app.register_error_handler(CSRFError, _error(400, _l(
         "The form has expired. Please go back, reload the page and try again.")))
