@@ -29,6 +29,29 @@ def test_register_creates_account_with_hashed_password(client):
     assert AuditLog.get(AuditLog.action == "register").actor_id == user.id
 
 
+def test_an_install_without_the_robot_check_neither_shows_nor_asks_it(app, client):
+    """CAPTCHA_ENABLED=false (a closed intranet, the soak script): the picture
+    and its field are gone from login and register, and both work without."""
+    app.config["CAPTCHA_ENABLED"] = False
+    for page in ("/login", "/register"):
+        html = client.get(page).get_data(as_text=True)
+        assert 'name="captcha"' not in html and "/captcha.png" not in html, page
+    r = client.post("/register", data={
+        "national_id": VALID_ID, "title": "นาง", "first_name": "สมศรี", "last_name": "มีสุข",
+        "phone": "0891234567", "password": "pass-word-1", "password_again": "pass-word-1",
+        "pdpa": "y"})
+    assert r.status_code == 302
+    client.post("/logout")
+    r = client.post("/login", data={"national_id": VALID_ID, "password": "pass-word-1"})
+    assert r.status_code == 302
+    app.config["CAPTCHA_ENABLED"] = True
+    other = app.test_client()
+    html = other.get("/login").get_data(as_text=True)
+    assert 'name="captcha"' in html
+    r = other.post("/login", data={"national_id": VALID_ID, "password": "pass-word-1"})
+    assert r.status_code == 200 and "กรุณากรอก" in r.get_data(as_text=True)
+
+
 def test_register_accepts_dashes_in_national_id(client):
     assert register(client, national_id="1-1017-00123-45-6").status_code == 302
     assert User.select().where(User.national_id == VALID_ID).count() == 1

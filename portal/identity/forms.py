@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+from typing import Any
+
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, PasswordField, SelectField, StringField
-from wtforms.validators import EqualTo, InputRequired, Length, Optional
+from wtforms.validators import EqualTo, InputRequired, Length, Optional, StopValidation
 
 from ..forms import (
     TITLE_CHOICES,
     NationalID,
     PortalForm,
     ReadableName,
+    Required,
     email_validator,
     phone_validator,
     required,
@@ -28,8 +32,19 @@ def new_password_pair(label: object, again: object) -> tuple[PasswordField, Pass
     )
 
 
+class CaptchaAnswer(Required):
+    """Required while the install asks the robot check (CAPTCHA_ENABLED);
+    switched off, the field is not shown and nothing is checked."""
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if not current_app.config.get("CAPTCHA_ENABLED", True):
+            raise StopValidation()  # no message: no error, no further checks
+        super().__call__(form, field)
+
+
 class CaptchaMixin:
-    captcha = StringField(_l("Type the numbers in the picture"), [required()],
+    captcha = StringField(_l("Type the numbers in the picture"),
+                          [CaptchaAnswer(message=_l("Please fill in this field."))],
                           render_kw={"inputmode": "numeric", "autocomplete": "off"})
 
 
