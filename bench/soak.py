@@ -217,6 +217,11 @@ def clerk(base: str, national_id: str, password: str, ledger: Ledger,
         started = time.perf_counter()
         r = session.post(url, data=data, files=files, allow_redirects=False)
         ledger.note("staff change", r, started)
+        if r.status_code == 200:
+            errors = re.findall(r'class="(?:error|invalid-feedback|alert[^"]*)"[^>]*>\s*([^<]+)<',
+                                r.text)
+            with ledger.lock:
+                ledger.refused[("staff " + target, "; ".join(sorted(set(errors)))[:160])] += 1
         if r.status_code == 302 and r.headers.get("Location", "").rstrip("/").endswith(
                 "/admin/requests"):
             with ledger.lock:

@@ -112,6 +112,10 @@ class StaleRequestError(TransitionError):
     """The request changed since the page was loaded."""
 
 
+STALE = _l("Someone changed this request while you were working on it. "
+           "Please reload the page and try again.")
+
+
 def allowed(from_status: str | None, to_status: str, role: Role) -> bool:
     key = (Status(from_status) if from_status else None, Status(to_status))
     return role in TRANSITIONS.get(key, frozenset())
@@ -156,9 +160,7 @@ def change_status(request: Request, to_status: str, *, actor: User | None, role:
                           & (Request.status == request.status))
                    .execute())
         if updated != 1:
-            raise StaleRequestError(
-                _l("Someone changed this request while you were working on it. "
-                   "Please reload the page and try again."))
+            raise StaleRequestError(STALE)
         event = StatusEvent.create(
             request=request, from_status=request.status, to_status=to_status,
             actor=actor, actor_role=role, at=now, remark=remark, changes=changes or [],

@@ -7,6 +7,7 @@ import datetime as dt
 
 from portal.catalogue import set_enabled
 from portal.models import AuditLog, Notice, Request, StatusEvent
+from portal.thai import local_today
 
 from .conftest import login, make_staff
 from .helpers.certificate import new_certificate
@@ -39,7 +40,7 @@ def test_forward_to_another_agency_keeps_reference_and_history(app, world):
     moved = Request.get_by_id(req.id)
     assert moved.reference == req.reference and moved.agency_id == world["other_agency"].id
     assert moved.status == "submitted" and moved.form_code == ""
-    assert moved.due_date > dt.date.today()  # the clock restarted by the new target
+    assert moved.due_date > local_today()  # the clock restarted by the new target
     line = StatusEvent.select().where(StatusEvent.request == req).order_by(
         StatusEvent.id.desc()).get()
     assert line.kind == "forward" and (line.from_status, line.to_status) == ("in_progress",

@@ -15,6 +15,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from portal.models import Notification, Request
+from portal.thai import local_today
 
 from .conftest import login, make_agency, make_staff, make_user
 from .helpers.certificate import new_certificate
@@ -236,7 +237,7 @@ def test_daily_digest_to_the_staff_who_handle_late_requests(app, inbox):
     clerk = make_staff(agency)
     elsewhere = make_staff(make_agency("digest-other"))
     _client, late = new_certificate(app, make_user(), agency_code="digest-office")
-    Request.update(due_date=dt.date.today() - dt.timedelta(days=2)).where(
+    Request.update(due_date=local_today() - dt.timedelta(days=2)).where(
         Request.id == late.id).execute()
     with app.app_context():
         Notification.delete().execute()
@@ -262,7 +263,7 @@ def test_delay_notice_letter(app, inbox):
     r = staff.post(f"/admin/requests/delay/{req.id}", data={
         "reason": "รอเอกสารจากกรมบัญชีกลาง", "new_date": "2020-01-01"})
     assert "กรุณาเลือกวันที่หลังวันนี้" in r.get_data(as_text=True)
-    later = dt.date.today() + dt.timedelta(days=14)
+    later = local_today() + dt.timedelta(days=14)
     r = staff.post(f"/admin/requests/delay/{req.id}", data={
         "reason": "รอเอกสารจากกรมบัญชีกลาง", "new_date": later.isoformat()})
     assert r.status_code == 302

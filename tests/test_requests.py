@@ -183,6 +183,23 @@ def test_stale_staff_save_is_refused_with_a_thai_message(app, world):
     assert Request.get_by_id(req.id).status == "in_progress"
 
 
+def test_two_clerks_picking_the_same_step_the_second_is_told_why(app, world):
+    """Both opened a submitted request and chose "in progress"; the first
+    saves. For the second that choice is no longer offered: they get the
+    Thai "someone changed it" message, not the form again without a reason
+    (the soak run found this)."""
+    _client, req = new_certificate(app, world["citizen"])
+    second = app.test_client()
+    login(second, world["staff"])
+    _staff_sets(app, world["staff"], req, "in_progress")
+    r = second.post(f"/admin/requests/process/{req.id}", data={
+        "status": "in_progress", "message": "", "version": req.version})
+    assert r.status_code == 302
+    page = second.get(r.headers["Location"]).get_data(as_text=True)
+    assert "ถูกเปลี่ยนแปลงไปแล้ว" in page
+    assert StatusEvent.select().where(StatusEvent.request == req).count() == 2
+
+
 def test_requester_cancels_while_submitted_but_not_in_progress(app, world):
     client, req = new_certificate(app, world["citizen"])
     listing = client.get("/requests").get_data(as_text=True)

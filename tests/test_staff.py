@@ -8,6 +8,7 @@ import datetime as dt
 import io
 
 from portal.models import AuditLog, Holiday, Request
+from portal.thai import local_today
 
 from .conftest import login
 from .helpers.certificate import new_certificate, submit_certificate
@@ -255,7 +256,7 @@ def test_overdue_list_shows_days_late_for_own_requests(app, world):
     client, late = new_certificate(app, world["citizen"])
     soon = new_certificate(app, world["citizen"])[1]
     fine = new_certificate(app, world["citizen"])[1]
-    today = dt.date.today()
+    today = local_today()
     Request.update(due_date=today - dt.timedelta(days=3)).where(Request.id == late.id).execute()
     Request.update(due_date=today + dt.timedelta(days=1)).where(Request.id == soon.id).execute()
     Request.update(due_date=today + dt.timedelta(days=9)).where(Request.id == fine.id).execute()

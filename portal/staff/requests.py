@@ -30,6 +30,7 @@ from ..lifecycle import (
     ACTION_LABELS,
     CHANNELS,
     OPEN_STATUSES,
+    STALE,
     STATUS_LABELS,
     Role,
     Status,
@@ -181,6 +182,12 @@ class RequestView(PortalModelView):
         if request.method == "POST" and not (form.message.data or "").strip() and form.reply.data:
             picked = next((r for r in offered if r["id"] == form.reply.data), None)
             form.message.data = picked["text"] if picked else ""
+        if request.method == "POST" and str(form.version.data or "") != str(req.version):
+            # Someone moved it since this page was loaded: the status they
+            # picked may no longer be offered, so say why instead of
+            # showing the form again with a bare "not a valid choice".
+            flash(str(STALE), "error")
+            return redirect(url_for(".process", id=id))
         if targets and form.validate_on_submit():
             try:
                 result = uploads.check(form.result.data)

@@ -14,6 +14,7 @@ from plugins.tambon.demo import load as load_demo
 from plugins.tambon.eligibility import eligible, fiscal_year_start
 from plugins.tambon.models import ElderlyRegistration, IncidentReport
 from portal.models import Agency, AgencyService, Request, StatusEvent, StepEvent
+from portal.thai import local_today
 
 from ...conftest import CAPTCHA_TEXT, login, make_agency, make_staff, make_user
 from ...helpers.files import make_jpg, make_pdf
@@ -134,7 +135,7 @@ def submit_elderly(client, data):
 
 
 def current_fy() -> int:
-    today = dt.date.today()
+    today = local_today()
     return today.year + 543 + (1 if today.month >= 10 else 0)
 
 
@@ -278,7 +279,7 @@ def test_hall_booking_uses_the_core_bookings(app, tambon):
 
     hall = Resource.get(Resource.name == "หอประชุม อบต.")
     client = client_for(app, make_user())
-    day = dt.date.today() + dt.timedelta(days=10)
+    day = local_today() + dt.timedelta(days=10)
     data = {**GUEST, "organisation": "ชมรมผู้สูงอายุ", "event": "ประชุมประจำเดือน",
             "attendees": 80, "hall": hall.id, "start_date": day.isoformat(),
             "end_date": day.isoformat(), "start_time": "09:00", "end_time": "12:00"}
