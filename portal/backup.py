@@ -23,8 +23,8 @@ import peewee as pw
 from flask import current_app
 
 from .db import database
-from .models import CORE_MODELS, Request, User
-from .plugins import collect, plugin_manager
+from .models import Request, User
+from .plugins import all_models, plugin_manager
 from .thai import utcnow
 
 FORMAT = 1
@@ -32,11 +32,6 @@ FORMAT = 1
 
 class BackupError(RuntimeError):
     """The archive cannot go into this install; ``str()`` says why."""
-
-
-def _models() -> list[type[pw.Model]]:
-    models = list(CORE_MODELS) + collect(plugin_manager(), "register_models")
-    return pw.sort_models(models)  # parents before children
 
 
 def _plain(value: Any) -> Any:
@@ -68,7 +63,7 @@ def create(target: Path) -> dict[str, Any]:
     counts: dict[str, int] = {}
     upload_dir = Path(current_app.config["UPLOAD_DIR"])
     with tarfile.open(target, "w:gz") as archive, database.atomic():
-        for model in _models():
+        for model in all_models():
             lines = [json.dumps(row, default=_plain, ensure_ascii=False)
                      for row in model.select().order_by(model._meta.primary_key).dicts()]
             table = model._meta.table_name
@@ -111,7 +106,7 @@ def restore(source: Path) -> dict[str, Any]:
         if missing:
             raise BackupError("the archive comes from a newer version; upgrade first: "
                               + ", ".join(sorted(missing)))
-        models = _models()
+        models = all_models()
         with database.atomic():
             for model in reversed(models):  # rows made by `db upgrade` (holidays)
                 model.delete().execute()

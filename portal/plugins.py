@@ -90,6 +90,16 @@ def collect(pm: pluggy.PluginManager, hook: str, **kwargs: Any) -> list[Any]:
     return out
 
 
+def all_models() -> list[Any]:
+    """Every table of the install, the core's and each plugin's, parents
+    before children (backup, the upload sweep, whole-database checks)."""
+    import peewee as pw
+
+    from .models import CORE_MODELS
+
+    return pw.sort_models(list(CORE_MODELS) + collect(plugin_manager(), "register_models"))
+
+
 def state() -> PortalState:
     return current_app.extensions["portal"]
 

@@ -10,10 +10,10 @@ import datetime as dt
 from typing import Any
 
 import peewee as pw
-from flask import g, has_request_context, url_for
+from flask import url_for
 from flask_babel import gettext as _
 
-from . import audit
+from . import access, audit
 from .db import database
 from .lifecycle import FINAL_STATUSES, OPEN_STATUSES, STATUS_LABELS
 from .models import (
@@ -38,25 +38,17 @@ from .thai import mask_national_id, utcnow
 DELETED_NAME = "ผู้ใช้ที่ลบบัญชีแล้ว"
 
 
+def placeholder_id(row_id: int) -> str:
+    """Stands in for an erased national ID in a unique column: 13 characters,
+    unique per row, and a letter, which the login form can never send."""
+    return f"x{row_id:012d}"[:13]
+
+
 class PrivacyError(ValueError):
     """Why an account cannot be deleted now; the text is for the person."""
 
 
 # ------------------------------------------------------- national IDs ---
-
-
-def _full_id_agencies(user: Any) -> set[int]:
-    """Agencies where ``user``'s work needs full national IDs (cached per request)."""
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    cache_key = f"_full_nid_{user.id}"
-    if has_request_context() and cache_key in g:
-        return g.get(cache_key)
-    found = {m.agency_id for m in Membership.select(Membership.agency).where(
-        (Membership.user == user.id) & Membership.sees_national_ids)}
-    if has_request_context():
-        setattr(g, cache_key, found)
-    return found
 
 
 def national_id_for(user: Any, value: str, agency_id: int | None) -> str:
@@ -68,7 +60,8 @@ def national_id_for(user: Any, value: str, agency_id: int | None) -> str:
     """
     if not (value or "").isdigit():  # an anonymised placeholder
         return "-"
-    if agency_id is not None and agency_id in _full_id_agencies(user):
+    if agency_id is not None and any(m.agency_id == agency_id and m.sees_national_ids
+                                     for m in access.memberships(user)):
         return value
     return mask_national_id(value)
 
@@ -215,8 +208,7 @@ def anonymise(user: User) -> int:
         LoginThrottle.delete().where(LoginThrottle.key == user.national_id).execute()
         audit.record("account_deleted", f"user:{user.id}",
                      detail=f"requests anonymised: {len(ids)}", actor=user)
-        # Letters cannot be typed at login, so this number never signs in.
-        user.national_id = f"x{user.id:012d}"[:13]
+        user.national_id = placeholder_id(user.id)
         user.title, user.first_name, user.last_name = "", DELETED_NAME, ""
         user.phone = user.email = ""
         user.password_hash = "!"

@@ -196,11 +196,10 @@ def referenced_names() -> set[str]:
     """Stored names some row still points at: every model, core or plugin,
     that keeps a file has a ``stored_name`` column (the convention that lets
     this find plugin files without asking each plugin)."""
-    from .models import CORE_MODELS
-    from .plugins import collect, plugin_manager
+    from .plugins import all_models
 
     names: set[str] = set()
-    for model in list(CORE_MODELS) + collect(plugin_manager(), "register_models"):
+    for model in all_models():
         field = model._meta.fields.get("stored_name")
         if field is None:
             continue

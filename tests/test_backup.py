@@ -33,11 +33,11 @@ def _busy_office(app):
 
 
 def _snapshot(app) -> dict:
-    from portal.backup import _models
+    from portal.plugins import all_models
 
     with app.app_context():
         return {m._meta.table_name: list(m.select().order_by(m._meta.primary_key).dicts())
-                for m in _models()}
+                for m in all_models()}
 
 
 def test_round_trip_into_an_empty_install(app, tmp_path, migrated_db):

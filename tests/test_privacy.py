@@ -209,11 +209,11 @@ def test_deletion_waits_for_open_requests_and_refuses_staff(app, office):
 
 def _every_row_text(app) -> str:
     """Every column of every table, core and plugin, as one text."""
-    from portal.backup import _models
+    from portal.plugins import all_models
 
     rows = []
     with app.app_context():
-        models = _models()
+        models = all_models()
     for model in models:
         for row in model.select().dicts():
             for table, column in OFFICE_COLUMNS:

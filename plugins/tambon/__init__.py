@@ -55,11 +55,13 @@ def demo_data(agency: Agency) -> None:
 
 @hookimpl
 def forget_request(request: Any) -> None:
+    from portal.privacy import placeholder_id
+
     from .models import ElderlyRegistration, IncidentReport
 
     # Kind and village stay for the reports; the exact place could point at a house.
     (IncidentReport.update(place="", latitude=None, longitude=None)
      .where(IncidentReport.request == request).execute())
-    # The row must stay unique per agency: a placeholder no one can type.
-    (ElderlyRegistration.update(national_id=f"x{request.id:012d}"[:13])
+    # The row must stay unique per agency.
+    (ElderlyRegistration.update(national_id=placeholder_id(request.id))
      .where(ElderlyRegistration.request == request).execute())
