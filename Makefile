@@ -30,9 +30,12 @@ run: $(STAMP) catalog system-deps
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(FLASK) run --host $(HOST) --port $(PORT)
 
+# The whole suite twice: on the embedded SQLite default, then on a private
+# PostgreSQL server the tests start from Debian's packages.
 test: $(STAMP) catalog system-deps
 	$(PY) -m ruff check .
-	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --database=sqlite $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --database=postgresql $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) instance var .pytest_cache

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Debian packages the portal and its tests need: HarfBuzz subsetting for fast
 # Thai PDFs, poppler for reading PDFs back, chromium for the browser tests,
-# redis-server for the tests of the shared job queue and rate-limit store.
+# redis-server for the tests of the shared job queue and rate-limit store,
+# postgresql for the second run of the suite (the tests start a private
+# server from its binaries; the system's own cluster is not used).
 # Installs only what is missing, and only when it can (root + apt).
 set -euo pipefail
 need=()
-for pkg in libharfbuzz-subset0 poppler-utils chromium redis-server; do
+for pkg in libharfbuzz-subset0 poppler-utils chromium redis-server postgresql; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || need+=("$pkg")
 done
 [ ${#need[@]} -eq 0 ] && exit 0

@@ -4,10 +4,9 @@ make agencies, people and requests through the real code paths."""
 from __future__ import annotations
 
 import io
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from flask import Flask
@@ -26,7 +25,10 @@ from portal.thai import national_id_check_digit
 
 from .helpers.client import CSRFClient
 
-pytest_plugins = ("tests.helpers.files", "tests.helpers.redis_server")
+if TYPE_CHECKING:
+    from .helpers.databases import Databases
+
+pytest_plugins = ("tests.helpers.databases", "tests.helpers.files", "tests.helpers.redis_server")
 
 CAPTCHA_TEXT = "24680"
 PASSWORD = "correct-horse-9"
@@ -40,11 +42,15 @@ def known_captcha(monkeypatch: pytest.MonkeyPatch) -> str:
     return CAPTCHA_TEXT
 
 
-def make_config(tmp_path: Any, **extra: Any) -> dict[str, Any]:
+def make_config(tmp_path: Any, migrated: bool = False, **extra: Any) -> dict[str, Any]:
+    """A test app's settings on a new database of the run's kind (SQLite
+    file or PostgreSQL), empty or copied from the migrated template."""
+    from .helpers.databases import databases  # a pytest plugin: imported late
+
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'portal.db'}",
+        "DATABASE_URL": databases().url(Path(tmp_path), migrated=migrated),
         "UPLOAD_DIR": str(tmp_path / "uploads"),
         "RATELIMIT_ENABLED": True,
         "SERVER_NAME": "localhost",
@@ -53,27 +59,26 @@ def make_config(tmp_path: Any, **extra: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def app_config(tmp_path: Any) -> dict[str, Any]:
-    return make_config(tmp_path)
+def app_config(tmp_path: Any, migrated_db: Databases) -> dict[str, Any]:
+    return make_config(tmp_path, migrated=True)
 
 
 @pytest.fixture(scope="session")
-def migrated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def migrated_db(tmp_path_factory: pytest.TempPathFactory,
+                test_databases: Databases) -> Databases:
     """Migrate once; each test starts from a copy (test_migrations covers
     the upgrade of an empty database itself)."""
-    folder = tmp_path_factory.mktemp("template")
-    app = create_app(make_config(folder))
+    config = make_config(tmp_path_factory.mktemp("template"))
+    app = create_app(config)
     with app.app_context():
         upgrade(plugin_manager())
     database.close()
-    return folder / "portal.db"
+    test_databases.set_template(config["DATABASE_URL"])
+    return test_databases
 
 
 @pytest.fixture
-def app(app_config: dict[str, Any], migrated_db: Path) -> Iterator[Flask]:
-    url = app_config["DATABASE_URL"]
-    if url.startswith("sqlite:///"):
-        shutil.copy(migrated_db, url.removeprefix("sqlite:///"))
+def app(app_config: dict[str, Any]) -> Iterator[Flask]:
     app = create_app(app_config)
     app.test_client_class = CSRFClient
     # No app context stays pushed: each test-client request must get its

@@ -4,7 +4,6 @@ every row and every file; a restore refuses an install that has data."""
 from __future__ import annotations
 
 import io
-import shutil
 import tarfile
 
 from portal import create_app
@@ -53,8 +52,7 @@ def test_round_trip_into_an_empty_install(app, tmp_path, migrated_db):
 
     fresh_dir = tmp_path / "fresh"
     fresh_dir.mkdir()
-    shutil.copy(migrated_db, fresh_dir / "portal.db")
-    fresh = create_app(make_config(fresh_dir))
+    fresh = create_app(make_config(fresh_dir, migrated=True))
     fresh.test_client_class = app.test_client_class
     runner = fresh.test_cli_runner()
     result = runner.invoke(args=["backup", "restore", str(archive)])
@@ -96,8 +94,7 @@ def test_a_tampered_archive_changes_nothing(app, tmp_path, migrated_db):
             dst.addfile(member, io.BytesIO(data))
     fresh_dir = tmp_path / "fresh"
     fresh_dir.mkdir()
-    shutil.copy(migrated_db, fresh_dir / "portal.db")
-    fresh = create_app(make_config(fresh_dir, UPLOAD_DIR=str(fresh_dir / "uploads")))
+    fresh = create_app(make_config(fresh_dir, migrated=True, UPLOAD_DIR=str(fresh_dir / "uploads")))
     result = fresh.test_cli_runner().invoke(args=["backup", "restore", str(broken)])
     assert result.exit_code != 0
     with fresh.app_context():

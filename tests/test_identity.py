@@ -158,9 +158,11 @@ def test_rate_limit_counters_can_live_in_redis_for_several_processes(tmp_path, r
     from .conftest import make_config
     from .helpers.client import CSRFClient
 
+    config = make_config(tmp_path, LOGIN_RATE_LIMIT="3 per minute",
+                         RATELIMIT_STORAGE_URI=redis_url)
+
     def start() -> object:
-        app = create_app(make_config(tmp_path, LOGIN_RATE_LIMIT="3 per minute",
-                                     RATELIMIT_STORAGE_URI=redis_url))
+        app = create_app(config)
         app.test_client_class = CSRFClient
         with app.app_context():
             upgrade(plugin_manager())

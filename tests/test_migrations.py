@@ -69,7 +69,7 @@ def test_upgrade_keeps_the_data_of_an_older_install(tmp_path):
         database.execute_sql(
             "INSERT INTO users (national_id, title, first_name, last_name, phone, email, "
             "password_hash, is_system_admin, active, session_token, created_at) VALUES "
-            "('1101700123456', 'นาย', 'เดิม', 'อยู่', '', '', 'x', 0, 1, 't', "
+            "('1101700123456', 'นาย', 'เดิม', 'อยู่', '', '', 'x', FALSE, TRUE, 't', "
             "'2024-01-01 00:00:00')")
         database.execute_sql(
             "INSERT INTO membership (user_id, agency_id, role, created_at) VALUES (1, 1, "

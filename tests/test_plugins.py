@@ -29,10 +29,7 @@ HOOKS = sorted(name for name, fn in inspect.getmembers(hookspecs, inspect.isfunc
 
 @pytest.fixture
 def sample_app(tmp_path, migrated_db):
-    import shutil
-
-    shutil.copy(migrated_db, tmp_path / "portal.db")
-    app = create_app(make_config(tmp_path, PORTAL_EXTRA_PLUGINS=[sample_plugin]))
+    app = create_app(make_config(tmp_path, migrated=True, PORTAL_EXTRA_PLUGINS=[sample_plugin]))
     app.test_client_class = CSRFClient
     with app.app_context():
         upgrade(plugin_manager())

@@ -92,14 +92,11 @@ def test_hsts_only_over_https(client):
 
 
 def test_force_https_redirects_plain_http(tmp_path, migrated_db):
-    import shutil
-
     from portal import create_app
 
     from .conftest import make_config
 
-    shutil.copy(migrated_db, tmp_path / "portal.db")
-    app = create_app(make_config(tmp_path, FORCE_HTTPS=True))
+    app = create_app(make_config(tmp_path, migrated=True, FORCE_HTTPS=True))
     r = app.test_client().get("/status")
     assert r.status_code == 302 and r.headers["Location"].startswith("https://")
     assert app.test_client().get("/status", base_url="https://localhost").status_code == 200

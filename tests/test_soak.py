@@ -9,13 +9,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .conftest import make_config
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_a_short_soak_loses_nothing():
+def test_a_short_soak_loses_nothing(tmp_path, test_databases):
+    url = make_config(tmp_path)["DATABASE_URL"]  # SQLite or PostgreSQL, as the run
     run = subprocess.run(
         [sys.executable, "bench/soak.py", "--seconds", "8", "--citizens", "3", "--clerks", "1",
-         "--workers", "2"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+         "--workers", "2", "--database-url", url], cwd=ROOT, capture_output=True, text=True,
+        timeout=300)
     out = run.stdout
     assert run.returncode == 0, out + run.stderr[-3000:]
     assert "RESULT: ok, nothing lost" in out
@@ -23,4 +27,5 @@ def test_a_short_soak_loses_nothing():
     assert submit and int(submit.group(2)) > 10 and submit.group(4) == "0", out
     found = int(re.search(r"acknowledged requests found: (\d+)", out).group(1))
     assert found == int(submit.group(2))
+    assert f"workers, {url.split(':')[0]}" in out  # it ran on the database given
     assert "result files verified" in out and "orphan files on disk: 0" in out

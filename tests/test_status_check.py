@@ -43,14 +43,11 @@ def test_status_check_needs_no_login_and_is_linked_from_home(app):
 
 
 def test_status_check_is_rate_limited(tmp_path, migrated_db):
-    import shutil
-
     from portal import create_app
 
     from .helpers.client import CSRFClient
 
-    shutil.copy(migrated_db, tmp_path / "portal.db")
-    app = create_app(make_config(tmp_path, STATUS_CHECK_RATE_LIMIT="5 per minute"))
+    app = create_app(make_config(tmp_path, migrated=True, STATUS_CHECK_RATE_LIMIT="5 per minute"))
     app.test_client_class = CSRFClient
     client = app.test_client()
     codes = [check(client, "12-690101-ZZZZZ", "1234").status_code for _ in range(7)]
