@@ -221,10 +221,11 @@ def configure_admin(app: Flask, pm: pluggy.PluginManager) -> None:
 
 
 def configure_cli(app: Flask) -> None:
-    from .cli import backup_cli, db_cli, demo_command, holidays_cli, jobs_cli
+    from .cli import backup_cli, db_cli, demo_command, holidays_cli, jobs_cli, seed_command
 
     app.cli.add_command(db_cli)
     app.cli.add_command(backup_cli)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(holidays_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(seed_command)
