@@ -50,7 +50,9 @@ def _postgres_bin() -> Path | None:
 class PostgresCluster:
     """A private PostgreSQL server for one test session (one xdist worker)."""
 
-    def __init__(self) -> None:
+    def __init__(self, durable: bool = False) -> None:
+        """``durable`` keeps PostgreSQL's usual fsync settings, for a benchmark
+        whose figures must be those of a real install."""
         bindir = _postgres_bin()
         if bindir is None:
             raise RuntimeError("PostgreSQL is not installed (scripts/system-deps.sh installs it)")
@@ -69,8 +71,11 @@ class PostgresCluster:
                        check=True, stdout=subprocess.DEVNULL)
         self._pg_ctl = [*as_owner, str(bindir / "pg_ctl"), "-D", str(data)]
         options = (f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
-                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
                    "-c max_connections=200")
+        if durable:
+            options += " -c shared_buffers=512MB"
+        else:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         subprocess.run([*self._pg_ctl, "-o", options, "-l", str(self.folder / "log"),
                         "-w", "start"], check=True, stdout=subprocess.DEVNULL)
         self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
