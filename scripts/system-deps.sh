@@ -3,11 +3,12 @@
 # Thai PDFs, poppler for reading PDFs back, chromium for the browser tests,
 # redis-server for the tests of the shared job queue and rate-limit store,
 # postgresql for the second run of the suite (the tests start a private
-# server from its binaries; the system's own cluster is not used).
+# server from its binaries; the system's own cluster is not used), wrk for
+# the load benchmark (bench/load.py, a short run of which is in the suite).
 # Installs only what is missing, and only when it can (root + apt).
 set -euo pipefail
 need=()
-for pkg in libharfbuzz-subset0 poppler-utils chromium redis-server postgresql; do
+for pkg in libharfbuzz-subset0 poppler-utils chromium redis-server postgresql wrk; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || need+=("$pkg")
 done
 [ ${#need[@]} -eq 0 ] && exit 0
