@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import peewee as pw
-from flask import current_app
 
+from . import uploads
 from .db import database
 from .models import Request, User
 from .plugins import all_models, plugin_manager
@@ -61,7 +61,7 @@ def create(target: Path) -> dict[str, Any]:
     """Write the archive to ``target``; rows are read in one transaction so
     the tables agree with each other while people keep working."""
     counts: dict[str, int] = {}
-    upload_dir = Path(current_app.config["UPLOAD_DIR"])
+    files_store = uploads.store()
     with tarfile.open(target, "w:gz") as archive, database.atomic():
         for model in all_models():
             lines = [json.dumps(row, default=_plain, ensure_ascii=False)
@@ -72,11 +72,10 @@ def create(target: Path) -> dict[str, Any]:
         manifest = {"format": FORMAT, "created_at": utcnow().isoformat(),
                     "migrations": _applied(), "tables": counts}
         files = 0
-        if upload_dir.is_dir():
-            for path in sorted(upload_dir.rglob("*")):
-                if path.is_file() and not path.name.endswith(".part"):
-                    archive.add(path, arcname=f"uploads/{path.relative_to(upload_dir)}")
-                    files += 1
+        for name, _modified in sorted(files_store.listing()):
+            if not name.endswith(".part"):
+                _add(archive, f"uploads/{name[:2]}/{name}", files_store.read(name))
+                files += 1
         manifest["files"] = files
         _add(archive, "manifest.json", json.dumps(manifest, indent=1).encode())
     return manifest
@@ -122,12 +121,11 @@ def restore(source: Path) -> dict[str, Any]:
                     raise BackupError(f"{table}: {len(rows)} rows, manifest says "
                                       f"{manifest['tables'][table]}")
             _reset_sequences(models)
-        upload_dir = Path(current_app.config["UPLOAD_DIR"])
+        files_store = uploads.store()
         for member in archive.getmembers():
-            if member.name.startswith("uploads/") and _safe_member(member):
-                path = upload_dir / Path(member.name).relative_to("uploads")
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(archive.extractfile(member).read())
+            if member.name.startswith("uploads/") and _safe_member(member) and \
+                    uploads.is_stored_name(Path(member.name).name):
+                files_store.put(Path(member.name).name, archive.extractfile(member).read())
     return manifest
 
 

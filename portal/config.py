@@ -33,6 +33,13 @@ def _bool(value: str) -> bool:
 DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": f"sqlite:///{INSTANCE_DIR / 'portal.db'}",
     "UPLOAD_DIR": str(INSTANCE_DIR / "uploads"),
+    # Empty: attachments in UPLOAD_DIR. s3://bucket/prefix: an S3-compatible
+    # object store, for web processes on several machines.
+    "STORAGE_URL": "",
+    "S3_ENDPOINT_URL": "",
+    "S3_REGION": "",
+    "S3_ACCESS_KEY": "",
+    "S3_SECRET_KEY": "",
     "MAX_UPLOAD_BYTES": 5 * 1024 * 1024,
     # Whole-request cap: every slot of a form at its limit plus the fields.
     "MAX_CONTENT_LENGTH": 40 * 1024 * 1024,

@@ -3,6 +3,7 @@ folder under random names."""
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import io
 import os
@@ -141,28 +142,59 @@ def _image_rewritten(data: bytes, extension: str) -> bytes:
     return out.getvalue()
 
 
+_STORED_NAME = re.compile(r"[A-Za-z0-9_-]{20,64}\.[a-z]{3,4}")
+
+
+def new_stored_name(extension: str) -> str:
+    return f"{secrets.token_urlsafe(24)}.{extension}"
+
+
+def is_stored_name(name: str) -> bool:
+    return bool(_STORED_NAME.fullmatch(name))
+
+
+def checked_name(stored_name: str) -> str:
+    """A stored name as this module makes them; anything else is refused
+    before it reaches a path or an object key."""
+    if not _STORED_NAME.fullmatch(stored_name):
+        raise ValueError("bad stored name")
+    return stored_name
+
+
 class FileStore:
-    """Files under ``UPLOAD_DIR/ab/<random>.<ext>``; names carry no meaning."""
+    """Files under ``UPLOAD_DIR/ab/<random>.<ext>``; names carry no meaning.
+
+    The store every install starts with. :class:`portal.object_store.ObjectStore`
+    has the same methods for installs on several machines.
+    """
 
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
 
     def path(self, stored_name: str) -> Path:
-        if not re.fullmatch(r"[A-Za-z0-9_-]{20,64}\.[a-z]{3,4}", stored_name):
-            raise ValueError("bad stored name")
-        return self.root / stored_name[:2] / stored_name
+        name = checked_name(stored_name)
+        return self.root / name[:2] / name
 
     def write(self, checked: CheckedFile) -> str:
-        stored = f"{secrets.token_urlsafe(24)}.{checked.extension}"
-        target = self.path(stored)
+        stored = new_stored_name(checked.extension)
+        self.put(stored, checked.data)
+        return stored
+
+    def put(self, stored_name: str, data: bytes, content_type: str = "") -> None:
+        target = self.path(stored_name)
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(".part")
         with open(tmp, "wb") as fh:
-            fh.write(checked.data)
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
-        return stored
+
+    def read(self, stored_name: str) -> bytes:
+        return self.path(stored_name).read_bytes()
+
+    def exists(self, stored_name: str) -> bool:
+        return self.path(stored_name).is_file()
 
     def delete(self, stored_name: str) -> None:
         try:
@@ -170,9 +202,44 @@ class FileStore:
         except FileNotFoundError:
             pass
 
+    def listing(self) -> Iterator[tuple[str, float]]:
+        """(name, last modified as a Unix time) of every file, ``.part``
+        leftovers of an interrupted write included."""
+        if not self.root.is_dir():
+            return
+        for path in self.root.glob("*/*"):
+            if path.is_file():
+                yield path.name, path.stat().st_mtime
 
-def store() -> FileStore:
-    return FileStore(current_app.config["UPLOAD_DIR"])
+    def remove_listed(self, name: str) -> None:
+        """Delete a file :meth:`listing` gave, ``.part`` names included."""
+        for path in self.root.glob(f"*/{glob.escape(name)}"):
+            path.unlink(missing_ok=True)
+
+    def response(self, stored_name: str, mimetype: str, download_name: str) -> Any:
+        from flask import send_file
+
+        return send_file(self.path(stored_name), mimetype=mimetype, as_attachment=True,
+                         download_name=download_name, max_age=0)
+
+
+def store() -> Any:
+    """The store this install keeps files in: ``STORAGE_URL`` empty means the
+    folder ``UPLOAD_DIR``; ``s3://bucket/prefix`` an S3-compatible object
+    store shared by every web host. One instance per app (an S3 client is
+    slow to make)."""
+    app = current_app._get_current_object()
+    cached = app.extensions.get("portal_store")
+    if cached is None:
+        url = app.config.get("STORAGE_URL", "")
+        if url:
+            from .object_store import ObjectStore
+
+            cached = ObjectStore.from_config(app.config)
+        else:
+            cached = FileStore(app.config["UPLOAD_DIR"])
+        app.extensions["portal_store"] = cached
+    return cached
 
 
 @contextmanager
@@ -220,19 +287,17 @@ def sweep_orphans(min_age_seconds: int = 3600) -> list[str]:
     """
     import time
 
-    root = Path(current_app.config["UPLOAD_DIR"])
-    if not root.is_dir():
-        return []
+    files = store()
     cutoff = time.time() - min_age_seconds
     # Read the rows after listing the files: a file written after the listing
     # is not a candidate, and a row committed before the query is seen.
-    candidates = [p for p in root.glob("*/*") if p.is_file() and p.stat().st_mtime < cutoff]
+    candidates = [name for name, modified in files.listing() if modified < cutoff]
     keep = referenced_names()
     removed = []
-    for path in candidates:
-        if path.name not in keep:
-            path.unlink(missing_ok=True)
-            removed.append(path.name)
+    for name in candidates:
+        if name not in keep:
+            files.remove_listed(name)
+            removed.append(name)
     return removed
 
 
@@ -241,15 +306,14 @@ def serve(stored_name: str, original_name: str, content_type: str, *, allowed: b
     """Send a stored file if ``allowed``; 404 otherwise, so a stranger cannot
     tell a file exists. Every download is audited. The one way any route,
     core or plugin, hands out an uploaded file."""
-    from flask import abort, send_file
+    from flask import abort
 
     from . import audit
 
     if not allowed:
         abort(404)
     audit.record("download", target, detail=detail)
-    response = send_file(store().path(stored_name), mimetype=content_type, as_attachment=True,
-                         download_name=original_name, max_age=0)
+    response = store().response(stored_name, content_type, original_name)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -125,6 +125,7 @@ class Databases:
         """A new database for one test; ``migrated`` starts from the template."""
         if self.kind == SQLITE:
             path = folder / "portal.db"
+            folder.mkdir(parents=True, exist_ok=True)
             if migrated:
                 shutil.copy(self.template, path)
             return f"sqlite:///{path}"
