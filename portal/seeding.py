@@ -338,9 +338,23 @@ def seed(requests: int = 1_000_000, agencies: int = 20, seed_value: int = 2567,
         events += len(history)
         if progress:
             progress(made)
+    refresh_statistics()
     return SeedReport(agencies=offices, requests=made, events=events, citizens=citizen_count,
                       heavy_national_id=User.get_by_id(heavy_id).national_id, staff=staff,
                       samples=samples)
+
+
+def refresh_statistics() -> None:
+    """What a database does on its own some time after a bulk load, done now
+    so the first queries are planned and served as in a settled install:
+    fresh planner statistics, and on PostgreSQL the visibility map that lets
+    a count be answered from an index alone (measured: the staff dashboard
+    took 700 ms instead of tens right after seeding, without it)."""
+    if database.obj.__class__.__name__.startswith("Postgres"):
+        # VACUUM cannot run inside a transaction block.
+        database.execute_sql("VACUUM ANALYZE")
+    else:
+        database.execute_sql("ANALYZE")
 
 
 def _bulk_citizens(count: int, people: ThaiPeople, pw_hash: str) -> int:
