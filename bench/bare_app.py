@@ -12,10 +12,13 @@ import os
 
 from flask import Flask, abort, jsonify
 
+from portal.config import DEFAULTS
 from portal.db import database, open_database
 
 app = Flask(__name__)
-open_database(os.environ["DATABASE_URL"])  # same pragmas and driver as the portal
+# Same driver, pragmas and connection pool as the portal.
+open_database(os.environ["DATABASE_URL"],
+              int(os.environ.get("DATABASE_POOL_SIZE", DEFAULTS["DATABASE_POOL_SIZE"])))
 
 
 @app.get("/status/<reference>")

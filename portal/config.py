@@ -32,6 +32,9 @@ def _bool(value: str) -> bool:
 
 DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": f"sqlite:///{INSTANCE_DIR / 'portal.db'}",
+    # Connections kept open per process and handed from request to request;
+    # 0 opens one per request. A gunicorn sync worker uses one at a time.
+    "DATABASE_POOL_SIZE": 8,
     "UPLOAD_DIR": str(INSTANCE_DIR / "uploads"),
     # Empty: attachments in UPLOAD_DIR. s3://bucket/prefix: an S3-compatible
     # object store, for web processes on several machines.

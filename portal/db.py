@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import peewee
-from playhouse.db_url import connect
+from playhouse.db_url import parse
+from playhouse.pool import PooledDatabase, PooledPostgresqlDatabase, PooledSqliteDatabase
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -22,29 +25,81 @@ SQLITE_PRAGMAS = {
     "cache_size": -32000,
 }
 
+# A pooled connection is replaced after this many seconds, so a restarted
+# PostgreSQL or a changed setting is picked up without restarting the app.
+POOL_STALE_SECONDS = 300
+# A request waits this long for a free pooled connection before failing.
+POOL_WAIT_SECONDS = 10
+
 
 class BaseModel(peewee.Model):
     class Meta:
         database = database
 
 
-def open_database(url: str) -> peewee.Database:
-    """Bind the proxy to the database named by a URL and return it."""
-    kwargs: dict = {}
-    if url.startswith("sqlite"):
+def open_database(url: str, pool_size: int = 0) -> peewee.Database:
+    """Bind the proxy to the database named by a URL and return it.
+
+    :param pool_size: keep up to this many connections open and reuse them
+        (0: connect and disconnect on every request). Opening a connection
+        costs more than the status check's whole lookup: about 1 ms on SQLite
+        (pragmas, schema read) and a fork of a server process on PostgreSQL.
+    """
+    release_all()  # the previous binding's pooled connections (tests, reloads)
+    kwargs: dict = parse(url)
+    scheme = url.split(":", 1)[0]
+    if scheme.startswith("sqlite"):
         kwargs["pragmas"] = SQLITE_PRAGMAS
         # Every write transaction takes the write lock at BEGIN: a check then
         # insert (a free room, a unique registration) cannot interleave, and
         # no transaction fails to upgrade a stale read snapshot to a write.
         kwargs["lock_type"] = "IMMEDIATE"
-        path = url.split("///", 1)[-1]
+        path = kwargs["database"]
         if path and path != ":memory:":
-            from pathlib import Path
-
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-    db = connect(url, **kwargs)
+        else:
+            pool_size = 0  # every pooled connection would get its own empty database
+        plain, pooled = peewee.SqliteDatabase, PooledSqliteDatabase
+    elif scheme.startswith("postgres"):
+        plain, pooled = peewee.PostgresqlDatabase, PooledPostgresqlDatabase
+    else:
+        raise ValueError(f"DATABASE_URL: unsupported database {scheme!r}")
+    if pool_size > 0:
+        if pooled is PooledSqliteDatabase:
+            # A pooled connection is handed to whichever thread asks next; the
+            # pool itself keeps one thread per connection at a time.
+            kwargs["check_same_thread"] = False
+        db = pooled(max_connections=pool_size, stale_timeout=POOL_STALE_SECONDS,
+                    timeout=POOL_WAIT_SECONDS, **kwargs)
+    else:
+        db = plain(**kwargs)
     database.initialize(db)
     return db
+
+
+def release_all() -> None:
+    """Really close every connection, pooled ones included (``close()`` only
+    hands a pooled one back): before a fork, before copying or dropping the
+    database, before binding another one."""
+    db = database.obj
+    if db is None:
+        return
+    if isinstance(db, PooledDatabase):
+        db.close_all()
+    elif not db.is_closed():
+        db.close()
+
+
+def _release_idle_before_fork() -> None:
+    # A forked child would share the parent's sockets: two processes talking
+    # on one PostgreSQL connection corrupt each other's answers. gunicorn
+    # --preload forks workers from a parent that may have run queries.
+    db = database.obj
+    if isinstance(db, PooledDatabase):
+        db.close_idle()
+
+
+os.register_at_fork(before=_release_idle_before_fork)
 
 
 def supports_row_locks() -> bool:
@@ -54,7 +109,7 @@ def supports_row_locks() -> bool:
 
 
 def init_app(app: Flask) -> None:
-    open_database(app.config["DATABASE_URL"])
+    open_database(app.config["DATABASE_URL"], app.config["DATABASE_POOL_SIZE"])
 
     @app.before_request
     def _connect() -> None:

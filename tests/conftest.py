@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from portal import create_app
 from portal.access import AGENCY_ADMIN, STAFF
 from portal.catalogue import set_enabled
-from portal.db import database
+from portal.db import database, release_all
 from portal.identity import captcha
 from portal.identity.passwords import hash_password
 from portal.migrate import upgrade
@@ -73,7 +73,7 @@ def migrated_db(tmp_path_factory: pytest.TempPathFactory,
     app = create_app(config)
     with app.app_context():
         upgrade(plugin_manager())
-    database.close()
+    release_all()  # PostgreSQL copies a template only with nobody connected
     test_databases.set_template(config["DATABASE_URL"])
     return test_databases
 

@@ -182,9 +182,8 @@ def _drop_test_databases(test_databases: Databases) -> Iterator[None]:
     # leaves their databases alone.
     mark = test_databases.mark()
     yield
-    from portal.db import database
+    from portal.db import release_all
 
-    if database.obj is not None and not database.is_closed():
-        database.close()
+    release_all()
     test_databases.drop_made(mark)
 
