@@ -64,6 +64,8 @@ def create(target: Path) -> dict[str, Any]:
     files_store = uploads.store()
     with tarfile.open(target, "w:gz") as archive, database.atomic():
         for model in all_models():
+            if getattr(model._meta, "derived", False):
+                continue  # rebuilt by the restore's own inserts
             lines = [json.dumps(row, default=_plain, ensure_ascii=False)
                      for row in model.select().order_by(model._meta.primary_key).dicts()]
             table = model._meta.table_name

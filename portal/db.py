@@ -102,6 +102,10 @@ def _release_idle_before_fork() -> None:
 os.register_at_fork(before=_release_idle_before_fork)
 
 
+def is_postgres() -> bool:
+    return isinstance(database.obj, peewee.PostgresqlDatabase)
+
+
 def supports_row_locks() -> bool:
     """SELECT ... FOR UPDATE exists (PostgreSQL); SQLite locks the whole
     database per write transaction instead."""

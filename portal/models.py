@@ -431,9 +431,28 @@ class SurveyResponse(BaseModel):
         table_name = "survey_response"
 
 
+class RequestCount(BaseModel):
+    """Requests per agency, service and status for the staff dashboard.
+
+    Written only by database triggers on ``request`` (migration 016), never
+    by the app; ``derived`` keeps it out of backups, since a restore's
+    inserts rebuild it.
+    """
+
+    agency_id = pw.IntegerField()
+    service_code = pw.CharField(max_length=40)
+    status = pw.CharField(max_length=20)
+    n = pw.IntegerField(default=0)
+
+    class Meta:
+        table_name = "request_count"
+        primary_key = pw.CompositeKey("agency_id", "service_code", "status")
+        derived = True
+
+
 CORE_MODELS: tuple[type[pw.Model], ...] = (
     Agency, User, Membership, MembershipService, AgencyService, Request,
     StatusEvent, Attachment, Holiday, LoginSession, LoginThrottle, AuditLog,
     Resource, ResourceHours, Booking, StepEvent, ApiKey, Notification, CannedReply,
-    IssuedDocument, Notice, SurveyResponse,
+    IssuedDocument, Notice, SurveyResponse, RequestCount,
 )

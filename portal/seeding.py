@@ -33,7 +33,7 @@ from wtforms import (
 
 from .access import AGENCY_ADMIN, STAFF
 from .catalogue import set_enabled
-from .db import database
+from .db import database, is_postgres
 from .forms import answer_fields, blank_form
 from .identity.passwords import hash_password
 from .lifecycle import Role, Status, add_working_days, holidays_between, new_reference
@@ -350,7 +350,7 @@ def refresh_statistics() -> None:
     fresh planner statistics, and on PostgreSQL the visibility map that lets
     a count be answered from an index alone (measured: the staff dashboard
     took 700 ms instead of tens right after seeding, without it)."""
-    if database.obj.__class__.__name__.startswith("Postgres"):
+    if is_postgres():
         # VACUUM cannot run inside a transaction block.
         database.execute_sql("VACUUM ANALYZE")
     else:

@@ -11,6 +11,7 @@ from portal.thai import local_today
 
 from .conftest import login, make_staff
 from .helpers.certificate import new_certificate
+from .helpers.counts import kept_counts
 
 
 def _staff(app, user):
@@ -48,6 +49,7 @@ def test_forward_to_another_agency_keeps_reference_and_history(app, world):
     assert world["agency"].name_th in line.remark and world["other_agency"].name_th in line.remark
     assert "ผู้ยื่นสังกัดเขตพื้นที่อื่น" in line.remark
     assert AuditLog.select().where(AuditLog.action == "request_forwarded").count() == 1
+    assert kept_counts() == {(world["other_agency"].id, "certificate", "submitted"): 1}
     # Now it is theirs, not ours; the requester still follows it.
     assert staff.get(f"/admin/requests/process/{req.id}").status_code == 404
     theirs = _staff(app, world["other_staff"])

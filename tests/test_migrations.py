@@ -85,3 +85,8 @@ def test_upgrade_keeps_the_data_of_an_older_install(tmp_path):
         assert (agency.level, agency.suspended, agency.email_dga) == ("agency", False, "")
         assert Request.select().count() == 1 and Membership.select().count() == 1
         assert User.select().count() == 1
+        # 016 counted the requests that were already there.
+        from portal.models import RequestCount
+
+        assert [(c.agency_id, c.service_code, c.status, c.n) for c in RequestCount.select()] == [
+            (agency.id, "certificate", "submitted", 1)]

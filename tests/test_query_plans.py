@@ -17,7 +17,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from portal.db import database
+from portal.db import database, is_postgres
 from portal.seeding import SEED_PASSWORD
 
 from .conftest import CAPTCHA_TEXT
@@ -61,7 +61,7 @@ def full_scans(sql: str, params: tuple) -> list[str]:
         return []
     tables = _aliases(sql)
     bad = []
-    if database.obj.__class__.__name__.startswith("Sqlite"):
+    if not is_postgres():
         limited = " LIMIT " in sql.upper()
         for *_ids, detail in database.execute_sql("EXPLAIN QUERY PLAN " + sql, params):
             m = re.match(r"SCAN (\w+)(.*)", detail)

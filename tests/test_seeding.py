@@ -10,6 +10,7 @@ from portal.plugins import all_services
 from portal.seeding import HEAVY_REQUESTS, SEED_PASSWORD
 
 from .conftest import CAPTCHA_TEXT
+from .helpers.counts import assert_counts_match, kept_counts
 
 
 def _seed(app, count=600, agencies=3):
@@ -51,6 +52,9 @@ def test_seed_makes_whole_requests_over_every_service(app):
         assert Request.select().where(Request.requester == heavy).count() == HEAVY_REQUESTS
         # Thai names, not placeholders.
         assert any("\u0e00" <= ch <= "\u0e7f" for ch in heavy.first_name + heavy.last_name)
+        # The bulk inserts went through the dashboard's counting triggers.
+        assert sum(kept_counts().values()) == 600
+        assert_counts_match()
 
 
 def test_seeded_requests_open_on_the_real_pages(app):

@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from .. import access, clock
 from ..lifecycle import STATUS_LABELS, Status
-from ..models import Request
+from ..models import Request, RequestCount
 from ..paging import paginate
 from ..plugins import all_services, collect, plugin_manager
 from ..thai import local_today, utcnow
@@ -20,17 +20,18 @@ from .base import PortalBaseView, PortalIndexView
 
 def status_counts(user: Any) -> dict[str, dict[str, int]]:
     """{service_code: {status: n}} over the requests ``user`` may handle."""
-    clause = access.staff_scope(user)
-    # COUNT(*), not COUNT(id): the (agency, service, status) index then answers
-    # alone; PostgreSQL read 40,000 heap pages for the ids (94 ms → 19 ms at 1 M).
-    query = (Request.select(Request.service_code, Request.status,
-                            pw.fn.COUNT(pw.SQL("*")).alias("n"))
-             .group_by(Request.service_code, Request.status))
+    # From the trigger-kept counts: counting the requests themselves read
+    # 50,000 index entries per view for one agency at a million requests.
+    clause = access.staff_scope(user, RequestCount)
+    query = (RequestCount.select(RequestCount.service_code, RequestCount.status,
+                                 pw.fn.SUM(RequestCount.n).alias("n"))
+             .group_by(RequestCount.service_code, RequestCount.status))
     if clause is not None:
         query = query.where(clause)
     counts: dict[str, dict[str, int]] = {}
     for row in query.namedtuples():
-        counts.setdefault(row.service_code, {})[row.status] = row.n
+        if row.n:
+            counts.setdefault(row.service_code, {})[row.status] = int(row.n)
     return counts
 
 
