@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from flask_admin import BaseView
 
     from .models import Agency, Request, User
-    from .services import DashboardCard, MenuLink, Service
+    from .services import DashboardCard, MenuLink, Service, SignInOption
 
 hookspec = pluggy.HookspecMarker("portal")
 hookimpl = pluggy.HookimplMarker("portal")
@@ -154,6 +154,27 @@ def menu_links(user: Any) -> list[MenuLink]:
 
     :param user: ``flask_login.current_user`` (may be anonymous).
     :return: :class:`portal.services.MenuLink` items; sorted by ``order``.
+    """
+
+
+@hookspec
+def sign_in_options() -> list[SignInOption]:
+    """Buttons this plugin adds under the login form, one per outside
+    identity provider it has switched on (ThaID, Digital ID, LINE).
+
+    The flow the endpoint starts ends in
+    :func:`portal.identity.external.complete_sign_in`, which signs in a
+    linked account, creates one from verified claims, or asks for the
+    password once before linking an existing account.
+
+    :return: :class:`portal.services.SignInOption` items; sorted by ``order``.
+        Return ``[]`` while the provider is not configured.
+    Example::
+
+        @hookimpl
+        def sign_in_options():
+            return [SignInOption(label=_l("Sign in with ThaID"), provider="thaid",
+                                 endpoint="oidc.start", values={"name": "thaid"})]
     """
 
 

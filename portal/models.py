@@ -244,6 +244,21 @@ class LoginSession(BaseModel):
         table_name = "login_session"
 
 
+class ExternalAccount(BaseModel):
+    """An account at an outside identity provider (ThaID, Digital ID, LINE)
+    linked to a portal user: signing in there signs in here."""
+
+    provider = pw.CharField(max_length=40)
+    subject = pw.CharField(max_length=255)  # the provider's stable ``sub``
+    user = pw.ForeignKeyField(User, backref="external_accounts", on_delete="CASCADE")
+    display_name = pw.CharField(max_length=200, default="")
+    created_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "external_account"
+        indexes = ((("provider", "subject"), True), (("user", "provider"), True))
+
+
 class LoginThrottle(BaseModel):
     """Failed logins per national ID, in the database so every process sees it."""
 
@@ -452,7 +467,7 @@ class RequestCount(BaseModel):
 
 CORE_MODELS: tuple[type[pw.Model], ...] = (
     Agency, User, Membership, MembershipService, AgencyService, Request,
-    StatusEvent, Attachment, Holiday, LoginSession, LoginThrottle, AuditLog,
+    StatusEvent, Attachment, Holiday, LoginSession, ExternalAccount, LoginThrottle, AuditLog,
     Resource, ResourceHours, Booking, StepEvent, ApiKey, Notification, CannedReply,
     IssuedDocument, Notice, SurveyResponse, RequestCount,
 )

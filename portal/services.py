@@ -131,6 +131,19 @@ class MenuLink:
 
 
 @dataclass(frozen=True)
+class SignInOption:
+    """A button on the login page that signs in through an outside provider
+    (ThaID, Digital ID, LINE): ``endpoint`` starts that provider's flow;
+    ``provider`` is the name its linked accounts are kept under."""
+
+    label: Any
+    provider: str
+    endpoint: str
+    values: dict[str, Any] = field(default_factory=dict)
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class DashboardCard:
     """A figure on the staff home page: a title, a number or short text, a link."""
 

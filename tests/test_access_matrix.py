@@ -62,6 +62,11 @@ ROUTES: dict[str, frozenset[str]] = {
     "identity.logout": SIGNED_IN, "identity.profile": SIGNED_IN,
     "identity.change_password": SIGNED_IN,
     "identity.my_data": SIGNED_IN, "identity.delete_account": SIGNED_IN,
+    # Only a browser a provider has just vouched for reaches these two.
+    "identity.external_new": frozenset(), "identity.external_link": frozenset(),
+    "identity.external_unlink": SIGNED_IN,
+    # No provider is configured in the scene: nothing to sign in with.
+    "oidc.start": frozenset(), "oidc.callback": frozenset(),
     "requester.my_requests": SIGNED_IN, "requester.notifications": SIGNED_IN,
     # Guests may send the services that allow it; the certificate needs a login.
     "requester.new_request": SIGNED_IN,
@@ -102,7 +107,7 @@ VIEWS: dict[str, frozenset[str]] = {
     "services": ADMINS, "holidays": ADMINS, "api_keys": ADMINS, "replies": ADMINS,
     "staff": ADMINS, "agencies": ADMINS, "audit": ADMINS, "rooms": ADMINS, "executives": ADMINS,
     "schools": ADMINS, "form_prices": ADMINS, "tambon_halls": ADMINS,
-    "egov_obstacle_kinds": SYSTEM,
+    "egov_obstacle_kinds": SYSTEM, "oidc_providers": SYSTEM,
 }
 
 # Arguments of rules, by name; some endpoints need their own.

@@ -160,6 +160,11 @@ def test_register_blueprints_menu_links_dashboard_cards_register_admin_views(sam
     assert client.get("/admin/sample_admin/").get_data(as_text=True) == "sample admin"
 
 
+def test_sign_in_options_show_under_the_login_form(sample_app):
+    page = sample_app.test_client().get("/login").get_data(as_text=True)
+    assert "เข้าสู่ระบบด้วยผู้ให้บริการทดสอบ" in page and 'href="/sample/hello"' in page
+
+
 def test_register_models_and_register_migrations_are_collected(app):
     from plugins.education.models import CertificateRequest
     from portal.migrate import routers
@@ -169,7 +174,7 @@ def test_register_models_and_register_migrations_are_collected(app):
     assert CertificateRequest in models
     names = [name for name, _r in routers(pm)]
     assert names[0] == "core"  # the core's tables exist before any plugin's
-    assert set(names[1:]) == {"education", "ict", "kpi", "egov", "tambon"}
+    assert set(names[1:]) == {"education", "ict", "kpi", "egov", "tambon", "oidc"}
 
 
 def test_switching_a_service_off_hides_it_but_keeps_old_requests_readable(app, world):
@@ -215,4 +220,4 @@ def test_every_hook_is_documented_and_tested():
         assert re.search(rf"^### {hook}\(", docs, re.M), f"{hook} missing from docs"
         assert hook in tests, f"{hook} has no test"
         assert (getattr(hookspecs, hook).__doc__ or "").strip(), f"{hook} has no docstring"
-    assert len(HOOKS) == 10
+    assert len(HOOKS) == 11

@@ -74,6 +74,20 @@ class RegisterForm(ProfileFields, CaptchaMixin):
                    "password", "password_again", "pdpa", "captcha")
 
 
+class ExternalNewForm(PortalForm):
+    """The rest of a registration whose identity an outside provider verified."""
+
+    title = SelectField(_l("Title"), [required()], choices=TITLE_CHOICES)
+    phone = ProfileFields.phone
+    email = ProfileFields.email
+    pdpa = RegisterForm.pdpa
+
+
+class ExternalLinkForm(PortalForm):
+    password = PasswordField(_l("Password of your portal account"), [required()],
+                             render_kw={"autocomplete": "current-password"})
+
+
 class LoginForm(PortalForm, CaptchaMixin):
     national_id = StringField(_l("National ID number"), [required()],
                               render_kw={"inputmode": "numeric", "autocomplete": "username"})

@@ -17,6 +17,6 @@ def hash_password(password: str) -> str:
 
 def verify_password(stored: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(stored or _DUMMY, password) and stored is not None
+        return _hasher.verify(stored or _DUMMY, password) and bool(stored)
     except (VerificationError, InvalidHashError):
         return False

@@ -21,9 +21,11 @@ from ..db import database
 from ..extensions import limiter, login_manager
 from ..models import User
 from ..thai import format_datetime, normalise_national_id, utcnow
-from . import captcha, sessions, throttle
+from . import captcha, external, sessions, throttle
 from .forms import (
     DeleteAccountForm,
+    ExternalLinkForm,
+    ExternalNewForm,
     LoginForm,
     PasswordChangeForm,
     ProfileForm,
@@ -111,7 +113,8 @@ def login() -> str | Response:
             audit.record("login_failed", f"nid:{national_id[:4]}…")
             # Same words whether the ID exists or not.
             error = _("The national ID or password is wrong.")
-    return render_template("identity/login.html", form=form, error=error)
+    return render_template("identity/login.html", form=form, error=error,
+                           sign_in_options=external.sign_in_options())
 
 
 @bp.post("/logout")
@@ -154,7 +157,73 @@ def profile() -> str | Response:
         audit.record("profile_changed", f"user:{user.id}", actor=user)
         flash(_("Your profile has been saved."), "success")
         return redirect(url_for("identity.profile"))
-    return render_template("identity/profile.html", form=form, user=user)
+    return render_template("identity/profile.html", form=form, user=user,
+                           linked=external.linked_providers(user),
+                           sign_in_options=external.sign_in_options())
+
+
+@bp.route("/signin/new", methods=["GET", "POST"])
+def external_new() -> str | Response:
+    """First sign-in through ThaID or Digital ID: confirm the verified name,
+    give a phone number and consent; the account has no password."""
+    person = external.pending()
+    if person is None or current_user.is_authenticated:
+        return redirect(url_for("identity.login"))
+    if User.get_or_none(User.national_id == person.national_id) is not None:
+        return redirect(url_for("identity.external_link"))
+    form = ExternalNewForm()
+    if not form.is_submitted() and person.title in dict(form.title.choices):
+        form.title.data = person.title
+    if not form.is_submitted():
+        form.email.data = person.email
+    if form.validate_on_submit():
+        with database.atomic():
+            user = external.create_account(person, form.phone.data,
+                                           (form.email.data or "").strip(), form.title.data)
+            audit.record("register", f"user:{user.id}", detail=person.provider, actor=user)
+        flash(_("Welcome. Your account is ready."), "success")
+        return external.finish(person, user)
+    return render_template("identity/external_new.html", form=form, person=person,
+                           provider=external.provider_label(person.provider))
+
+
+@bp.route("/signin/link", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+def external_link() -> str | Response:
+    """The national ID the provider verified already has an account: its
+    password, once, proves the person owns it before the two are linked."""
+    person = external.pending()
+    if person is None or current_user.is_authenticated:
+        return redirect(url_for("identity.login"))
+    user = User.get_or_none(User.national_id == person.national_id)
+    if user is None:
+        return redirect(url_for("identity.external_new"))
+    form = ExternalLinkForm()
+    error = None
+    if not user.password_hash:
+        error = _("This account has no password. Sign in with the provider it was made with.")
+    elif form.validate_on_submit():
+        key = f"nid:{person.national_id}"
+        locked = throttle.locked_until(key)
+        if locked:
+            error = _("Too many wrong passwords. Please try again after %(time)s.",
+                      time=format_datetime(locked))
+        elif verify_password(user.password_hash, form.password.data) and user.is_active:
+            throttle.clear(key)
+            return external.finish(person, user)
+        else:
+            throttle.record_failure(key)
+            audit.record("login_failed", f"user:{user.id}", detail=f"link {person.provider}")
+            error = _("The password is wrong.")
+    return render_template("identity/external_link.html", form=form, person=person, error=error,
+                           provider=external.provider_label(person.provider))
+
+
+@bp.post("/profile/unlink/<provider>")
+@login_required
+def external_unlink(provider: str) -> Response:
+    flash(external.unlink(User.get_by_id(current_user.id), provider[:40]), "info")
+    return redirect(url_for("identity.profile"))
 
 
 @bp.get("/account/data.json")

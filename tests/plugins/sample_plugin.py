@@ -9,7 +9,7 @@ from wtforms import StringField
 
 from portal import hookimpl
 from portal.forms import ApplicantForm, required
-from portal.services import AttachmentSlot, DashboardCard, MenuLink, Service
+from portal.services import AttachmentSlot, DashboardCard, MenuLink, Service, SignInOption
 from portal.staff.base import PortalBaseView
 
 CALLS: list[tuple[Any, ...]] = []
@@ -71,6 +71,12 @@ def request_changed(request: Any, old_status: Any, new_status: str, actor: Any,
 @hookimpl
 def menu_links(user: Any) -> list[MenuLink]:
     return [MenuLink(label="ลิงก์ทดสอบ", endpoint="sample.hello")]
+
+
+@hookimpl
+def sign_in_options() -> list[SignInOption]:
+    return [SignInOption(label="เข้าสู่ระบบด้วยผู้ให้บริการทดสอบ", provider="sample",
+                         endpoint="sample.hello")]
 
 
 @hookimpl
