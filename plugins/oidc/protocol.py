@@ -12,7 +12,8 @@ import requests
 from authlib.integrations.requests_client import OAuth2Session
 from joserfc import jwt
 from joserfc.errors import JoseError
-from joserfc.jwk import KeySet
+from joserfc.jwk import KeySet, OctKey
+from joserfc.jws import extract_compact
 
 from .models import OidcProvider
 
@@ -62,10 +63,14 @@ def metadata(provider: OidcProvider) -> dict[str, Any]:
     return meta
 
 
-def _session(provider: OidcProvider, redirect_uri: str) -> OAuth2Session:
+def _session(provider: OidcProvider, redirect_uri: str,
+             meta: dict[str, Any] | None = None) -> OAuth2Session:
+    # Basic is the standard's default; LINE takes the secret in the body only.
+    methods = (meta or {}).get("token_endpoint_auth_methods_supported") or ["client_secret_basic"]
+    method = "client_secret_basic" if "client_secret_basic" in methods else "client_secret_post"
     return OAuth2Session(provider.client_id, provider.client_secret or None,
                          scope=provider.scopes, redirect_uri=redirect_uri,
-                         code_challenge_method="S256")
+                         code_challenge_method="S256", token_endpoint_auth_method=method)
 
 
 def authorization_url(provider: OidcProvider, attempt: Attempt, redirect_uri: str) -> str:
@@ -80,7 +85,7 @@ def exchange(provider: OidcProvider, attempt: Attempt, code: str,
     """Trade the code for tokens and return the verified ID token's claims."""
     meta = metadata(provider)
     try:
-        token = _session(provider, redirect_uri).fetch_token(
+        token = _session(provider, redirect_uri, meta).fetch_token(
             meta["token_endpoint"], grant_type="authorization_code", code=code,
             code_verifier=attempt.verifier, timeout=TIMEOUT)
     except Exception as exc:  # noqa: BLE001 - Authlib and requests raise many kinds
@@ -90,11 +95,25 @@ def exchange(provider: OidcProvider, attempt: Attempt, code: str,
     return verify_id_token(provider, meta, token["id_token"], attempt.nonce)
 
 
+def _key_for(provider: OidcProvider, meta: dict[str, Any], id_token: str) -> tuple[Any, list[str]]:
+    """LINE Login signs web ID tokens with HS256 under the channel secret;
+    ThaID and Digital ID sign with a published key (JWKS)."""
+    try:
+        alg = extract_compact(id_token.encode()).headers().get("alg")
+    except (JoseError, ValueError) as exc:
+        raise OidcError(f"ID token unreadable: {exc}") from exc
+    if alg == "HS256" and "HS256" in meta.get("id_token_signing_alg_values_supported", []):
+        if not provider.client_secret:
+            raise OidcError("HS256 ID token but no client secret to check it with")
+        return OctKey.import_key(provider.client_secret), ["HS256"]
+    return KeySet.import_key_set(_get_json(meta["jwks_uri"])), ["RS256", "ES256", "PS256"]
+
+
 def verify_id_token(provider: OidcProvider, meta: dict[str, Any], id_token: str,
                     nonce: str) -> dict[str, Any]:
-    keys = KeySet.import_key_set(_get_json(meta["jwks_uri"]))
+    key, algorithms = _key_for(provider, meta, id_token)
     try:
-        claims = jwt.decode(id_token, keys, algorithms=["RS256", "ES256", "PS256"]).claims
+        claims = jwt.decode(id_token, key, algorithms=algorithms).claims
         jwt.JWTClaimsRegistry(
             iss={"essential": True, "value": meta["issuer"]},
             aud={"essential": True, "value": provider.client_id},
