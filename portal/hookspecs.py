@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from flask import Blueprint
     from flask_admin import BaseView
 
-    from .models import Agency, Request, User
+    from .models import Agency, Notification, Request, User
     from .services import DashboardCard, MenuLink, Service, SignInOption
 
 hookspec = pluggy.HookspecMarker("portal")
@@ -122,6 +122,40 @@ def request_changed(request: Request, old_status: str | None, new_status: str,
     :param new_status: status now.
     :param actor: who made the change, None for the system.
     :param remark: the message given with the change.
+    """
+
+
+@hookspec
+def message_channels(user: User) -> list[tuple[str, str]]:
+    """Ways besides e-mail this plugin can reach ``user`` with news of their
+    requests, as ``(channel, address)`` pairs.
+
+    Asked inside the transaction of every change to one of the user's
+    requests; each pair gets an outbox row with the e-mail's plain text,
+    delivered and retried by the background job through
+    :func:`send_message`. Return ``[]`` when the person has not linked the
+    channel or has switched its messages off.
+
+    :param user: the requester (a registered person; guests get e-mail only).
+    Example::
+
+        @hookimpl
+        def message_channels(user):
+            link = line_link(user)
+            return [("line", link.subject)] if link and wants_messages(user) else []
+    """
+
+
+@hookspec(firstresult=True)
+def send_message(notification: Notification) -> bool | None:
+    """Deliver one queued message of a channel this plugin owns.
+
+    Stops at first non-None result.
+
+    :param notification: the outbox row: ``channel``, ``recipient`` (the
+        channel's address), ``subject`` and ``body_text``.
+    :return: True when the channel took it; None when the channel is not
+        this plugin's. Raise to have it retried later, waiting longer each time.
     """
 
 

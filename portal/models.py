@@ -370,6 +370,9 @@ class Notification(BaseModel):
     same transaction as the change it reports, so it cannot be lost; sent
     and retried by the background job until the mail server takes it."""
 
+    # "email", or a chat channel a plugin delivers (``send_message``): then
+    # ``recipient`` is that channel's address, e.g. a LINE user id.
+    channel = pw.CharField(max_length=20, default="email")
     recipient = pw.CharField(max_length=255)
     subject = pw.CharField(max_length=500)
     body_text = pw.TextField()

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from .db import database
 from .lifecycle import STATUS_LABELS, Status
 from .models import Membership, MembershipService, Notice, Notification, Request, User
-from .plugins import get_service
+from .plugins import collect, get_service, plugin_manager
 from .thai import utcnow
 
 log = logging.getLogger(__name__)
@@ -26,9 +26,10 @@ BACKOFF = (1, 5, 15, 60)
 
 
 def queue(recipient: str, template: str, request: Request | None = None,
-          **context: Any) -> Notification | None:
-    """Render ``mail/<template>.{subject,txt,html}`` in Thai and keep it."""
-    if not recipient or "@" not in recipient:
+          channel: str = "email", **context: Any) -> Notification | None:
+    """Render ``mail/<template>.{subject,txt,html}`` in Thai and keep it.
+    A chat channel gets the same plain text (it reads well in LINE)."""
+    if not recipient or (channel == "email" and "@" not in recipient):
         return None
     with force_locale("th"):
         ctx = {"request_": request, "service": get_service(request.service_code)
@@ -36,8 +37,9 @@ def queue(recipient: str, template: str, request: Request | None = None,
         subject = render_template(f"mail/{template}.subject.txt", **ctx).strip()
         text = render_template(f"mail/{template}.txt", **ctx)
         html = render_template(f"mail/{template}.html", **ctx)
-    return Notification.create(recipient=recipient, subject=subject[:500], body_text=text,
-                               body_html=html, request=request)
+    return Notification.create(channel=channel, recipient=recipient, subject=subject[:500],
+                               body_text=text, body_html=html if channel == "email" else "",
+                               request=request)
 
 
 def requester_email(request: Request) -> str:
@@ -72,10 +74,13 @@ def request_changed(request: Request, old: str | None, new: str, remark: str = "
     context = {"old": old, "new": new, "remark": remark, "status_url": status_url,
                "status_label": STATUS_LABELS.get(new, new)}
     mail = requester_email(request)
-    if old is None:
-        queue(mail, "submitted", request, **context)
-    else:
-        queue(mail, "result_ready" if result_ready else "status_changed", request, **context)
+    template = ("submitted" if old is None
+                else "result_ready" if result_ready else "status_changed")
+    queue(mail, template, request, **context)
+    if request.requester_id:
+        requester = User.get_by_id(request.requester_id)
+        for channel, address in collect(plugin_manager(), "message_channels", user=requester):
+            queue(address, template, request, channel=channel, **context)
     if new == Status.COMPLETED and survey_url:
         queue(mail, "survey_invite", request, survey_url=survey_url, **context)
     if request.requester_id:
@@ -108,16 +113,24 @@ def _send(note: Notification) -> None:
         smtp.send_message(message)
 
 
+def _deliver(note: Notification) -> None:
+    if note.channel == "email":
+        _send(note)
+        return
+    if plugin_manager().hook.send_message(notification=note) is None:
+        raise RuntimeError(f"no plugin delivers {note.channel!r} messages")
+
+
 def deliver_due(limit: int = 100) -> int:
     """Send what is due; a failure waits longer each time. Returns how many
     went out. Safe to run from several workers: each row is claimed first."""
-    if not current_app.config.get("MAIL_SERVER"):
-        return 0
     now = utcnow()
     sent = 0
-    due = list(Notification.select().where(Notification.sent_at.is_null()
-                                           & (Notification.next_attempt_at <= now))
-               .order_by(Notification.id).limit(limit))
+    query = Notification.select().where(Notification.sent_at.is_null()
+                                        & (Notification.next_attempt_at <= now))
+    if not current_app.config.get("MAIL_SERVER"):
+        query = query.where(Notification.channel != "email")  # they wait for a server
+    due = list(query.order_by(Notification.id).limit(limit))
     for note in due:
         # Claim: push the next attempt out so another worker skips it.
         claimed = (Notification.update(next_attempt_at=now + dt.timedelta(minutes=10))
@@ -126,15 +139,16 @@ def deliver_due(limit: int = 100) -> int:
         if not claimed:
             continue
         try:
-            _send(note)
-        except (OSError, smtplib.SMTPException) as exc:
+            _deliver(note)
+        except Exception as exc:  # noqa: BLE001 - SMTP, HTTP, a plugin: all retried
             wait = BACKOFF[min(note.attempts, len(BACKOFF) - 1)]
             with database.atomic():
                 (Notification.update(attempts=Notification.attempts + 1,
                                      next_attempt_at=utcnow() + dt.timedelta(minutes=wait),
                                      last_error=str(exc)[:1000])
                  .where(Notification.id == note.id).execute())
-            log.warning("mail to %s failed (%s); retry in %s min", note.recipient, exc, wait)
+            log.warning("%s to %s failed (%s); retry in %s min", note.channel, note.recipient,
+                        exc, wait)
         else:
             Notification.update(sent_at=utcnow(), attempts=Notification.attempts + 1,
                                 last_error="").where(Notification.id == note.id).execute()

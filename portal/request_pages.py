@@ -3,6 +3,7 @@ all show of one request, gathered once."""
 
 from __future__ import annotations
 
+import hmac
 from typing import Any
 
 import peewee as pw
@@ -21,11 +22,41 @@ from .submission import current_files
 from .thai import utcnow
 
 
+def public_url(endpoint: str, **values: Any) -> str:
+    """An absolute link for people outside (printouts, e-mail, LINE), on
+    PUBLIC_BASE_URL when set: behind a proxy the request's host may be an
+    internal name."""
+    base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
+    return base.rstrip("/") + url_for(endpoint, **values)
+
+
 def status_check_url(reference: str | None = None) -> str:
     """Absolute link to the status check, with the reference filled in."""
-    base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
-    args = {"ref": reference} if reference else {}
-    return base.rstrip("/") + url_for("public.status_check", **args)
+    return public_url("public.status_check", **({"ref": reference} if reference else {}))
+
+
+def checked_request(reference: str, phone_last4: str) -> Request | None:
+    """The request the public status check may show: the reference and the
+    last four digits of the phone given in it, both right. One answer (None)
+    for "no such number" and "wrong phone", so nobody can walk references."""
+    req = Request.get_or_none(Request.reference == reference.strip().upper())
+    if req is None or not req.contact_phone:
+        return None
+    return req if hmac.compare_digest(req.contact_phone[-4:], phone_last4) else None
+
+
+def public_status(req: Request) -> dict[str, Any]:
+    """What the status check tells about a request (no names, no answers)."""
+    service = get_service(req.service_code)
+    return {
+        "reference": req.reference,
+        "service": service.title if service else req.service_code,
+        "status": req.status,
+        "status_label": STATUS_LABELS.get(req.status, req.status),
+        "changed_at": req.status_changed_at,
+        "due_date": req.due_date,
+        "due_at": req.due_at,
+    }
 
 
 # History lines that are more than a status: named so nobody misreads them.

@@ -67,6 +67,8 @@ ROUTES: dict[str, frozenset[str]] = {
     "identity.external_unlink": SIGNED_IN,
     # No provider is configured in the scene: nothing to sign in with.
     "oidc.start": frozenset(), "oidc.callback": frozenset(),
+    "line.webhook": frozenset(),  # no such Official Account in the scene
+    "line.notifications": SIGNED_IN,
     "requester.my_requests": SIGNED_IN, "requester.notifications": SIGNED_IN,
     # Guests may send the services that allow it; the certificate needs a login.
     "requester.new_request": SIGNED_IN,
@@ -108,6 +110,7 @@ VIEWS: dict[str, frozenset[str]] = {
     "staff": ADMINS, "agencies": ADMINS, "audit": ADMINS, "rooms": ADMINS, "executives": ADMINS,
     "schools": ADMINS, "form_prices": ADMINS, "tambon_halls": ADMINS,
     "egov_obstacle_kinds": SYSTEM, "oidc_providers": SYSTEM,
+    "line_channels": ADMINS,
 }
 
 # Arguments of rules, by name; some endpoints need their own.
@@ -179,10 +182,18 @@ def _plugin_objects(app, agency, users, done) -> dict[str, dict[str, Any]]:
         document = kpi_rules.submit(kpi, KpiRound.get(KpiRound.year == kpi.year), users["staff"],
                                     "รายงานรอบ 6 เดือน", pdf)
         issue_key(agency, "ระบบทดสอบ", users["agency_admin"])
+    from plugins.line.models import LineChannel
+    from plugins.oidc.models import OidcProvider
     from portal.models import ApiKey
 
     key_id = ApiKey.select().first().id
+    # Settings whose Check needs no network: a closed port, no token.
+    provider = OidcProvider.create(name="thaid", label="ThaID", issuer="http://127.0.0.1:9",
+                                   client_id="x", enabled=False)
+    channel = LineChannel.create(name="demo-oa", agency=agency, api_base="http://127.0.0.1:9")
     return {
+        "oidc_providers.check": {"row_id": provider.id},
+        "line_channels.check": {"row_id": channel.id},
         "survey.answer": {"token": token},
         "survey.answer_in_portal": {"reference": done.reference},
         "egov.public_file": {"file_id": announcement.id},
@@ -269,7 +280,7 @@ def test_each_persona_gets_exactly_its_routes(app, scene, persona):
 
 
 # Programs, not browsers: they sign each call with an API key instead.
-CSRF_EXEMPT = {"open311.post_request"}
+CSRF_EXEMPT = {"open311.post_request", "line.webhook"}
 
 
 @pytest.mark.parametrize("persona", (ANON, OWNER, SYSTEM_ADMIN))

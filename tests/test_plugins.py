@@ -79,6 +79,41 @@ def test_misspelt_hookimpl_fails_loudly(tmp_path):
         create_app(make_config(tmp_path, PORTAL_EXTRA_PLUGINS=[Typo]))
 
 
+def test_message_channels_and_send_message_carry_news_beside_e_mail(sample_app):
+    from portal.models import Notification
+
+    make_agency("delta", services=("sample_petition",))
+    citizen, quiet = make_user(), make_user()
+    sample_plugin.CHAT_USERS.clear()
+    sample_plugin.CHAT_SENT.clear()
+    sample_plugin.CHAT_USERS.add(citizen.id)
+    for person in (citizen, quiet):
+        client = sample_app.test_client()
+        login(client, person)
+        client.post("/requests/new/delta/sample_petition", data={
+            "phone": "0812345678", "title": "นาย", "first_name": "ก", "last_name": "ข",
+            "subject": "ขอซ่อมถนน", "file_doc": (io.BytesIO(make_pdf()), "ถนน.pdf")},
+            content_type="multipart/form-data")
+    # Only the person who has the channel gets it, with the e-mail's Thai text.
+    assert [(to, "ได้รับคำร้องของท่านแล้ว" in text) for to, text in sample_plugin.CHAT_SENT] == [
+        (f"chat-{citizen.id}", True)]
+    row = Notification.get(Notification.channel == "sample_chat")
+    assert row.sent_at is not None and row.body_html == ""
+    # A failed delivery waits and is retried, like e-mail.
+    Notification.create(channel="sample_chat", recipient="chat-down", subject="s", body_text="t")
+    with sample_app.app_context():
+        from portal.notify import deliver_due
+
+        deliver_due()
+    down = Notification.get(Notification.recipient == "chat-down")
+    assert down.sent_at is None and down.attempts == 1 and "down" in down.last_error
+    # A channel nobody delivers is an error on the row, not a crash.
+    Notification.create(channel="pigeon", recipient="x", subject="s", body_text="t")
+    with sample_app.app_context():
+        deliver_due()
+    assert "pigeon" in Notification.get(Notification.channel == "pigeon").last_error
+
+
 def test_register_services_and_request_changed(sample_app):
     agency = make_agency("gamma", services=("sample_petition",))
     citizen = make_user()
@@ -174,7 +209,8 @@ def test_register_models_and_register_migrations_are_collected(app):
     assert CertificateRequest in models
     names = [name for name, _r in routers(pm)]
     assert names[0] == "core"  # the core's tables exist before any plugin's
-    assert set(names[1:]) == {"education", "ict", "kpi", "egov", "tambon", "oidc"}
+    assert set(names[1:]) == {"education", "ict", "kpi", "egov", "tambon", "oidc",
+                             "line"}
 
 
 def test_switching_a_service_off_hides_it_but_keeps_old_requests_readable(app, world):
@@ -220,4 +256,4 @@ def test_every_hook_is_documented_and_tested():
         assert re.search(rf"^### {hook}\(", docs, re.M), f"{hook} missing from docs"
         assert hook in tests, f"{hook} has no test"
         assert (getattr(hookspecs, hook).__doc__ or "").strip(), f"{hook} has no docstring"
-    assert len(HOOKS) == 11
+    assert len(HOOKS) == 13

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, url_for
-from flask_admin import expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup
 from wtforms import PasswordField, validators
 
 from portal import audit
-from portal.staff.base import PortalModelView, SystemAdminAccess
+from portal.staff.base import (
+    PortalModelView,
+    ReadinessCheck,
+    SystemAdminAccess,
+    WriteOnlySecrets,
+    secret_state,
+)
 from portal.thai import utcnow
 
 from . import protocol
@@ -22,7 +25,7 @@ from .models import OidcProvider
 
 def problems(provider: OidcProvider) -> list[str]:
     """What stops people signing in with ``provider``; empty when ready."""
-    found = []
+    found: list[str] = []
     if not provider.enabled:
         found.append(_("switched off"))
     if not provider.client_id:
@@ -45,16 +48,15 @@ def problems(provider: OidcProvider) -> list[str]:
     return found
 
 
-class OidcProviderView(SystemAdminAccess, PortalModelView):
+class OidcProviderView(SystemAdminAccess, WriteOnlySecrets, ReadinessCheck, PortalModelView):
     column_list = ("label", "name", "issuer", "client_id", "client_secret", "enabled")
     column_labels = {"label": _l("Button text"), "name": _l("Short name"),
                      "issuer": _l("Issuer URL"), "client_id": _l("Client ID"),
                      "client_secret": _l("Client secret"), "scopes": _l("Scopes"),
                      "national_id_claim": _l("Claim with the national ID"),
                      "enabled": _l("In use")}
-    column_formatters = {
-        "client_secret": lambda v, c, m, n: _("set") if m.client_secret else _("not set"),
-    }
+    column_formatters = {"client_secret": secret_state}
+    secret_fields = ("client_secret",)
     column_extra_row_actions: list[Any] = []
     form_columns = ("label", "name", "issuer", "client_id", "client_secret", "scopes",
                     "national_id_claim", "enabled")
@@ -68,29 +70,16 @@ class OidcProviderView(SystemAdminAccess, PortalModelView):
     }
     column_searchable_list = ("label", "name")
     search_hint = _l("Button text or short name")
-    list_template = "oidc/provider_list.html"
     can_view_details = False
 
-    def on_form_prefill(self, form: Any, id: Any) -> None:  # noqa: A002 - Flask-Admin's name
-        form.client_secret.data = ""  # never sent back to the browser
-
     def on_model_change(self, form: Any, model: OidcProvider, is_created: bool) -> None:
-        if not form.client_secret.data and not is_created:
-            model.client_secret = OidcProvider.get_by_id(model.id).client_secret
+        changed = self.keep_unchanged_secrets(form, model, is_created)
         model.updated_at = utcnow()
         audit.record("oidc_provider_saved", f"oidc:{model.name}",
-                     detail="secret changed" if form.client_secret.data else "")
+                     detail=", ".join(f"{n} changed" for n in changed))
 
     def on_model_delete(self, model: OidcProvider) -> None:
         audit.record("oidc_provider_deleted", f"oidc:{model.name}")
 
-    @expose("/check/<int:provider_id>", methods=("POST",))
-    def check(self, provider_id: int) -> Any:
-        provider = OidcProvider.get_or_none(OidcProvider.id == provider_id)
-        if provider is not None:
-            found = problems(provider)
-            if found:
-                flash(Markup("{}: {}").format(provider.label, "; ".join(found)), "danger")
-            else:
-                flash(_("%(provider)s is ready.", provider=provider.label), "success")
-        return redirect(url_for(".index_view"))
+    def problems(self, model: OidcProvider) -> list[str]:
+        return problems(model)

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import hmac
-
 from flask import (
     Blueprint,
     Response,
@@ -19,9 +17,9 @@ from wtforms.validators import Length, Regexp
 from ..catalogue import contact, enabled_services, offered_or_404
 from ..extensions import limiter
 from ..forms import PortalForm, required
-from ..lifecycle import STATUS_LABELS
-from ..models import Agency, Request
+from ..models import Agency
 from ..plugins import get_service
+from ..request_pages import checked_request, public_status
 
 bp = Blueprint("public", __name__)
 LOCALES = ("th", "en")
@@ -59,21 +57,9 @@ def status_check() -> str:
     result = None
     not_found = False
     if form.validate_on_submit():
-        reference = form.reference.data.strip().upper()
-        req = Request.get_or_none(Request.reference == reference)
-        # One answer for "no such number" and "wrong phone": no enumeration.
-        if req is not None and hmac.compare_digest(req.contact_phone[-4:],
-                                                   form.phone_last4.data):
-            service = get_service(req.service_code)
-            result = {
-                "reference": req.reference,
-                "service": service.title if service else req.service_code,
-                "status": req.status,
-                "status_label": STATUS_LABELS.get(req.status, req.status),
-                "changed_at": req.status_changed_at,
-                "due_date": req.due_date,
-                "due_at": req.due_at,
-            }
+        req = checked_request(form.reference.data, form.phone_last4.data)
+        if req is not None:
+            result = public_status(req)
         else:
             not_found = True
     return render_template("public/status.html", form=form, result=result,
@@ -162,7 +148,6 @@ def verify(code: str) -> str:
     """Confirm a document the portal issued; optionally check a file's bytes."""
     from .. import verify as verifying
     from ..models import IssuedDocument
-    from ..plugins import get_service
 
     document = IssuedDocument.get_or_none(IssuedDocument.code == code.strip().upper())
     matches = None

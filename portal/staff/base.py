@@ -7,14 +7,15 @@ from collections.abc import Callable
 from typing import Any
 
 import peewee as pw
-from flask import Response, abort, has_request_context, redirect, request, url_for
-from flask_admin import AdminIndexView, BaseView
+from flask import Response, abort, flash, has_request_context, redirect, request, url_for
+from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.contrib.peewee import ModelView
 from flask_admin.contrib.peewee.filters import BasePeeweeFilter
 from flask_admin.model.filters import BaseDateBetweenFilter
 from flask_admin.model.template import LinkRowAction
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
 from .. import access, audit
 from ..exports import safe_cell
@@ -150,6 +151,60 @@ class PortalModelView(StaffAccess, ModelView):
         response.mimetype = "text/csv"
         response.charset = "utf-8"
         return response
+
+
+class WriteOnlySecrets:
+    """Mixin for settings lists that hold secrets (client secrets, access
+    tokens): typed in, never sent back to the browser; saving the form with
+    the field empty keeps what was saved. List them in ``secret_fields``;
+    show them in the list with :func:`secret_state`."""
+
+    secret_fields: tuple[str, ...] = ()
+
+    def on_form_prefill(self, form: Any, id: Any) -> None:  # noqa: A002 - Flask-Admin's name
+        for name in self.secret_fields:
+            getattr(form, name).data = ""
+
+    def keep_unchanged_secrets(self, form: Any, model: Any, is_created: bool) -> list[str]:
+        """Put back the saved value of every secret left empty; returns the
+        names of the secrets that were changed (for the audit line)."""
+        changed = [n for n in self.secret_fields if getattr(form, n).data]
+        if not is_created:
+            saved = type(model).get_by_id(model.id)
+            for name in self.secret_fields:
+                if name not in changed:
+                    setattr(model, name, getattr(saved, name))
+        return changed
+
+
+class ReadinessCheck:
+    """Mixin for settings lists (sign-in providers, LINE accounts): a Check
+    button on each row says what keeps that setting from working."""
+
+    list_template = "staff/checked_list.html"
+
+    def problems(self, model: Any) -> list[str]:
+        """What is missing or refused; empty when the setting works."""
+        raise NotImplementedError
+
+    def ready_message(self, model: Any) -> str:
+        return str(_l("%(name)s is ready.", name=str(model)))
+
+    @expose("/check/<int:row_id>", methods=("POST",))
+    def check(self, row_id: int) -> Any:
+        model = self.get_query().where(self.model.id == row_id).first()  # type: ignore[attr-defined]
+        if model is None:
+            abort(404)
+        found = self.problems(model)
+        if found:
+            flash(Markup("{}: {}").format(str(model), "; ".join(found)), "danger")
+        else:
+            flash(self.ready_message(model), "success")
+        return redirect(url_for(".index_view"))
+
+
+def secret_state(view: Any, context: Any, model: Any, name: str) -> str:
+    return str(_l("set") if getattr(model, name) else _l("not set"))
 
 
 class LocalDateBetweenFilter(BasePeeweeFilter, BaseDateBetweenFilter):

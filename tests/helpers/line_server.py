@@ -34,6 +34,8 @@ class LineStandIn:
     codes: dict[str, dict[str, Any]] = field(default_factory=dict)
     pushed: list[dict[str, Any]] = field(default_factory=list)
     replied: list[dict[str, Any]] = field(default_factory=list)
+    # X-Line-Retry-Key of every push tried, failed ones too.
+    retry_keys: list[str] = field(default_factory=list)
     # The next N pushes answer 500, as LINE does when it is down.
     fail_next: int = 0
     # What ID tokens are signed with (a forger does not have the secret).
@@ -101,18 +103,37 @@ def _app(state: LineStandIn) -> Flask:
         if state.fail_next > 0:
             state.fail_next -= 1
             return jsonify(message="Internal error"), 500
-        kind.append(request.get_json())
-        return jsonify({})
+        body = request.get_json()
+        kind.append(body)
+        # As LINE answers: one id per message sent.
+        return jsonify(sentMessages=[{"id": secrets.token_hex(8),
+                                      "quoteToken": secrets.token_hex(8)}
+                                     for _ in body.get("messages", [])])
 
     @app.post("/v2/bot/message/push")
     def push() -> Any:
+        state.retry_keys.append(request.headers.get("X-Line-Retry-Key", ""))
         return _bot(state.pushed)
+
+    @app.get("/v2/bot/info")
+    def bot_info() -> Any:
+        if request.headers.get("Authorization") != f"Bearer {ACCESS_TOKEN}":
+            return jsonify(message="Authentication failed"), 401
+        return jsonify(userId="Ubot", basicId="@portal", displayName="อบต.ทดสอบ",
+                       chatMode="bot", markAsReadMode="auto")
 
     @app.post("/v2/bot/message/reply")
     def reply() -> Any:
         return _bot(state.replied)
 
     return app
+
+
+def signed(body: bytes, secret: str) -> str:
+    """X-Line-Signature, as LINE computes it."""
+    import hmac
+
+    return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
 
 
 @contextmanager

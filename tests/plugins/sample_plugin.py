@@ -84,6 +84,26 @@ def dashboard_cards(user: Any) -> list[DashboardCard]:
     return [DashboardCard(title="การ์ดทดสอบ", value=42)]
 
 
+# People who asked for "sample chat" messages, and what was delivered.
+CHAT_USERS: set[int] = set()
+CHAT_SENT: list[tuple[str, str]] = []
+
+
+@hookimpl
+def message_channels(user: Any) -> list[tuple[str, str]]:
+    return [("sample_chat", f"chat-{user.id}")] if user.id in CHAT_USERS else []
+
+
+@hookimpl
+def send_message(notification: Any) -> bool | None:
+    if notification.channel != "sample_chat":
+        return None
+    if notification.recipient == "chat-down":
+        raise ConnectionError("the chat service is down")
+    CHAT_SENT.append((notification.recipient, notification.body_text))
+    return True
+
+
 @hookimpl
 def forget_request(request: Any) -> None:
     CALLS.append(("forget", request.reference))
