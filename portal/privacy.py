@@ -20,6 +20,7 @@ from .models import (
     Agency,
     Attachment,
     AuditLog,
+    ExternalAccount,
     LoginSession,
     LoginThrottle,
     Membership,
@@ -140,6 +141,10 @@ def personal_data(user: User) -> dict[str, Any]:
         "notifications": [{"at": _iso(n.created_at), "text": n.text, "read_at": _iso(n.read_at)}
                           for n in Notice.select().where(Notice.user == user)
                           .order_by(Notice.created_at)],
+        "linked_accounts": [{"provider": a.provider, "id": a.subject, "name": a.display_name,
+                             "linked_at": _iso(a.created_at)}
+                            for a in ExternalAccount.select().where(ExternalAccount.user == user)
+                            .order_by(ExternalAccount.created_at)],
         "sign_ins": [{"at": _iso(s.created_at), "ip": s.ip, "browser": s.user_agent,
                       "ended_at": _iso(s.ended_at)}
                      for s in LoginSession.select().where(LoginSession.user == user)
@@ -205,6 +210,9 @@ def anonymise(user: User) -> int:
             Notification.delete().where(Notification.recipient == user.email).execute()
         Notice.delete().where(Notice.user == user).execute()
         LoginSession.delete().where(LoginSession.user == user).execute()
+        # ThaID or LINE must not sign anyone into the emptied account, nor
+        # LINE messages follow it.
+        ExternalAccount.delete().where(ExternalAccount.user == user).execute()
         LoginThrottle.delete().where(LoginThrottle.key == user.national_id).execute()
         audit.record("account_deleted", f"user:{user.id}",
                      detail=f"requests anonymised: {len(ids)}", actor=user)

@@ -129,10 +129,14 @@ def logout() -> Response:
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 def change_password() -> str | Response:
+    user = User.get_by_id(current_user.id)
     form = PasswordChangeForm()
+    if not user.password_hash:
+        # Made through ThaID or Digital ID: there is no current password to
+        # type; that sign-in already proved who this is.
+        del form.current
     if form.validate_on_submit():
-        user = User.get_by_id(current_user.id)
-        if not verify_password(user.password_hash, form.current.data):
+        if user.password_hash and not verify_password(user.password_hash, form.current.data):
             form.current.errors = [_("The current password is wrong.")]
         else:
             user.password_hash = hash_password(form.password.data)
@@ -143,7 +147,8 @@ def change_password() -> str | Response:
                          detail=f"other sessions ended: {ended}", actor=user)
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("requester.my_requests"))
-    return render_template("identity/password.html", form=form)
+    return render_template("identity/password.html", form=form, has_password=bool(
+        user.password_hash))
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -246,10 +251,18 @@ def delete_account() -> str | Response:
     """PDPA section 33: erase the account; the agency keeps only counts."""
     user = User.get_by_id(current_user.id)
     form = DeleteAccountForm()
+    if not user.password_hash:
+        # No password to confirm with: the national ID, typed, instead.
+        form.password.label.text = _("Your national ID number")
+        form.password.render_kw = {"autocomplete": "off", "inputmode": "numeric"}
     blockers = privacy.deletion_blockers(user)
     if not blockers and form.validate_on_submit():
-        if not verify_password(user.password_hash, form.password.data):
-            form.password.errors = [_("The password is wrong.")]
+        confirmed = (verify_password(user.password_hash, form.password.data)
+                     if user.password_hash else
+                     normalise_national_id(form.password.data) == user.national_id)
+        if not confirmed:
+            form.password.errors = [_("The password is wrong.") if user.password_hash
+                                    else _("This is not your national ID number.")]
         else:
             try:
                 privacy.anonymise(user)

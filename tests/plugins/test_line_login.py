@@ -15,7 +15,7 @@ import requests
 from plugins.oidc.models import OidcProvider
 from portal.models import ExternalAccount
 
-from ..conftest import login, make_user
+from ..conftest import PASSWORD, login, make_user
 from ..helpers.line_server import LOGIN_CHANNEL_ID, LOGIN_CHANNEL_SECRET, line_stand_in
 
 
@@ -91,3 +91,22 @@ def test_a_line_id_token_signed_with_another_secret_is_refused(app, line, line_l
         from portal.models import AuditLog
 
         assert "ID token refused" in AuditLog.get(AuditLog.action == "login_failed").detail
+
+
+def test_a_deleted_account_keeps_no_line_link(app, line, line_login):
+    with app.app_context():
+        user = make_user()
+    client = app.test_client()
+    login(client, user)
+    _through_line(client, line, "U4af4980629")
+    data = client.get("/account/data.json").get_json()
+    assert data["linked_accounts"][0]["provider"] == "line"
+    assert data["linked_accounts"][0]["id"] == "U4af4980629"
+    r = client.post("/account/delete", data={"password": PASSWORD, "understood": "y"})
+    assert r.status_code == 302
+    with app.app_context():
+        assert not ExternalAccount.select().exists()
+    # LINE no longer opens the emptied account.
+    fresh = app.test_client()
+    assert _through_line(fresh, line, "U4af4980629").headers["Location"].endswith("/login")
+    assert fresh.get("/requests").status_code == 302

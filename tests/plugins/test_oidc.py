@@ -268,3 +268,32 @@ def test_the_system_admin_sets_a_provider_without_the_secret_shown_back(app, iss
     citizen = app.test_client()
     login(citizen, make_user())
     assert citizen.get("/admin/oidc_providers/").status_code in (302, 403)
+
+
+def test_an_account_made_by_thaid_sets_a_password_and_can_be_deleted(app, thaid, issuer):
+    national_id = new_national_id()
+    subject = person_at_provider(issuer, national_id)
+    client = app.test_client()
+    sign_in(client, issuer, subject)
+    client.post("/signin/new", data={"title": "นาง", "phone": "0812345678", "pdpa": "y"})
+    page = client.get("/password").get_data(as_text=True)
+    assert "ตั้งรหัสผ่าน" in page and 'name="current"' not in page
+    r = client.post("/password", data={"password": "new-password-2567",
+                                       "password_again": "new-password-2567"})
+    assert r.status_code == 302
+    with app.app_context():
+        user = User.get(User.national_id == national_id)
+        assert user.password_hash
+    assert login(app.test_client(), user, "new-password-2567").status_code == 302
+    # Without a password the deletion is confirmed with the national ID.
+    with app.app_context():
+        User.update(password_hash="").where(User.id == user.id).execute()
+    page = client.get("/account/delete").get_data(as_text=True)
+    assert "เลขประจำตัวประชาชนของท่าน" in page
+    r = client.post("/account/delete", data={"password": "1101700123456", "understood": "y"})
+    assert r.status_code == 200
+    r = client.post("/account/delete", data={"password": national_id, "understood": "y"})
+    assert r.status_code == 302
+    with app.app_context():
+        assert User.get_by_id(user.id).deleted_at is not None
+        assert not ExternalAccount.select().exists()
