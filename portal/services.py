@@ -134,13 +134,15 @@ class MenuLink:
 class SignInOption:
     """A button on the login page that signs in through an outside provider
     (ThaID, Digital ID, LINE): ``endpoint`` starts that provider's flow;
-    ``provider`` is the name its linked accounts are kept under."""
+    ``provider`` is the name its linked accounts are kept under, ``title``
+    the provider's name as people know it ("ThaID"), for sentences."""
 
     label: Any
     provider: str
     endpoint: str
     values: dict[str, Any] = field(default_factory=dict)
     order: int = 100
+    title: Any = ""
 
 
 @dataclass(frozen=True)

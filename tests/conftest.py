@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from .helpers.databases import Databases
 
 pytest_plugins = ("tests.helpers.databases", "tests.helpers.files", "tests.helpers.redis_server",
-                  "tests.helpers.s3_server")
+                  "tests.helpers.s3_server", "tests.helpers.oidc_server")
 
 CAPTCHA_TEXT = "24680"
 PASSWORD = "correct-horse-9"

@@ -35,7 +35,8 @@ def register_admin_views() -> list[Any]:
 
 @hookimpl
 def sign_in_options() -> list[SignInOption]:
-    return [SignInOption(label=p.label, provider=p.name, endpoint="oidc.start",
+    return [SignInOption(label=_l("Sign in with %(provider)s", provider=p.label),
+                         title=p.label, provider=p.name, endpoint="oidc.start",
                          values={"name": p.name}, order=10 + n)
             for n, p in enumerate(OidcProvider.select().where(OidcProvider.enabled)
                                   .order_by(OidcProvider.id))]

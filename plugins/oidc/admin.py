@@ -50,7 +50,7 @@ def problems(provider: OidcProvider) -> list[str]:
 
 class OidcProviderView(SystemAdminAccess, WriteOnlySecrets, ReadinessCheck, PortalModelView):
     column_list = ("label", "name", "issuer", "client_id", "client_secret", "enabled")
-    column_labels = {"label": _l("Button text"), "name": _l("Short name"),
+    column_labels = {"label": _l("Name of the provider"), "name": _l("Short name"),
                      "issuer": _l("Issuer URL"), "client_id": _l("Client ID"),
                      "client_secret": _l("Client secret"), "scopes": _l("Scopes"),
                      "national_id_claim": _l("Claim with the national ID"),
@@ -69,7 +69,7 @@ class OidcProviderView(SystemAdminAccess, WriteOnlySecrets, ReadinessCheck, Port
         "client_secret": {"description": _l("Leave empty to keep the secret already saved.")},
     }
     column_searchable_list = ("label", "name")
-    search_hint = _l("Button text or short name")
+    search_hint = _l("Name of the provider or short name")
     can_view_details = False
 
     def on_model_change(self, form: Any, model: OidcProvider, is_created: bool) -> None:

@@ -13,7 +13,8 @@ class OidcProvider(BaseModel):
 
     # Linked accounts are kept under this name; it is also in the URLs.
     name = pw.CharField(max_length=40, unique=True)
-    label = pw.CharField(max_length=100)  # the login button, e.g. "เข้าสู่ระบบด้วย ThaID"
+    # As people know it ("ThaID"): the button says "เข้าสู่ระบบด้วย ThaID".
+    label = pw.CharField(max_length=100)
     # The issuer; its /.well-known/openid-configuration names the endpoints.
     issuer = pw.CharField(max_length=255)
     client_id = pw.CharField(max_length=255)

@@ -41,7 +41,7 @@ def _callback_url(name: str) -> str:
 def _refuse(provider: OidcProvider, why: str) -> Response:
     log.warning("OIDC sign-in with %s refused: %s", provider.name, why)
     audit.record("login_failed", f"oidc:{provider.name}", detail=why[:200])
-    flash(_("%(provider)s did not succeed. Please try again.",
+    flash(_("Signing in with %(provider)s did not succeed. Please try again.",
             provider=provider.label), "danger")
     return redirect(url_for("identity.login"))
 

@@ -67,7 +67,7 @@ def sign_in_options() -> list[SignInOption]:
 def provider_label(provider: str) -> str:
     for option in sign_in_options():
         if option.provider == provider:
-            return str(option.label)
+            return str(option.title or option.label)
     return provider
 
 

@@ -29,7 +29,7 @@ def line() -> Iterator[Any]:
 @pytest.fixture
 def line_login(app: Any, line: Any) -> OidcProvider:
     with app.app_context():
-        return OidcProvider.create(name="line", label="เข้าสู่ระบบด้วย LINE", issuer=line.url,
+        return OidcProvider.create(name="line", label="LINE", issuer=line.url,
                                    client_id=LOGIN_CHANNEL_ID, client_secret=LOGIN_CHANNEL_SECRET,
                                    scopes="openid profile", national_id_claim="")
 

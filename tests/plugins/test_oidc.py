@@ -4,11 +4,9 @@ made from verified claims, linking, and the checks that refuse a callback."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import oidc_provider_mock
 import pytest
 import requests
 
@@ -16,31 +14,15 @@ from plugins.oidc.models import OidcProvider
 from portal.models import AuditLog, ExternalAccount, Membership, User
 
 from ..conftest import PASSWORD, login, make_agency, make_user, new_national_id
-
-THAI_NAMES = {"given_name": "สมศรี", "family_name": "มีสุข", "name": "สมศรี มีสุข"}
-
-
-@pytest.fixture(scope="module")
-def issuer() -> Iterator[str]:
-    with oidc_provider_mock.run_server_in_thread(require_nonce=True) as server:
-        yield f"http://localhost:{server.server_port}"
+from ..helpers.oidc_server import person_at_provider
 
 
 @pytest.fixture
 def thaid(app: Any, issuer: str) -> OidcProvider:
     with app.app_context():
-        return OidcProvider.create(name="thaid", label="เข้าสู่ระบบด้วย ThaID", issuer=issuer,
+        return OidcProvider.create(name="thaid", label="ThaID", issuer=issuer,
                                    client_id="portal-test", client_secret="test-secret",
                                    scopes="openid profile email pid")
-
-
-def person_at_provider(issuer: str, national_id: str, **claims: Any) -> str:
-    """Put a person on the provider; return their subject."""
-    subject = f"thaid-{national_id}"
-    r = requests.put(f"{issuer}/users/{subject}", timeout=5,
-                     json={"pid": national_id, **THAI_NAMES, **claims})
-    assert r.status_code == 204
-    return subject
 
 
 def to_provider(client: Any, name: str = "thaid") -> str:
@@ -238,7 +220,7 @@ def test_the_system_admin_sets_a_provider_without_the_secret_shown_back(app, iss
     client = app.test_client()
     login(client, admin)
     r = client.post("/admin/oidc_providers/new/", data={
-        "label": "เข้าสู่ระบบด้วย Digital ID", "name": "digitalid", "issuer": issuer,
+        "label": "Digital ID", "name": "digitalid", "issuer": issuer,
         "client_id": "portal-dga", "client_secret": "very-secret-value",
         "scopes": "openid profile pid", "national_id_claim": "pid", "enabled": "y"})
     assert r.status_code == 302
