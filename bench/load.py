@@ -175,19 +175,29 @@ def seeded(env: dict[str, str], count: int, agencies: int, folder: Path) -> dict
 
 
 class Gunicorn:
+    # Every server started, so that a crash of this script stops them too: a
+    # gunicorn left behind keeps the caller's output pipe open for ever.
+    running: list[Gunicorn] = []
+
     def __init__(self, app: str, env: dict[str, str], workers: int) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
              f"127.0.0.1:{self.port}", "--log-level", "warning", "--timeout", "120", app],
-            cwd=ROOT, env={**os.environ, **env})
-        for _ in range(300):
+            cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL)
+        Gunicorn.running.append(self)
+        # A busy machine may take seconds over a cold worker's first page.
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                break
             try:
-                requests.get(self.url + "/", timeout=2)
+                requests.get(self.url + "/", timeout=10)
                 return
-            except requests.ConnectionError:
-                time.sleep(0.1)
+            except requests.RequestException:
+                time.sleep(0.2)
+        self.stop()
         raise RuntimeError(f"gunicorn ({app}) did not start")
 
     def worker_rss_mb(self) -> list[float]:
@@ -200,8 +210,20 @@ class Gunicorn:
         return sorted(sizes)
 
     def stop(self) -> None:
-        self.process.send_signal(signal.SIGTERM)
-        self.process.wait(timeout=60)
+        if self in Gunicorn.running:
+            Gunicorn.running.remove(self)
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    @classmethod
+    def stop_all(cls) -> None:
+        for server in list(cls.running):
+            server.stop()
 
 
 def wrk(url: str, items: list[tuple[str, str | bytes]], seconds: float, users: int,
@@ -457,4 +479,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    try:
+        raise SystemExit(main())
+    finally:
+        Gunicorn.stop_all()

@@ -5,8 +5,10 @@ print its figures with no error. The figures for the notes come from
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -30,9 +32,16 @@ def test_a_short_load_run_measures_every_page(tmp_path, test_databases):
             "--data", str(tmp_path / "bench")]
     if kind == "postgresql":
         args += ["--postgres-url", url]
-    run = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=600)
-    out = run.stdout
-    assert "Traceback" not in run.stderr, run.stderr[-3000:]
+    # Its own process group: if it hangs, it goes with every server it started.
+    run = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True, start_new_session=True)
+    try:
+        out, err = run.communicate(timeout=600)
+    except subprocess.TimeoutExpired:
+        os.killpg(run.pid, signal.SIGKILL)
+        out, err = run.communicate()
+        pytest.fail(f"the benchmark hung:\n{out[-2000:]}\n{err[-2000:]}")
+    assert "Traceback" not in err, err[-3000:]
     report = out.split("\n\n")[-1]
     for page in PAGES:
         line = re.search(rf"^{re.escape(page)}\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)"
@@ -45,4 +54,4 @@ def test_a_short_load_run_measures_every_page(tmp_path, test_databases):
     assert re.search(r"worker RSS MB: [\d, ]+ after warm-up; [\d, ]+ after 3 s", report), out
     # The exit status only says whether every target was met; on a loaded
     # test machine it may not be, so it is not asserted here.
-    assert run.returncode in (0, 1), run.stderr[-3000:]
+    assert run.returncode in (0, 1), err[-3000:]
