@@ -367,9 +367,10 @@ def main() -> int:
     try:
         for _ in range(150):
             try:
-                if requests.get(f"{base}/", timeout=2).status_code == 200:
+                # Workers still starting on a busy machine answer late, not never.
+                if requests.get(f"{base}/", timeout=10).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:
                 time.sleep(0.2)
         else:
             raise RuntimeError("gunicorn did not start")

@@ -218,6 +218,27 @@ def configure_admin(app: Flask, pm: pluggy.PluginManager) -> None:
                                 category=_l("Settings")))
     for view in collect(pm, "register_admin_views"):
         admin.add_view(view)
+    for view in admin._views:
+        _remember_access(view)
+
+
+def _remember_access(view: Any) -> None:
+    """Answer ``is_accessible`` once per request: every staff page asks it of
+    every view for the menu, and some views query the database to decide
+    (KPI officers, ICT handlers) — 30 views, some twice, on every page."""
+    decide = view.is_accessible
+
+    def is_accessible() -> bool:
+        from flask import g, has_request_context
+
+        if not has_request_context():
+            return decide()
+        known = g.setdefault("admin_access", {})
+        if view.endpoint not in known:
+            known[view.endpoint] = decide()
+        return known[view.endpoint]
+
+    view.is_accessible = is_accessible
 
 
 def configure_cli(app: Flask) -> None:

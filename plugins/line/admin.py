@@ -22,7 +22,6 @@ from portal.staff.base import (
 )
 from portal.thai import utcnow
 
-from . import messaging
 from .models import LineChannel
 
 
@@ -36,8 +35,10 @@ def problems(channel: LineChannel) -> list[str]:
     if not channel.access_token:
         found.append(_("no access token: nothing can be sent"))
     else:
+        from .messaging import bot_name  # the SDK takes a second to import
+
         try:
-            messaging.bot_name(channel)
+            bot_name(channel)
         except Exception as exc:  # noqa: BLE001 - any failure is "not working"
             found.append(_("LINE refused the access token or cannot be reached: %(error)s",
                            error=str(exc).splitlines()[0][:200]))

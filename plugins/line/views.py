@@ -14,7 +14,7 @@ from portal import audit
 from portal.extensions import csrf
 from portal.models import ExternalAccount
 
-from . import chat, messaging
+from . import chat
 from .models import LineChannel, LineOptOut
 
 log = logging.getLogger(__name__)
@@ -26,6 +26,8 @@ def webhook(name: str) -> tuple[str, int]:
     channel = LineChannel.get_or_none((LineChannel.name == name) & LineChannel.enabled)
     if channel is None or not channel.channel_secret:
         abort(404)
+    from . import messaging  # the SDK takes a second to import: not at start-up
+
     body = request.get_data(as_text=True)
     try:
         events = messaging.events(channel, body, request.headers.get("X-Line-Signature", ""))

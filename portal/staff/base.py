@@ -110,10 +110,14 @@ class PortalModelView(StaffAccess, ModelView):
         """Narrow a query to what the signed-in user may see."""
         return query
 
+    # Flask-Admin computes filter options once, at start-up; options read
+    # from the database (rooms, schools) must follow what admins add. A view
+    # whose options are fixed (services, statuses) sets this False.
+    live_filter_options = True
+
     def _get_filter_groups(self) -> Any:
-        # Flask-Admin computes filter options once, at start-up; options read
-        # from the database (rooms, schools) must follow what admins add.
-        self._refresh_filters_cache()
+        if self.live_filter_options:
+            self._refresh_filters_cache()
         return super()._get_filter_groups()
 
     def get_query(self) -> Any:

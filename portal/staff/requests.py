@@ -121,6 +121,7 @@ class RequestView(PortalModelView):
     can_delete = False
     can_export = True
     list_template = "staff/request_list.html"
+    live_filter_options = False  # services, statuses and channels are fixed
     column_list = ("reference", "service_code", "applicant_name", "status",
                    "submitted_at", "status_changed_at", "due_date", "channel")
     column_labels = {
