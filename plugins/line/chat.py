@@ -9,6 +9,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from portal import access
 from portal.catalogue import enabled_services
 from portal.models import Agency, ExternalAccount, Request
 from portal.request_pages import checked_request, public_status, public_url, status_check_url
@@ -36,11 +37,12 @@ def _owner_asks(line_user: str, reference: str) -> Request | None:
     """A request of the person whose portal account this LINE account is
     linked to needs no phone digits: LINE already says who is asking."""
     req = Request.get_or_none(Request.reference == reference)
-    if req is None or req.requester_id is None:
-        return None
     linked = ExternalAccount.get_or_none((ExternalAccount.provider == "line")
                                          & (ExternalAccount.subject == line_user))
-    return req if linked is not None and linked.user_id == req.requester_id else None
+    if req is None or linked is None:
+        return None
+    # The core decides who may see a request, as for every page.
+    return req if access.is_requester(linked.user, req) else None
 
 
 def _status_text(line_user: str, reference: str, last4: str) -> str:
