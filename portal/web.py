@@ -9,7 +9,7 @@ from typing import Any
 
 import jinja2
 import pluggy
-from flask import Flask, render_template, request
+from flask import Flask, g, has_request_context, render_template, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -229,8 +229,6 @@ def _remember_access(view: Any) -> None:
     decide = view.is_accessible
 
     def is_accessible() -> bool:
-        from flask import g, has_request_context
-
         if not has_request_context():
             return decide()
         known = g.setdefault("admin_access", {})

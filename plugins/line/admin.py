@@ -28,8 +28,6 @@ from .models import LineChannel
 def problems(channel: LineChannel) -> list[str]:
     """What keeps this Official Account from working; empty when ready."""
     found: list[str] = []
-    if not channel.enabled:
-        found.append(_("switched off"))
     if not channel.channel_secret:
         found.append(_("no channel secret: the webhook cannot check LINE's signature"))
     if not channel.access_token:

@@ -26,8 +26,6 @@ from .models import OidcProvider
 def problems(provider: OidcProvider) -> list[str]:
     """What stops people signing in with ``provider``; empty when ready."""
     found: list[str] = []
-    if not provider.enabled:
-        found.append(_("switched off"))
     if not provider.client_id:
         found.append(_("no client ID"))
     if not provider.client_secret:

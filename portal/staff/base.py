@@ -188,7 +188,8 @@ class ReadinessCheck:
     list_template = "staff/checked_list.html"
 
     def problems(self, model: Any) -> list[str]:
-        """What is missing or refused; empty when the setting works."""
+        """What is missing or refused; empty when the setting works. A
+        model's ``enabled`` False is reported by the mixin itself."""
         raise NotImplementedError
 
     def ready_message(self, model: Any) -> str:
@@ -199,7 +200,8 @@ class ReadinessCheck:
         model = self.get_query().where(self.model.id == row_id).first()  # type: ignore[attr-defined]
         if model is None:
             abort(404)
-        found = self.problems(model)
+        found = [str(_l("switched off"))] if getattr(model, "enabled", True) is False else []
+        found += self.problems(model)
         if found:
             flash(Markup("{}: {}").format(str(model), "; ".join(found)), "danger")
         else:
