@@ -49,8 +49,14 @@ def _get_json(url: str) -> dict[str, Any]:
         response = requests.get(url, timeout=TIMEOUT)
         response.raise_for_status()
         data = response.json()
-    except (requests.RequestException, ValueError) as exc:
-        raise OidcError(f"{url}: {exc}") from exc
+    except requests.HTTPError as exc:
+        raise OidcError(f"{url}: HTTP {exc.response.status_code}") from exc
+    except requests.RequestException as exc:
+        # The clerk reads this on the settings page: the address and what
+        # kind of failure, not urllib3's whole chain.
+        raise OidcError(f"{url}: {type(exc).__name__}") from exc
+    except ValueError as exc:
+        raise OidcError(f"{url}: not JSON") from exc
     _cache[url] = (time.monotonic(), data)
     return data
 

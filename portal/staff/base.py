@@ -123,6 +123,17 @@ class PortalModelView(StaffAccess, ModelView):
     def get_query(self) -> Any:
         return self.scope(super().get_query())
 
+    def scaffold_form(self) -> Any:
+        # The peewee form builder names fields after the column ("Client
+        # Secret"); the Thai column labels belong on the form too.
+        form_class = super().scaffold_form()
+        given = self.form_args or {}
+        for name, label in (self.column_labels or {}).items():
+            field = getattr(form_class, name, None)
+            if hasattr(field, "kwargs") and "label" not in given.get(name, {}):
+                field.kwargs["label"] = label
+        return form_class
+
     def get_one(self, id: Any) -> Any:
         found = self.get_query().where(self.model._meta.primary_key == id).first()
         if found is None:
