@@ -135,6 +135,29 @@ def test_cancel_row_action_preselects_cancel(app, world):
     assert f"/requests/{req.reference}/print" in listing
 
 
+def test_row_actions_point_at_each_row_in_the_readers_language(app, world):
+    """The row actions are built once per page (see ``_once_per_page``):
+    every row still gets its own links, and the titles follow the language
+    of whoever is reading, not of the first page served."""
+    _c, first = new_certificate(app, world["citizen"])
+    _c, second = new_certificate(app, world["citizen"])
+    staff = staff_client(app, world["staff"])
+    thai = staff.get("/admin/requests/").get_data(as_text=True)
+    for req in (first, second):
+        assert f'href="/admin/requests/process/{req.id}"' in thai
+        assert f'href="/admin/requests/process/{req.id}?status=cancelled"' in thai
+    assert f'process/{first.id}?status=cancelled" title="ยกเลิก"' in thai
+    assert 'title="ดำเนินการ"' in thai and "ส่งคำร้องไปยังเจ้าหน้าที่" in thai
+
+    english = app.test_client()
+    login(english, world["staff"])
+    english.get("/lang/en", headers={"Referer": "http://localhost/"})
+    page = english.get("/admin/requests/").get_data(as_text=True)
+    assert f'process/{second.id}?status=cancelled" title="Cancel"' in page
+    assert 'title="ยกเลิก"' not in page and "ส่งคำร้องไปยังเจ้าหน้าที่" not in page
+    assert staff.get("/admin/requests/").get_data(as_text=True).count('title="ยกเลิก"') >= 2
+
+
 def test_dashboard_counts_per_service_status_and_overdue(app, world):
     client, a = new_certificate(app, world["citizen"])
     submit_certificate(client, "alpha")

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import peewee as pw
-from flask import Response, abort, flash, has_request_context, redirect, request, url_for
+from flask import Response, abort, flash, g, has_request_context, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.contrib.peewee import ModelView
 from flask_admin.contrib.peewee.filters import BasePeeweeFilter
 from flask_admin.model.filters import BaseDateBetweenFilter
-from flask_admin.model.template import LinkRowAction
+from flask_admin.model.template import BaseListRowAction, EndpointLinkRowAction, LinkRowAction
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -66,6 +68,40 @@ def live_options(source: Callable[[], list[tuple[Any, Any]]]) -> Callable[[], li
         return source() if has_request_context() else []
 
     return options
+
+
+def page_labels(labels: Mapping[Any, Any]) -> dict[Any, str]:
+    """A module-level mapping of lazy labels (statuses, channels), translated
+    once per request: a list cell that shows a lazy string translates it again
+    every time (about 12 µs), for every row of the page.
+
+    Keyed by the mapping's ``id``, so pass only mappings that live as long as
+    the process."""
+    memo = g.setdefault("page_labels", {})
+    known = memo.get(id(labels))
+    if known is None:
+        known = memo[id(labels)] = {key: str(label) for key, label in labels.items()}
+    return known
+
+
+# Stands for a row's id while a row action's URL is built once for a page.
+_ROW_ID = 987654321987654321
+
+
+def _once_per_page(view: Any, action: BaseListRowAction) -> BaseListRowAction:
+    """``action`` as it is shown on every row of one page: its title
+    translated once, and an endpoint link's URL built once with a stand-in id
+    and filled in per row (``url_for`` with a query string costs as much as
+    the rest of a row).  Flask-Admin would do both for each of 25 rows."""
+    action = copy.copy(action)
+    if isinstance(action.title, LazyString):
+        action.title = str(action.title)
+    if type(action) is EndpointLinkRowAction and view.pk_is_integer:
+        args = dict(action.url_args or {}, **{action.id_arg: _ROW_ID})
+        # url_for percent-encodes braces, so the format string has only ours.
+        pattern = view.get_url(action.endpoint, **args).replace(str(_ROW_ID), "{row_id}")
+        action = LinkRowAction(action.icon_class, pattern, title=action.title)
+    return action
 
 
 def be_datetime(view: Any, context: Any, model: Any, name: str) -> str:
@@ -122,6 +158,13 @@ class PortalModelView(StaffAccess, ModelView):
 
     def get_query(self) -> Any:
         return self.scope(super().get_query())
+
+    @property
+    def pk_is_integer(self) -> bool:
+        return isinstance(self.model._meta.primary_key, pw.IntegerField)
+
+    def get_list_row_actions(self) -> list[BaseListRowAction]:
+        return [_once_per_page(self, action) for action in super().get_list_row_actions()]
 
     def scaffold_form(self) -> Any:
         # The peewee form builder names fields after the column ("Client

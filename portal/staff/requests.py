@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
@@ -12,7 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.file import FileField
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
@@ -41,7 +42,7 @@ from ..models import Request
 from ..plugins import all_services, get_service
 from ..submission import staff_change, staff_reopen, submit
 from ..thai import local_today
-from .base import LocalDateBetweenFilter, PortalModelView, be_datetime, due
+from .base import LocalDateBetweenFilter, PortalModelView, be_datetime, due, page_labels
 
 
 class StepForm(PortalForm):
@@ -95,22 +96,39 @@ def _status_options() -> list[tuple[str, str]]:
 
 
 def _service_title(view: Any, context: Any, model: Request, name: str) -> str:
-    service = all_services().get(model.service_code)
-    return str(service.title) if service else model.service_code
+    return page_labels(_TITLES).get(model.service_code, model.service_code)
+
+
+class _ServiceTitles(Mapping):
+    """The services' titles as ``page_labels`` reads them (services can be
+    added by plugins after import, so this is a live view)."""
+
+    def __getitem__(self, code: str) -> Any:
+        return all_services()[code].title
+
+    def __iter__(self) -> Any:
+        return iter(all_services())
+
+    def __len__(self) -> int:
+        return len(all_services())
+
+
+_TITLES = _ServiceTitles()
+_URGENT = {"label": _l("Urgent")}
 
 
 def _service_cell(view: Any, context: Any, model: Request, name: str) -> Markup:
+    title = escape(_service_title(view, context, model, name))
     service = all_services().get(model.service_code)
-    title = _service_title(view, context, model, name)
     if service and service.urgent:
-        return Markup('<span class="badge badge-danger">{}</span> {}').format(_l("Urgent"),
-                                                                             title)
-    return Markup("{}").format(title)
+        urgent = escape(page_labels(_URGENT)["label"])
+        return Markup(f'<span class="badge badge-danger">{urgent}</span> {title}')
+    return title
 
 
 def _status_label(view: Any, context: Any, model: Request, name: str) -> Markup:
-    label = STATUS_LABELS.get(model.status, model.status)
-    return Markup('<span class="badge status-{}">{}</span>').format(model.status, label)
+    label = page_labels(STATUS_LABELS).get(model.status, model.status)
+    return Markup(f'<span class="badge status-{escape(model.status)}">{escape(label)}</span>')
 
 
 class RequestView(PortalModelView):
@@ -137,7 +155,7 @@ class RequestView(PortalModelView):
     column_formatters = {
         "service_code": _service_cell, "status": _status_label,
         "submitted_at": be_datetime, "status_changed_at": be_datetime, "due_date": due,
-        "channel": lambda v, c, m, n: CHANNELS.get(m.channel, m.channel),
+        "channel": lambda v, c, m, n: page_labels(CHANNELS).get(m.channel, m.channel),
     }
     column_formatters_export = {
         "channel": lambda v, c, m, n: str(CHANNELS.get(m.channel, m.channel)),
