@@ -17,7 +17,8 @@ from flask_admin.model.template import BaseListRowAction, EndpointLinkRowAction,
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
-from markupsafe import Markup
+from jinja2 import pass_context
+from markupsafe import Markup, escape
 
 from .. import access, audit
 from ..exports import safe_cell
@@ -100,8 +101,22 @@ def _once_per_page(view: Any, action: BaseListRowAction) -> BaseListRowAction:
         args = dict(action.url_args or {}, **{action.id_arg: _ROW_ID})
         # url_for percent-encodes braces, so the format string has only ours.
         pattern = view.get_url(action.endpoint, **args).replace(str(_ROW_ID), "{row_id}")
-        action = LinkRowAction(action.icon_class, pattern, title=action.title)
+        action = PageLink(action.icon_class, pattern, title=action.title)
+    elif type(action) is LinkRowAction:
+        action = PageLink(action.icon_class, action.url, title=action.title)
     return action
+
+
+class PageLink(LinkRowAction):
+    """A link row action written straight out: the markup of
+    ``templates/admin/model/row_actions.html``'s ``link`` macro, without a
+    template call per row."""
+
+    def render(self, context: Any, row_id: Any, row: Any) -> Markup:
+        url = self.url.format(row_id=row_id) if isinstance(self.url, str) else \
+            self.url(self, row_id, row)
+        return Markup(f'<a class="icon" href="{escape(url)}" title="{escape(self.title or "")}">'
+                      f'<span class="{escape(self.icon_class)}"></span></a>')
 
 
 def be_datetime(view: Any, context: Any, model: Any, name: str) -> str:
@@ -165,6 +180,25 @@ class PortalModelView(StaffAccess, ModelView):
 
     def get_list_row_actions(self) -> list[BaseListRowAction]:
         return [_once_per_page(self, action) for action in super().get_list_row_actions()]
+
+    list_template = "staff/list.html"
+
+    @pass_context
+    def row_actions_html(self, context: Any, actions: list[BaseListRowAction],
+                         row: Any) -> Markup:
+        """A row's action links (``staff/list.html``)."""
+        row_id = self.get_pk_value(row)
+        return Markup("".join(str(action.render(context, row_id, row)) for action in actions))
+
+    @pass_context
+    def list_cells(self, context: Any, row: Any, columns: list[tuple[str, Any]]) -> Markup:
+        """A row's ``<td>`` cells, as Flask-Admin's list writes them
+        (``staff/list.html``)."""
+        formatters, by_type = self.column_formatters, self.column_type_formatters
+        return Markup("".join(
+            f'<td class="col-{escape(name)}">'
+            f"{escape(self._get_list_value(context, row, name, formatters, by_type))}</td>"
+            for name, _label in columns))
 
     def scaffold_form(self) -> Any:
         # The peewee form builder names fields after the column ("Client
