@@ -189,6 +189,7 @@ def configure_admin(app: Flask, pm: pluggy.PluginManager) -> None:
     from .models import Agency, AuditLog, CannedReply, Holiday, Membership, Request
     from .staff.audit_log import AuditLogView
     from .staff.dashboard import DashboardView, OverdueView, SurveyReportView
+    from .staff.menu import MenuCache, staff_menu
     from .staff.people import AgencyView, StaffView
     from .staff.requests import RequestView
     from .staff.settings import ApiKeyView, CannedReplyView, HolidayView, ServiceSwitchView
@@ -220,6 +221,8 @@ def configure_admin(app: Flask, pm: pluggy.PluginManager) -> None:
         admin.add_view(view)
     for view in admin._views:
         _remember_access(view)
+    app.extensions["staff_menu"] = MenuCache()
+    app.add_template_global(staff_menu)
 
 
 def _remember_access(view: Any) -> None:
