@@ -23,15 +23,21 @@ def memberships(user: User) -> list[Membership]:
         return []
     cache = getattr(user, "_memberships", None)
     if cache is None:
-        cache = list(Membership.select(Membership, Agency)
-                     .join(Agency).where(Membership.user == user.id))
-        codes: dict[int, set[str]] = {m.id: set() for m in cache}
-        if cache:
-            for row in (MembershipService
-                        .select(MembershipService.membership, MembershipService.service_code)
-                        .where(MembershipService.membership.in_(list(codes)))
-                        .namedtuples()):
-                codes[row.membership].add(row.service_code)
+        # One query: a row per (membership, handled service), or one with
+        # no service for an agency admin or a staff member without any.
+        rows = (Membership.select(Membership, Agency, MembershipService.service_code)
+                .join(Agency).switch(Membership)
+                .join(MembershipService, pw.JOIN.LEFT_OUTER)
+                .where(Membership.user == user.id).order_by(Membership.id))
+        found: dict[int, Membership] = {}
+        codes: dict[int, set[str]] = {}
+        for row in rows:
+            service = row.__dict__.pop("membershipservice", None)
+            found.setdefault(row.id, row)
+            handled = codes.setdefault(row.id, set())
+            if service is not None and service.service_code:
+                handled.add(service.service_code)
+        cache = list(found.values())
         for m in cache:
             m.service_codes = frozenset(codes[m.id])
         user._memberships = cache

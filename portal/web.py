@@ -149,22 +149,33 @@ def configure_templates(app: Flask, pm: pluggy.PluginManager) -> None:
         bahttext=baht_text,
     )
 
+    def plugin_menu() -> list[Any]:
+        return sorted(collect(pm, "menu_links", user=current_user), key=lambda m: m.order)
+
     @app.context_processor
     def _globals() -> dict[str, Any]:
-        links = sorted(collect(pm, "menu_links", user=current_user), key=lambda m: m.order)
-        unread = 0
-        if getattr(current_user, "is_authenticated", False):
-            from .models import Notice
-
-            unread = Notice.select().where((Notice.user == current_user.id)
-                                           & Notice.read_at.is_null()).count()
+        # The menu and the bell are functions: only the layouts call them,
+        # not every PDF, e-mail and partial rendered along the way (each
+        # costs a query or a hook call).
         return {
-            "unread_notices": unread,
+            "unread_notices": unread_notices,
             "timedelta": dt.timedelta,
-            "plugin_menu": links,
+            "plugin_menu": plugin_menu,
             "is_staff": access.is_staff(current_user),
             "current_locale": str(get_locale() or "th"),
         }
+
+
+def unread_notices() -> int:
+    """The signed-in user's unread notices (the bell), counted once per request."""
+    if not getattr(current_user, "is_authenticated", False):
+        return 0
+    if "unread_notices" not in g:
+        from .models import Notice
+
+        g.unread_notices = Notice.select().where((Notice.user == current_user.id)
+                                                 & Notice.read_at.is_null()).count()
+    return g.unread_notices
 
 
 def configure_blueprints(app: Flask, pm: pluggy.PluginManager) -> None:

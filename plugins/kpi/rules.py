@@ -7,6 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+import peewee as pw
+from flask import g
 from flask_babel import lazy_gettext as _l
 
 from portal import access, uploads
@@ -51,6 +53,21 @@ def is_admin(user: Any, agency: Agency | int) -> bool:
     agency_id = getattr(agency, "id", agency)
     return bool(user.is_system_admin or any(
         a.id == agency_id for a in access.admin_agencies(user)))
+
+
+def menu_roles(user: Any) -> tuple[bool, bool]:
+    """Whether ``user`` is a KPI reporter anywhere, and receives some KPI:
+    one query, once per request, for the menu every staff page draws (three
+    of its entries ask)."""
+    known = g.get("kpi_menu_roles")
+    if known is None or known[0] != user.id:
+        reporter = KpiReporterRole.select().where(KpiReporterRole.user == user.id)
+        receiver = (Kpi.select().join(KpiOfficer)
+                    .where((KpiOfficer.user == user.id) & (KpiOfficer.role == RECEIVER)))
+        found = pw.Select(columns=[pw.fn.EXISTS(reporter), pw.fn.EXISTS(receiver)]).bind(
+            database).scalar(as_tuple=True)
+        known = g.kpi_menu_roles = (user.id, bool(found[0]), bool(found[1]))
+    return known[1], known[2]
 
 
 def is_reporter(user: Any, agency: Agency | int) -> bool:

@@ -185,8 +185,7 @@ class KpiSubmitView(PortalBaseView):
     """A reporter's KPIs for a round: send documents, withdraw before filing."""
 
     def is_accessible(self) -> bool:
-        return current_user.is_authenticated and KpiReporterRole.select().where(
-            KpiReporterRole.user == current_user.id).exists()
+        return current_user.is_authenticated and rules.menu_roles(current_user)[0]
 
     @expose("/", methods=("GET", "POST"))
     def index(self) -> Any:
@@ -244,9 +243,7 @@ class KpiReceiveView(PortalBaseView):
         if not current_user.is_authenticated:
             return False
         return any(rules.is_admin(current_user, a) for a in rules.staff_agencies(current_user)) \
-            or Kpi.select().join(rules.KpiOfficer).where(
-                (rules.KpiOfficer.user == current_user.id)
-                & (rules.KpiOfficer.role == rules.RECEIVER)).exists()
+            or rules.menu_roles(current_user)[1]
 
     def _kpis(self, kpi_year: KpiYear) -> list[Kpi]:
         return [k for k in Kpi.select().where(Kpi.year == kpi_year).order_by(Kpi.code)
