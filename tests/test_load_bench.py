@@ -55,3 +55,21 @@ def test_a_short_load_run_measures_every_page(tmp_path, test_databases):
     # The exit status only says whether every target was met; on a loaded
     # test machine it may not be, so it is not asserted here.
     assert run.returncode in (0, 1), err[-3000:]
+    if kind == "sqlite":
+        breakdown_of_the_status_check(tmp_path / "bench")
+
+
+def breakdown_of_the_status_check(data: Path) -> None:
+    """``bench/status_breakdown.py`` on the data the load run seeded: each
+    part of a check is measured (none left at zero) and they add up."""
+    run = subprocess.run([sys.executable, "bench/status_breakdown.py", "--requests", "2000",
+                          "--agencies", "2", "--checks", "50", "--data", str(data)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    parts = [float(ms) for ms in re.findall(
+        r"^(?:the lookup|rendering the page|the rest)\D.*?([\d.]+)\s+\d+%$", run.stdout, re.M)]
+    total = float(re.search(r"^total\s+([\d.]+)$", run.stdout, re.M).group(1))
+    assert len(parts) == 3 and all(ms > 0 for ms in parts), run.stdout
+    assert sum(parts) == pytest.approx(total, abs=0.01), run.stdout
+    assert re.search(r"^bare Flask endpoint.*\s[\d.]+\s+= \d+% of a status check$", run.stdout,
+                     re.M), run.stdout
