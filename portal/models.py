@@ -172,6 +172,7 @@ class Request(BaseModel):
             (("agency", "submitted_at"), False),
             (("agency", "service_code", "status"), False),
             (("agency", "status", "due_date"), False),
+            (("agency", "status", "submitted_at"), False),
         )
 
 
