@@ -147,6 +147,9 @@ def test_each_service_from_form_to_downloaded_result(office, browser, shot, tmp_
 
     public = browser.new_page(viewport={"width": 360, "height": 800})
     public.goto(f"{url}/status")
+    # Sarabun arriving late reflows the page; a click aimed before it can
+    # land beside the button (seen once in CI: the check was never sent).
+    public.evaluate("() => document.fonts.ready.then(() => true)")
     public.fill("#reference", reference)
     public.fill("#phone_last4", PHONE[-4:])
     public.get_by_role("button", name=re.compile("ตรวจสอบ")).click()
