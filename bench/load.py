@@ -326,12 +326,18 @@ def probe(name: str, base: str, item: tuple[str, str | bytes], method: str,
 # ------------------------------------------------------------------- run ---
 
 
+def bench_env(url: str, folder: Path) -> dict[str, str]:
+    """The portal's settings for a benchmark on ``url``, its files in
+    ``folder``: no captcha, and limits no load run reaches."""
+    return {"DATABASE_URL": url, "PORTAL_INSTANCE_DIR": str(folder),
+            "UPLOAD_DIR": str(folder / "uploads"), "JOBS_DB": str(folder / "jobs.db"),
+            "SECRET_KEY": "bench-secret", "CAPTCHA_ENABLED": "false",
+            "LOGIN_RATE_LIMIT": "1000000 per minute",
+            "STATUS_CHECK_RATE_LIMIT": "1000000 per minute", "LOGIN_MAX_FAILURES": "1000000"}
+
+
 def run_database(kind: str, url: str, folder: Path, args: argparse.Namespace) -> list[str]:
-    env = {"DATABASE_URL": url, "PORTAL_INSTANCE_DIR": str(folder),
-           "UPLOAD_DIR": str(folder / "uploads"), "JOBS_DB": str(folder / "jobs.db"),
-           "SECRET_KEY": "bench-secret", "CAPTCHA_ENABLED": "false",
-           "LOGIN_RATE_LIMIT": "1000000 per minute",
-           "STATUS_CHECK_RATE_LIMIT": "1000000 per minute", "LOGIN_MAX_FAILURES": "1000000"}
+    env = bench_env(url, folder)
     info = seeded(env, args.requests, args.agencies, folder)
     lines = [f"== {kind}: {args.requests:,} requests over {args.agencies} agencies "
              f"(seeded in {info['seconds']:.0f} s), gunicorn {args.workers} workers, "

@@ -24,7 +24,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.load import portal_app, seeded  # noqa: E402
+from bench.load import bench_env, portal_app, seeded  # noqa: E402
 
 
 def timed(acc: dict[str, float], name: str, func: Any) -> Any:
@@ -47,10 +47,7 @@ def main() -> int:
     args = parser.parse_args()
     folder = Path(args.data) / "sqlite"
     folder.mkdir(parents=True, exist_ok=True)
-    env = {"DATABASE_URL": f"sqlite:///{folder / 'portal.db'}",
-           "PORTAL_INSTANCE_DIR": str(folder), "UPLOAD_DIR": str(folder / "uploads"),
-           "JOBS_DB": str(folder / "jobs.db"), "SECRET_KEY": "bench-secret",
-           "CAPTCHA_ENABLED": "false", "STATUS_CHECK_RATE_LIMIT": "1000000 per minute"}
+    env = bench_env(f"sqlite:///{folder / 'portal.db'}", folder)
     info = seeded(env, args.requests, args.agencies, folder)
     samples = info["samples"]
     os.environ.update(env)

@@ -194,10 +194,8 @@ class PortalModelView(StaffAccess, ModelView):
     def list_cells(self, context: Any, row: Any, columns: list[tuple[str, Any]]) -> Markup:
         """A row's ``<td>`` cells, as Flask-Admin's list writes them
         (``staff/list.html``)."""
-        formatters, by_type = self.column_formatters, self.column_type_formatters
         return Markup("".join(
-            f'<td class="col-{escape(name)}">'
-            f"{escape(self._get_list_value(context, row, name, formatters, by_type))}</td>"
+            f'<td class="col-{escape(name)}">{escape(self.get_list_value(context, row, name))}</td>'
             for name, _label in columns))
 
     def scaffold_form(self) -> Any:

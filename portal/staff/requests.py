@@ -114,15 +114,13 @@ class _ServiceTitles(Mapping):
 
 
 _TITLES = _ServiceTitles()
-_URGENT = {"label": _l("Urgent")}
 
 
 def _service_cell(view: Any, context: Any, model: Request, name: str) -> Markup:
     title = escape(_service_title(view, context, model, name))
     service = all_services().get(model.service_code)
     if service and service.urgent:
-        urgent = escape(page_labels(_URGENT)["label"])
-        return Markup(f'<span class="badge badge-danger">{urgent}</span> {title}')
+        return Markup(f'<span class="badge badge-danger">{escape(_("Urgent"))}</span> {title}')
     return title
 
 
