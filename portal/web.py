@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import peewee as pw
 import pluggy
 from flask import Flask, g, has_request_context, render_template, request
 from flask.sessions import SecureCookieSessionInterface
@@ -89,6 +90,12 @@ def configure_extensions(app: Flask) -> None:
             return render_template("error.html", code=code, message=message), code
         return handler
 
+    # A number or a date no column or calendar holds (a 25-digit id, the
+    # year 1) is a mistake in what was sent, wherever it surfaces.
+    bad_input = _error(400, _l("Something in the address or the form is not valid. Please "
+                               "go back, check it and try again."))
+    for error in (400, OverflowError, pw.DataError):
+        app.register_error_handler(error, bad_input)
     app.register_error_handler(403, _error(403, _l("You do not have permission to see this page.")))
     app.register_error_handler(404, _error(404, _l("The page you are looking for does not exist.")))
     app.register_error_handler(410, _error(410, _l(

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -20,6 +19,7 @@ from .. import audit, privacy
 from ..db import database
 from ..extensions import limiter, login_manager
 from ..models import User
+from ..safe_urls import local_path
 from ..thai import format_datetime, normalise_national_id, utcnow
 from . import captcha, external, sessions, throttle
 from .forms import (
@@ -43,11 +43,7 @@ def load_user(user_id: str) -> User | None:
 
 def _safe_next(target: str | None) -> str:
     """Only local paths: ``?next=`` must not send people to another site."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("requester.my_requests")
+    return local_path(target) or url_for("requester.my_requests")
 
 
 @bp.get("/captcha.png")

@@ -4,26 +4,46 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import peewee as pw
 from flask import Response, abort, flash, g, has_request_context, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
+from flask_admin.actions import action
 from flask_admin.contrib.peewee import ModelView
 from flask_admin.contrib.peewee.filters import BasePeeweeFilter
 from flask_admin.model.filters import BaseDateBetweenFilter
-from flask_admin.model.template import BaseListRowAction, EndpointLinkRowAction, LinkRowAction
+from flask_admin.model.template import (
+    BaseListRowAction,
+    DeleteRowAction,
+    EditPopupRowAction,
+    EditRowAction,
+    EndpointLinkRowAction,
+    LinkRowAction,
+)
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup, escape
+from wtforms.validators import ValidationError
 
 from .. import access, audit
+from ..db import database
 from ..exports import safe_cell
 from ..forms import PortalForm
+from ..safe_urls import local_path
 from ..thai import day_start_utc, format_date, format_datetime, format_due
+
+log = logging.getLogger(__name__)
+
+# Flask-Admin's endpoints that change or delete the row they name: they find
+# it in the view's change scope, the others in what the user may see.
+CHANGING_ENDPOINTS = frozenset({"edit_view", "delete_view", "action_view", "ajax_update"})
 
 
 def _deny() -> Response:
@@ -40,6 +60,18 @@ class StaffAccess:
 
     def inaccessible_callback(self, name: str, **kwargs: Any) -> Response:
         return _deny()
+
+    def _handle_view(self, name: str, **kwargs: Any) -> Any:
+        # Flask-Admin redirects to ``url=`` after a save or a delete; its
+        # own check lets ``http:evil.example`` through (the browser makes
+        # it http:///evil.example). Only a local path is a place to return to.
+        for target in self._return_addresses():
+            if local_path(target) is None:
+                abort(400)
+        return super()._handle_view(name, **kwargs)
+
+    def _return_addresses(self) -> list[str]:
+        return request.args.getlist("url")
 
 
 class AgencyAdminAccess(StaffAccess):
@@ -84,6 +116,8 @@ def page_labels(labels: Mapping[Any, Any]) -> dict[Any, str]:
         known = memo[id(labels)] = {key: str(label) for key, label in labels.items()}
     return known
 
+
+_CHANGE_ACTIONS = (EditRowAction, EditPopupRowAction, DeleteRowAction)
 
 # Stands for a row's id while a row action's URL is built once for a page.
 _ROW_ID = 987654321987654321
@@ -174,6 +208,41 @@ class PortalModelView(StaffAccess, ModelView):
     def get_query(self) -> Any:
         return self.scope(super().get_query())
 
+    def _return_addresses(self) -> list[str]:
+        # A list's forms may carry it in the body too (Flask-Admin reads
+        # request.values); other staff pages have form fields named url.
+        return request.values.getlist("url")
+
+    def get_change_query(self) -> Any:
+        """The rows the signed-in user may change or delete; by default all
+        they may see. A view that shows rows it does not let change
+        (nationwide holidays to an agency admin) narrows it."""
+        return self.get_query()
+
+    # Rows of other tables that belong to a row and are deleted with it
+    # (a room's opening hours): their foreign keys. Any other row that
+    # points at it keeps it from being deleted.
+    delete_with: tuple[pw.ForeignKeyField, ...] = ()
+
+    def may_change(self, model: Any) -> bool:
+        pk = self.model._meta.primary_key
+        return self.get_change_query().where(pk == model._pk).exists()
+
+    # Far past any real list, and well inside the 64-bit OFFSET a database takes.
+    MAX_PAGE = 100_000
+
+    def _get_list_extra_args(self) -> Any:
+        # Flask-Admin takes ?sort= as an index into the shown columns and
+        # then looks it up among the sortable ones (KeyError when it is not
+        # one), and ?page= as any integer (an OFFSET no database takes).
+        args = super()._get_list_extra_args()
+        column = self._get_column_by_idx(args.sort)
+        sortable = column is not None and column[0] in (self._sortable_columns or {})
+        if not sortable:
+            args.sort = None
+        args.page = min(max(args.page or 0, 0), self.MAX_PAGE)
+        return args
+
     @property
     def pk_is_integer(self) -> bool:
         return isinstance(self.model._meta.primary_key, pw.IntegerField)
@@ -188,8 +257,24 @@ class PortalModelView(StaffAccess, ModelView):
                          row: Any) -> Markup:
         """A row's action links (``staff/list.html``)."""
         row_id = self.get_pk_value(row)
+        if not self.row_may_change(context, row):
+            actions = [a for a in actions if not isinstance(a, _CHANGE_ACTIONS)]
         # Spaced as Flask-Admin's template spaces them, or the icons touch.
         return Markup("\n".join(str(action.render(context, row_id, row)) for action in actions))
+
+    @pass_context
+    def row_may_change(self, context: Any, row: Any) -> bool:
+        """Whether the list offers edit, delete and the bulk tick box on
+        ``row`` (``staff/list.html``): asked once per page, and only of a
+        view whose change scope is narrower than what it shows."""
+        if type(self).get_change_query is PortalModelView.get_change_query:
+            return True
+        memo = g.setdefault("changeable_rows", {})
+        if self.endpoint not in memo:
+            ids = [self.get_pk_value(r) for r in context.get("data") or ()]
+            pk = self.model._meta.primary_key
+            memo[self.endpoint] = {r._pk for r in self.get_change_query().where(pk.in_(ids))}
+        return row._pk in memo[self.endpoint]
 
     @pass_context
     def list_cells(self, context: Any, row: Any, columns: list[tuple[str, Any]]) -> Markup:
@@ -211,10 +296,100 @@ class PortalModelView(StaffAccess, ModelView):
         return form_class
 
     def get_one(self, id: Any) -> Any:
-        found = self.get_query().where(self.model._meta.primary_key == id).first()
+        changing = (request.endpoint or "").rpartition(".")[2] in CHANGING_ENDPOINTS
+        query = self.get_change_query() if changing else self.get_query()
+        try:
+            found = query.where(self.model._meta.primary_key == id).first()
+        except (pw.DataError, OverflowError, ValueError):
+            found = None  # an id no row can have (too long, not a number)
         if found is None:
             abort(404)
         return found
+
+    def create_model(self, form: Any) -> Any:
+        with database.atomic() as txn:
+            model = super().create_model(form)
+            if model and not self.may_change(model):
+                model = self._refuse_save()
+            if not model:
+                txn.rollback()
+        return model
+
+    def update_model(self, form: Any, model: Any) -> Any:
+        with database.atomic() as txn:
+            saved = super().update_model(form, model)
+            if saved and not self.may_change(model):
+                saved = self._refuse_save()
+            if not saved:
+                txn.rollback()
+        return saved
+
+    def _refuse_save(self) -> bool:
+        # Whatever the view's own checks said, a row saved outside what the
+        # user may change (another agency's, a nationwide one) is not kept.
+        flash(_("You may only save rows of your own agency."), "error")
+        return False
+
+    def delete_model(self, model: Any) -> bool:
+        """Delete one row the way every door does (delete button, bulk
+        action): the view's own check, no silent cascade, an audit line, all
+        or nothing."""
+        try:
+            with database.atomic():
+                self.on_model_delete(model)
+                held = rows_pointing_at(model, self.delete_with)
+                if held:
+                    raise ValidationError(ngettext(
+                        "This cannot be deleted: %(num)d other record refers to it. "
+                        "Switch it off or suspend it instead, so that its history stays.",
+                        "This cannot be deleted: %(num)d other records refer to it. "
+                        "Switch it off or suspend it instead, so that its history stays.",
+                        held))
+                for fk in self.delete_with:
+                    fk.model.delete().where(fk == model._pk).execute()
+                model.delete_instance()
+                self.after_model_delete(model)
+        except Exception as ex:  # Flask-Admin's contract: flash, answer False
+            if not self.handle_view_exception(ex):
+                log.exception("delete of %s:%s failed", self.endpoint, model._pk)
+                flash(_("The record could not be deleted."), "error")
+            return False
+        return True
+
+    def init_actions(self) -> None:
+        # Flask-Admin hands an action the row ids the browser sent and lets
+        # it query them itself, unscoped. Every action here gets only rows
+        # of the view's change scope, or does not run.
+        super().init_actions()
+        for name, (handler, text, confirmation) in list(self._actions_data.items()):
+            self._actions_data[name] = (self._scoped_action(name, handler), text, confirmation)
+
+    def _scoped_action(self, name: str, handler: Callable[[list[Any]], Any]) -> Callable:
+        def run(ids: list[Any]) -> Any:
+            pk = self.model._meta.primary_key
+            try:
+                rows = list(self.get_change_query().where(pk.in_(ids)))
+            except (pw.DataError, OverflowError, ValueError):
+                rows = []
+            if not ids or len(rows) != len(set(ids)):
+                flash(_("Nothing was done: some of the chosen rows are not yours to change "
+                        "or no longer exist."), "error")
+                return None
+            return handler(rows)
+
+        return run
+
+    @action("delete", _l("Delete"), _l("Are you sure you want to delete selected records?"))
+    def action_delete(self, rows: list[Any]) -> None:
+        """The bulk delete: each row through :meth:`delete_model`; one that
+        is refused keeps them all."""
+        with database.atomic() as txn:
+            for row in rows:
+                if not self.delete_model(row):
+                    txn.rollback()
+                    return
+        flash(ngettext("Record was successfully deleted.",
+                       "%(num)d records were successfully deleted.", len(rows)), "success")
 
     def get_export_value(self, model: Any, name: Any) -> Any:
         return safe_cell(super().get_export_value(model, name))
@@ -242,6 +417,13 @@ class PortalModelView(StaffAccess, ModelView):
         response.mimetype = "text/csv"
         response.charset = "utf-8"
         return response
+
+
+def rows_pointing_at(model: Any, owned: tuple[pw.ForeignKeyField, ...] = ()) -> int:
+    """How many rows of other tables point at ``model``, leaving out those
+    reached through ``owned`` (they go with it)."""
+    return sum(referrer.select().where(fk == model._pk).count()
+               for fk, referrer in type(model)._meta.backrefs.items() if fk not in owned)
 
 
 class WriteOnlySecrets:

@@ -102,8 +102,15 @@ class AgencyView(AgencyAdminAccess, PortalModelView):
         )
         super().__init__(*args, **kwargs)
 
+    def _managed(self, query: Any) -> Any:
+        return query.where(Agency.id.in_(list(access.managed_agency_ids(current_user))))
+
+    def get_change_query(self) -> Any:
+        # Suspended agencies are hidden from the list, not from their admins.
+        return self._managed(super(PortalModelView, self).get_query())
+
     def scope(self, query: Any) -> Any:
-        query = query.where(Agency.id.in_(list(access.managed_agency_ids(current_user))))
+        query = self._managed(query)
         # Flask-Admin sends filters as flt<position>_<filter arg>=value.
         active = {key.split("_", 1)[1] for key in request.args
                   if key.startswith("flt") and "_" in key}
@@ -246,9 +253,7 @@ class StaffView(AgencyAdminAccess, PortalModelView):
     def update_model(self, form: StaffForm, model: Membership) -> bool:
         return self._save(form, model) is not None
 
-    def delete_model(self, model: Membership) -> bool:
-        if model.agency_id not in {a.id for a in _managed()}:
-            abort(403)
+    delete_with = (MembershipService.membership,)
+
+    def on_model_delete(self, model: Membership) -> None:
         audit.record("staff_removed", f"user:{model.user_id}", detail=f"agency:{model.agency_id}")
-        model.delete_instance(recursive=True)
-        return True

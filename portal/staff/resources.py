@@ -43,6 +43,7 @@ class ResourceView(AgencyAdminAccess, PortalModelView):
                      "details": _l("Details / equipment"), "active": _l("Open for booking"),
                      "agency": _l("Agency")}
     column_searchable_list = ("name",)
+    delete_with = (ResourceHours.resource,)  # the weekly hours go with it
     search_hint = _l("Name")
     form_columns = ("agency", "name", "capacity", "details", "active")
     form_args = {"name": {"validators": [validators.InputRequired()]},

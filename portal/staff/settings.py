@@ -88,8 +88,15 @@ class HolidayView(AgencyAdminAccess, PortalModelView):
         ids = [a.id for a in _managed_agencies()]
         return query.where(Holiday.agency.is_null() | Holiday.agency.in_(ids))
 
+    def get_change_query(self) -> Any:
+        # Nationwide days (agency NULL) are shown to every agency admin but
+        # are the system admin's to change: moving one to an agency would
+        # take it away from all the others (their due dates move).
+        query = super().get_change_query()
+        return query if current_user.is_system_admin else query.where(
+            Holiday.agency.is_null(False))
+
     def _check_own(self, model: Holiday) -> None:
-        # Nationwide days (agency NULL) are the system admin's to change.
         if not current_user.is_system_admin:
             if model.agency_id not in {a.id for a in _managed_agencies()}:
                 raise validators.ValidationError(_("Choose your own agency."))
