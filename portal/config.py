@@ -65,6 +65,10 @@ DEFAULTS: dict[str, Any] = {
     "FORCE_HTTPS": False,
     # A sign-in ends after this many hours even if the browser stays open.
     "SESSION_MAX_HOURS": 12,
+    # Minutes without a page before a sign-in ends: staff hold other
+    # people's data on shared office PCs, so theirs is shorter.
+    "SESSION_IDLE_MINUTES": 120,
+    "SESSION_IDLE_MINUTES_STAFF": 30,
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "CAPTCHA_ENABLED": True,

@@ -240,6 +240,10 @@ class LoginSession(BaseModel):
     ip = pw.CharField(max_length=64, default="")
     user_agent = pw.CharField(max_length=200, default="")
     ended_at = pw.DateTimeField(null=True)
+    # Idle limit fixed at sign-in (staff get a shorter one); last use kept
+    # to the minute, so a busy page does not write on every request.
+    last_seen_at = pw.DateTimeField(null=True)
+    idle_minutes = pw.IntegerField(default=120)
 
     class Meta:
         table_name = "login_session"

@@ -7,7 +7,8 @@ import datetime as dt
 
 from portal.models import LoginSession, User
 
-from .conftest import login, make_user
+from .conftest import login, make_agency, make_staff, make_user
+from .helpers.client import TOKEN
 
 
 def _session_cookie(client) -> str:
@@ -60,6 +61,46 @@ def test_a_sign_in_ends_after_its_maximum_age(app):
     row.created_at -= dt.timedelta(hours=hours, minutes=1)
     row.save()
     assert client.get("/requests").status_code == 302
+
+
+def _idle(user: User, minutes: int) -> None:
+    """The user's sign-in was last used ``minutes`` ago."""
+    row = LoginSession.get((LoginSession.user == user) & LoginSession.ended_at.is_null())
+    row.last_seen_at -= dt.timedelta(minutes=minutes)
+    row.created_at -= dt.timedelta(minutes=minutes)
+    row.save()
+
+
+def test_a_sign_in_unused_for_a_while_ends_sooner_for_staff(app):
+    citizen, clerk = make_user(), make_staff(make_agency())
+    citizen_browser, clerk_browser = app.test_client(), app.test_client()
+    login(citizen_browser, citizen)
+    login(clerk_browser, clerk)
+    staff_limit = app.config["SESSION_IDLE_MINUTES_STAFF"]
+    assert staff_limit < app.config["SESSION_IDLE_MINUTES"]
+    _idle(citizen, staff_limit + 1)
+    _idle(clerk, staff_limit + 1)
+    assert citizen_browser.get("/requests").status_code == 200
+    assert clerk_browser.get("/admin/").status_code == 302
+    # Using it moves the limit on; leaving it past the citizens' limit ends it.
+    row = LoginSession.get(LoginSession.user == citizen)
+    assert row.last_seen_at > dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(minutes=1)
+    _idle(citizen, app.config["SESSION_IDLE_MINUTES"] + 1)
+    assert citizen_browser.get("/requests").status_code == 302
+    ended = LoginSession.select().where(LoginSession.ended_at.is_null(False)).count()
+    assert ended == 2
+
+
+def test_the_form_token_changes_at_sign_in(app):
+    """A token handed out before sign-in (perhaps planted) is not the
+    signed-in person's."""
+    client = app.test_client()
+    before = TOKEN.search(client.get("/login").get_data(as_text=True)).group(1)
+    login(client, make_user())
+    after = TOKEN.search(client.get("/privacy").get_data(as_text=True)).group(1)
+    assert before != after
+    stale = client.post("/logout", data={"csrf_token": before}, csrf=False)
+    assert stale.status_code == 400
 
 
 def test_a_deactivated_account_is_signed_out_at_its_next_page(app):

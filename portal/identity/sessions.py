@@ -1,5 +1,5 @@
 """Sign-ins as server-side rows: a new key at every login, ended by logout,
-by a password change (everywhere else) and by age."""
+by a password change (everywhere else), by age and by a while unused."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import datetime as dt
 import hashlib
 import secrets
 
-from flask import current_app, has_request_context, request
+from flask import current_app, has_request_context, request, session
 from flask_login import login_user, logout_user
 
-from ..models import LoginSession, User
+from ..models import LoginSession, Membership, User
 from ..thai import utcnow
 
 
@@ -18,14 +18,30 @@ def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+# Last use is written at most this often: a clerk's every page would
+# otherwise be a write.
+SEEN_EVERY = dt.timedelta(minutes=1)
+
+
+def idle_minutes_for(user: User) -> int:
+    config = current_app.config
+    staff = user.is_system_admin or Membership.select().where(Membership.user == user).exists()
+    return int(config["SESSION_IDLE_MINUTES_STAFF" if staff else "SESSION_IDLE_MINUTES"])
+
+
 def start(user: User) -> None:
-    """Sign ``user`` in with a fresh key; any key the browser had is gone."""
+    """Sign ``user`` in with a fresh key; any key the browser had is gone,
+    and so is the form token issued before sign-in (it could have been
+    planted by whoever prepared the browser)."""
     key = secrets.token_urlsafe(32)
     ip = agent = ""
     if has_request_context():
         ip = request.remote_addr or ""
         agent = (request.user_agent.string or "")[:200]
-    LoginSession.create(key_hash=_hash(key), user=user, ip=ip, user_agent=agent)
+        session.pop("csrf_token", None)
+    now = utcnow()
+    LoginSession.create(key_hash=_hash(key), user=user, ip=ip, user_agent=agent,
+                        created_at=now, last_seen_at=now, idle_minutes=idle_minutes_for(user))
     user.login_key = key
     login_user(user)
 
@@ -55,15 +71,22 @@ def end_all(user: User) -> int:
 def load(cookie_id: str) -> User | None:
     """The user of a live sign-in, for Flask-Login's user_loader."""
     uid, _sep, key = cookie_id.partition(":")
-    if not uid.isdigit() or not key:
+    if not uid.isdigit() or not key or len(uid) > 18:
         return None
-    oldest = utcnow() - dt.timedelta(hours=current_app.config["SESSION_MAX_HOURS"])
+    now = utcnow()
+    oldest = now - dt.timedelta(hours=current_app.config["SESSION_MAX_HOURS"])
     row = (LoginSession.select(LoginSession, User).join(User)
            .where((LoginSession.key_hash == _hash(key)) & (LoginSession.user == int(uid))
                   & LoginSession.ended_at.is_null() & (LoginSession.created_at > oldest))
            .first())
     if row is None or not row.user.active:
         return None
+    seen = row.last_seen_at or row.created_at
+    if now - seen > dt.timedelta(minutes=row.idle_minutes):
+        LoginSession.update(ended_at=now).where(LoginSession.id == row.id).execute()
+        return None
+    if now - seen >= SEEN_EVERY:
+        LoginSession.update(last_seen_at=now).where(LoginSession.id == row.id).execute()
     user = row.user
     user.login_key = key
     return user

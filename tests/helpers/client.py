@@ -14,13 +14,26 @@ class CSRFClient(FlaskClient):
     """``post`` adds the session's CSRF token unless ``csrf=False``."""
 
     _token: str | None = None
+    _raw: str | None = None
+
+    def _session_token(self) -> str | None:
+        """The raw token the session holds now (a sign-in replaces it)."""
+        cookie = self.get_cookie("session")
+        if cookie is None:
+            return None
+        app = self.application
+        try:
+            return app.session_interface.get_signing_serializer(app).loads(
+                cookie.value).get("csrf_token")
+        except Exception:  # no session yet, or one signed with another key
+            return None
 
     def csrf_token(self) -> str:
-        if self._token is None:
+        if self._token is None or self._session_token() != self._raw:
             page = self.get("/privacy").get_data(as_text=True)
             match = TOKEN.search(page)
             assert match, "no CSRF token on the page"
-            self._token = match.group(1)
+            self._token, self._raw = match.group(1), self._session_token()
         return self._token
 
     def post(self, *args: Any, csrf: bool = True, **kwargs: Any) -> Any:
