@@ -84,6 +84,10 @@ DEFAULTS: dict[str, Any] = {
     "JOBS_DB": str(INSTANCE_DIR / "jobs.db"),
     "JOBS_REDIS_URL": "",
     "OFFICE_HOURS": "08:30-16:30",
+    # LINE's Messaging API. Only the operator may point it elsewhere (a
+    # stand-in in tests, an egress proxy): a staff form that could would let
+    # an agency admin aim the server, with the channel's token, at any host.
+    "LINE_API_BASE": "https://api.line.me",
 }
 
 _BOOLS = {k for k, v in DEFAULTS.items() if isinstance(v, bool)}
