@@ -29,14 +29,22 @@ def answer(channel: LineChannel, line_user: str, text: str) -> tuple[str, list[t
     with force_locale("th"):
         asked = ASKED.search(text or "")
         if asked:
-            return _status_text(line_user, asked.group(1).upper(), asked.group(2) or ""), []
+            return _status_text(channel, line_user, asked.group(1).upper(),
+                                asked.group(2) or ""), []
         return _services_text(channel)
 
 
-def _owner_asks(line_user: str, reference: str) -> Request | None:
+def _owner_asks(channel: LineChannel, line_user: str, reference: str) -> Request | None:
     """A request of the person whose portal account this LINE account is
     linked to needs no phone digits: LINE already says who is asking."""
-    req = Request.get_or_none(Request.reference == reference)
+    query = Request.reference == reference
+    if channel.agency_id is not None:
+        # The user id is only what a signed event claims, and an agency
+        # admin holds the channel secret: their channel vouches for nobody
+        # beyond their agency's requests. The install's account is the
+        # system admin's and may speak for all.
+        query &= Request.agency == channel.agency_id
+    req = Request.get_or_none(query)
     linked = ExternalAccount.get_or_none((ExternalAccount.provider == "line")
                                          & (ExternalAccount.subject == line_user))
     if req is None or linked is None:
@@ -45,9 +53,9 @@ def _owner_asks(line_user: str, reference: str) -> Request | None:
     return req if access.is_requester(linked.user, req) else None
 
 
-def _status_text(line_user: str, reference: str, last4: str) -> str:
-    req = _owner_asks(line_user, reference) or (checked_request(reference, last4)
-                                                if last4 else None)
+def _status_text(channel: LineChannel, line_user: str, reference: str, last4: str) -> str:
+    req = _owner_asks(channel, line_user, reference) or (
+        checked_request(reference, last4) if last4 else None)
     if req is None:
         # The same words for "no such number" and "wrong digits".
         return _("No request matches. Send the reference number followed by the last 4 "

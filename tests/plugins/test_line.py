@@ -313,3 +313,24 @@ def test_channels_saved_before_keep_their_settings_when_the_address_column_goes(
         assert "api_base" in {c.name for c in database.get_columns("line_channel")}
         assert database.execute_sql("SELECT api_base FROM line_channel").fetchall() == [
             ("https://api.line.me",)]
+
+
+def test_an_agencys_channel_tells_owners_only_of_its_own_agencys_requests(app, world, line, oa):
+    """Whoever holds alpha's channel secret can sign any event, claiming any
+    LINE user: the owner shortcut must not open beta's requests to them."""
+    _client, theirs = new_certificate(app, world["citizen"], agency_code="beta")
+    _client, ours = new_certificate(app, world["citizen"])
+    _link_line(app, world["citizen"])
+    client = app.test_client()
+    _webhook(client, theirs.reference)
+    answer = line.replied[-1]["messages"][0]["text"]
+    assert "ไม่พบ" in answer and theirs.reference not in answer
+    assert "ส่งคำร้องไปยังเจ้าหน้าที่" not in answer
+    _webhook(client, ours.reference)
+    assert "ส่งคำร้องไปยังเจ้าหน้าที่" in line.replied[-1]["messages"][0]["text"]
+    # The install's own account speaks for every agency.
+    with app.app_context():
+        LineChannel.update(agency=None).where(LineChannel.id == oa.id).execute()
+    _webhook(client, theirs.reference)
+    answer = line.replied[-1]["messages"][0]["text"]
+    assert theirs.reference in answer and "ส่งคำร้องไปยังเจ้าหน้าที่" in answer
