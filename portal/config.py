@@ -54,6 +54,9 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_LOCK_MINUTES": 15,
     "LOGIN_RATE_LIMIT": "30 per minute",
     "STATUS_CHECK_RATE_LIMIT": "20 per minute",
+    # The LINE chat's status questions: each LINE user has the status page's
+    # limit above; this caps one Official Account as a whole.
+    "LINE_CHAT_CHANNEL_RATE_LIMIT": "200 per minute",
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
     "SESSION_COOKIE_HTTPONLY": True,

@@ -3,19 +3,25 @@ agency's services as links."""
 
 from __future__ import annotations
 
+import logging
 import re
 
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from limits import parse_many
 
 from portal import access
 from portal.catalogue import enabled_services
+from portal.extensions import limiter
 from portal.models import Agency, ExternalAccount, Request
 from portal.request_pages import checked_request, public_status, public_url, status_check_url
 from portal.thai import format_datetime, format_due
 
 from .models import LineChannel
+
+log = logging.getLogger(__name__)
 
 # A reference as printed (12-691124-K7Q4M), optionally followed by the last
 # four digits of the phone given in the request.
@@ -29,9 +35,36 @@ def answer(channel: LineChannel, line_user: str, text: str) -> tuple[str, list[t
     with force_locale("th"):
         asked = ASKED.search(text or "")
         if asked:
+            if not _may_look_up(channel, line_user):
+                log.warning("LINE chat on %s: status questions from %r held back",
+                            channel.name, line_user)
+                return _("Too many attempts. Please wait a minute and try again."), []
             return _status_text(channel, line_user, asked.group(1).upper(),
                                 asked.group(2) or ""), []
         return _services_text(channel)
+
+
+def _may_look_up(channel: LineChannel, line_user: str) -> bool:
+    """Counts a status question against the limits the status page uses.
+
+    Every webhook call comes from LINE's servers, so the page's per-address
+    key would lump all LINE users together: the chat counts per LINE user on
+    this channel instead, and the channel as a whole too, because whoever
+    holds the channel secret can sign events under any user id.
+    """
+    if not limiter.enabled:
+        return True
+    config = current_app.config
+    per_user = [(item, ("line-chat-user", channel.name, line_user))
+                for item in parse_many(config["STATUS_CHECK_RATE_LIMIT"])]
+    per_channel = [(item, ("line-chat-channel", channel.name))
+                   for item in parse_many(config["LINE_CHAT_CHANNEL_RATE_LIMIT"])]
+    # The same strategy and storage as the routes' limits (memory, or Redis
+    # shared by every process), so the count holds across workers.
+    strategy = limiter.limiter
+    if not all(strategy.test(item, *key) for item, key in per_user + per_channel):
+        return False
+    return all([strategy.hit(item, *key) for item, key in per_user + per_channel])
 
 
 def _owner_asks(channel: LineChannel, line_user: str, reference: str) -> Request | None:

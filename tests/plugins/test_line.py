@@ -334,3 +334,43 @@ def test_an_agencys_channel_tells_owners_only_of_its_own_agencys_requests(app, w
     _webhook(client, theirs.reference)
     answer = line.replied[-1]["messages"][0]["text"]
     assert theirs.reference in answer and "ส่งคำร้องไปยังเจ้าหน้าที่" in answer
+
+
+def test_the_chat_status_lookup_is_rate_limited_per_line_user_and_per_channel(
+        app, world, line, oa, monkeypatch):
+    """Four digits are 10,000 guesses: the chat counts them as the status
+    page does (same limiter, same storage), per LINE user on each channel,
+    and for the whole channel (an admin who signs events can claim any user
+    id)."""
+    from plugins.line import chat
+
+    _client, req = new_certificate(app, world["citizen"])
+    with app.app_context():
+        last4 = Request.get_by_id(req.id).contact_phone[-4:]
+    wrong = "0000" if last4 != "0000" else "1111"
+    looked_up: list[str] = []
+    real = chat.checked_request
+    monkeypatch.setattr(chat, "checked_request",
+                        lambda ref, digits: looked_up.append(digits) or real(ref, digits))
+    app.config.update(STATUS_CHECK_RATE_LIMIT="3 per minute",
+                      LINE_CHAT_CHANNEL_RATE_LIMIT="5 per minute")
+    client = app.test_client()
+    for _ in range(3):
+        _webhook(client, f"{req.reference} {wrong}", user="Uguesser")
+        assert "ไม่พบ" in line.replied[-1]["messages"][0]["text"]
+    _webhook(client, f"{req.reference} {last4}", user="Uguesser")
+    answer = line.replied[-1]["messages"][0]["text"]
+    assert "บ่อยเกินไป" in answer and "ส่งคำร้องไปยังเจ้าหน้าที่" not in answer
+    assert looked_up == [wrong] * 3
+    # Someone else on the same channel still gets an answer...
+    _webhook(client, f"{req.reference} {last4}", user="Uneighbour")
+    assert "ส่งคำร้องไปยังเจ้าหน้าที่" in line.replied[-1]["messages"][0]["text"]
+    _webhook(client, f"{req.reference} {last4}", user="Uthird")
+    # ...until the channel as a whole has asked its five.
+    _webhook(client, f"{req.reference} {last4}", user="Ufourth")
+    answer = line.replied[-1]["messages"][0]["text"]
+    assert "บ่อยเกินไป" in answer and "ส่งคำร้องไปยังเจ้าหน้าที่" not in answer
+    assert len(looked_up) == 5
+    # Asking for the services is not a lookup and is never held back.
+    _webhook(client, "สวัสดี", user="Uguesser")
+    assert "/services/alpha/certificate" in line.replied[-1]["messages"][0]["text"]
