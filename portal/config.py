@@ -54,6 +54,9 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_LOCK_MINUTES": 15,
     "LOGIN_RATE_LIMIT": "30 per minute",
     "STATUS_CHECK_RATE_LIMIT": "20 per minute",
+    # The LINE chat's status questions: each LINE user has the status page's
+    # limit above; this caps one Official Account as a whole.
+    "LINE_CHAT_CHANNEL_RATE_LIMIT": "200 per minute",
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
     "SESSION_COOKIE_HTTPONLY": True,
@@ -88,6 +91,10 @@ DEFAULTS: dict[str, Any] = {
     "JOBS_DB": str(INSTANCE_DIR / "jobs.db"),
     "JOBS_REDIS_URL": "",
     "OFFICE_HOURS": "08:30-16:30",
+    # LINE's Messaging API. Only the operator may point it elsewhere (a
+    # stand-in in tests, an egress proxy): a staff form that could would let
+    # an agency admin aim the server, with the channel's token, at any host.
+    "LINE_API_BASE": "https://api.line.me",
 }
 
 _BOOLS = {k for k, v in DEFAULTS.items() if isinstance(v, bool)}

@@ -190,7 +190,7 @@ def _plugin_objects(app, agency, users, done) -> dict[str, dict[str, Any]]:
     # Settings whose Check needs no network: a closed port, no token.
     provider = OidcProvider.create(name="thaid", label="ThaID", issuer="http://127.0.0.1:9",
                                    client_id="x", enabled=False)
-    channel = LineChannel.create(name="demo-oa", agency=agency, api_base="http://127.0.0.1:9")
+    channel = LineChannel.create(name="demo-oa", agency=agency)
     return {
         "oidc_providers.check": {"row_id": provider.id},
         "line_channels.check": {"row_id": channel.id},

@@ -3,19 +3,25 @@ agency's services as links."""
 
 from __future__ import annotations
 
+import logging
 import re
 
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from limits import parse_many
 
 from portal import access
 from portal.catalogue import enabled_services
+from portal.extensions import limiter
 from portal.models import Agency, ExternalAccount, Request
 from portal.request_pages import checked_request, public_status, public_url, status_check_url
 from portal.thai import format_datetime, format_due
 
 from .models import LineChannel
+
+log = logging.getLogger(__name__)
 
 # A reference as printed (12-691124-K7Q4M), optionally followed by the last
 # four digits of the phone given in the request.
@@ -29,14 +35,49 @@ def answer(channel: LineChannel, line_user: str, text: str) -> tuple[str, list[t
     with force_locale("th"):
         asked = ASKED.search(text or "")
         if asked:
-            return _status_text(line_user, asked.group(1).upper(), asked.group(2) or ""), []
+            if not _may_look_up(channel, line_user):
+                log.warning("LINE chat on %s: status questions from %r held back",
+                            channel.name, line_user)
+                return _("Too many attempts. Please wait a minute and try again."), []
+            return _status_text(channel, line_user, asked.group(1).upper(),
+                                asked.group(2) or ""), []
         return _services_text(channel)
 
 
-def _owner_asks(line_user: str, reference: str) -> Request | None:
+def _may_look_up(channel: LineChannel, line_user: str) -> bool:
+    """Counts a status question against the limits the status page uses.
+
+    Every webhook call comes from LINE's servers, so the page's per-address
+    key would lump all LINE users together: the chat counts per LINE user on
+    this channel instead, and the channel as a whole too, because whoever
+    holds the channel secret can sign events under any user id.
+    """
+    if not limiter.enabled:
+        return True
+    config = current_app.config
+    per_user = [(item, ("line-chat-user", channel.name, line_user))
+                for item in parse_many(config["STATUS_CHECK_RATE_LIMIT"])]
+    per_channel = [(item, ("line-chat-channel", channel.name))
+                   for item in parse_many(config["LINE_CHAT_CHANNEL_RATE_LIMIT"])]
+    # The same strategy and storage as the routes' limits (memory, or Redis
+    # shared by every process), so the count holds across workers.
+    strategy = limiter.limiter
+    if not all(strategy.test(item, *key) for item, key in per_user + per_channel):
+        return False
+    return all([strategy.hit(item, *key) for item, key in per_user + per_channel])
+
+
+def _owner_asks(channel: LineChannel, line_user: str, reference: str) -> Request | None:
     """A request of the person whose portal account this LINE account is
     linked to needs no phone digits: LINE already says who is asking."""
-    req = Request.get_or_none(Request.reference == reference)
+    query = Request.reference == reference
+    if channel.agency_id is not None:
+        # The user id is only what a signed event claims, and an agency
+        # admin holds the channel secret: their channel vouches for nobody
+        # beyond their agency's requests. The install's account is the
+        # system admin's and may speak for all.
+        query &= Request.agency == channel.agency_id
+    req = Request.get_or_none(query)
     linked = ExternalAccount.get_or_none((ExternalAccount.provider == "line")
                                          & (ExternalAccount.subject == line_user))
     if req is None or linked is None:
@@ -45,9 +86,9 @@ def _owner_asks(line_user: str, reference: str) -> Request | None:
     return req if access.is_requester(linked.user, req) else None
 
 
-def _status_text(line_user: str, reference: str, last4: str) -> str:
-    req = _owner_asks(line_user, reference) or (checked_request(reference, last4)
-                                                if last4 else None)
+def _status_text(channel: LineChannel, line_user: str, reference: str, last4: str) -> str:
+    req = _owner_asks(channel, line_user, reference) or (
+        checked_request(reference, last4) if last4 else None)
     if req is None:
         # The same words for "no such number" and "wrong digits".
         return _("No request matches. Send the reference number followed by the last 4 "

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from flask import current_app
 from linebot.v3.exceptions import InvalidSignatureError
 from linebot.v3.messaging import (
     ApiClient,
@@ -33,7 +34,8 @@ class BadSignature(Exception):
 
 
 def _api(channel: LineChannel) -> tuple[ApiClient, MessagingApi]:
-    client = ApiClient(Configuration(host=channel.api_base.rstrip("/"),
+    # The address is the operator's, never the channel row's: see LINE_API_BASE.
+    client = ApiClient(Configuration(host=current_app.config["LINE_API_BASE"].rstrip("/"),
                                      access_token=channel.access_token))
     return client, MessagingApi(client)
 

@@ -18,8 +18,6 @@ class LineChannel(BaseModel):
     agency = pw.ForeignKeyField(Agency, null=True, unique=True, on_delete="CASCADE")
     channel_secret = pw.CharField(max_length=255, default="")
     access_token = pw.TextField(default="")
-    # LINE's API; a test stand-in or a proxy may stand in its place.
-    api_base = pw.CharField(max_length=255, default="https://api.line.me")
     enabled = pw.BooleanField(default=True)
     updated_at = pw.DateTimeField(default=utcnow)
 
