@@ -8,6 +8,7 @@ reading shows no personal data, only what the public status check shows.
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 from typing import Any
 
@@ -118,8 +119,19 @@ def _record(req: Request) -> dict[str, Any]:
         "requested_datetime": to_local(req.submitted_at).isoformat(timespec="seconds"),
         "updated_datetime": to_local(req.status_changed_at).isoformat(timespec="seconds"),
         "expected_datetime": req.due_date.isoformat() if req.due_date else None,
-        "address": "", "lat": payload.get("latitude"), "long": payload.get("longitude"),
+        "address": "", "lat": _public_degree(payload.get("latitude")),
+        "long": _public_degree(payload.get("longitude")),
     }
+
+
+def _public_degree(value: Any) -> float | None:
+    """A coordinate to three decimals (about 110 m): where a street light
+    is, not whose house the report was sent from."""
+    try:
+        degree = float(value)
+    except (TypeError, ValueError):
+        return None
+    return round(degree, 3) if math.isfinite(degree) else None
 
 
 @bp.get("/requests.json")
@@ -155,7 +167,9 @@ def one_request(reference: str) -> Any:
 
 @bp.post("/requests.json")
 def post_request() -> Any:
-    key = ApiKey.get_or_none((ApiKey.key_hash == key_hash(request.values.get("api_key", "")))
+    # Only where GeoReport puts it, the body: a query string is logged by
+    # every proxy on the way.
+    key = ApiKey.get_or_none((ApiKey.key_hash == key_hash(request.form.get("api_key", "")))
                              & ~ApiKey.revoked)
     if key is None:
         return error(403, "api_key is missing or not valid")

@@ -113,3 +113,31 @@ def test_open_and_closed_statuses(app, tambon, key):  # noqa: F811
     opened = client.get("/open311/v2/requests.json?jurisdiction_id=demo-tambon&status=open")
     assert [r["service_request_id"] for r in opened.get_json()] == [refs[1]]
     assert client.get("/open311/v2/requests/NOPE.json").status_code == 404
+
+
+def test_public_coordinates_are_rounded_to_about_100_m(app, tambon, key):  # noqa: F811
+    """A report's exact GPS point can be a citizen's house: the public API
+    gives it to three decimals (about 110 m), the staff keep the exact one."""
+    client = app.test_client()
+    r = post(client, api_key=key, service_code="street_light", lat="16.123456",
+             long="104.987654", **{"attribute[problem]": "out", "attribute[pole]": "เสา 7",
+                                   "attribute[village]": "2"})
+    reference = r.get_json()[0]["service_request_id"]
+    assert Request.get(Request.reference == reference).payload["latitude"] == "16.123456"
+    listed = client.get("/open311/v2/requests.json?jurisdiction_id=demo-tambon").get_json()
+    one = client.get(f"/open311/v2/requests/{reference}.json").get_json()
+    for record in (next(x for x in listed if x["service_request_id"] == reference), one[0]):
+        assert (record["lat"], record["long"]) == (16.123, 104.988)
+    assert "123456" not in str(listed) + str(one)
+
+
+def test_the_api_key_is_taken_only_from_the_body(app, tambon, key, caplog):  # noqa: F811
+    """GeoReport sends api_key as a POST parameter; in the query string it
+    would land in every proxy's access log."""
+    client = app.test_client()
+    fields = {"jurisdiction_id": "demo-tambon", "first_name": "สมปอง", "last_name": "ดีใจ",
+              "phone": "0861234567", "service_code": "petition",
+              "attribute[subject]": "ขอถนน", "attribute[details]": "ซ่อมถนน"}
+    in_url = client.post(f"/open311/v2/requests.json?api_key={key}", data=fields)
+    assert in_url.status_code == 403
+    assert key not in caplog.text
