@@ -333,7 +333,8 @@ def bench_env(url: str, folder: Path) -> dict[str, str]:
             "UPLOAD_DIR": str(folder / "uploads"), "JOBS_DB": str(folder / "jobs.db"),
             "SECRET_KEY": "bench-secret", "CAPTCHA_ENABLED": "false",
             "LOGIN_RATE_LIMIT": "1000000 per minute",
-            "STATUS_CHECK_RATE_LIMIT": "1000000 per minute", "LOGIN_MAX_FAILURES": "1000000"}
+            "STATUS_CHECK_RATE_LIMIT": "1000000 per minute", "LOGIN_MAX_FAILURES": "1000000",
+            "PRINT_RATE_LIMIT": "1000000 per minute"}
 
 
 def run_database(kind: str, url: str, folder: Path, args: argparse.Namespace) -> list[str]:

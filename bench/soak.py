@@ -356,6 +356,7 @@ def main() -> int:
         "UPLOAD_DIR": str(folder / "uploads"), "JOBS_DB": str(folder / "jobs.db"),
         "CAPTCHA_ENABLED": "false", "LOGIN_RATE_LIMIT": "100000 per minute",
         "STATUS_CHECK_RATE_LIMIT": "100000 per minute", "LOGIN_MAX_FAILURES": "100000",
+        "PRINT_RATE_LIMIT": "100000 per minute",
     }
     ids, forms, (staff_nid, staff_password) = prepare(env, args.citizens)
     port = free_port()

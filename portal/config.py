@@ -68,6 +68,7 @@ DEFAULTS: dict[str, Any] = {
     "FORCE_HTTPS": False,
     # A sign-in ends after this many hours even if the browser stays open.
     "SESSION_MAX_HOURS": 12,
+    "PRINT_RATE_LIMIT": "30 per minute",
     # Minutes without a page before a sign-in ends: staff hold other
     # people's data on shared office PCs, so theirs is shorter.
     "SESSION_IDLE_MINUTES": 120,

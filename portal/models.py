@@ -417,6 +417,9 @@ class IssuedDocument(BaseModel):
     title = pw.CharField(max_length=255)
     sha256 = pw.CharField(max_length=64, default="")
     issued_at = pw.DateTimeField(default=utcnow)
+    # The version of the request a printout shows: printing it again hands
+    # out the same document instead of a new row and a new rendering.
+    request_version = pw.IntegerField(null=True)
 
     class Meta:
         table_name = "issued_document"

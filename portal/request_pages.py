@@ -3,6 +3,7 @@ all show of one request, gathered once."""
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 from typing import Any
 
@@ -19,7 +20,6 @@ from .models import IssuedDocument, Request, StatusEvent, SurveyResponse, User
 from .plugins import get_service
 from .printing import qr_svg_data_uri, render_pdf
 from .submission import current_files
-from .thai import utcnow
 
 
 def public_url(endpoint: str, **values: Any) -> str:
@@ -115,15 +115,31 @@ def render_request_page(template: str, req: Request, **extra: Any) -> str:
     return render_template(template, **context(req), **extra)
 
 
-def pdf_response(req: Request) -> Response:
+def _printout(req: Request, document: Any, fresh: bool = False) -> bytes | None:
+    """The printout under ``document``; None when it no longer comes out
+    as the bytes sealed (the print layout changed since)."""
     ctx = context(req)
-    document = verify.reserve(f"print:{req.reference}", req)
-    html = render_template("print/request.html", **ctx, printed_at=utcnow(),
+    code = document.code
+    html = render_template("print/request.html", **ctx, printed_at=document.issued_at,
                            qr=qr_svg_data_uri(status_check_url(req.reference)),
-                           status_url=status_check_url(), verify_code=document.code,
-                           verify_url=verify.verify_url(document.code),
-                           verify_qr=qr_svg_data_uri(verify.verify_url(document.code)))
-    pdf = verify.seal(document, render_pdf(html, base_url=request.host_url))
+                           status_url=status_check_url(), verify_code=code,
+                           verify_url=verify.verify_url(code),
+                           verify_qr=qr_svg_data_uri(verify.verify_url(code)))
+    pdf = render_pdf(html, base_url=request.host_url)
+    if fresh or hashlib.sha256(pdf).hexdigest() == document.sha256:
+        return pdf
+    return None
+
+
+def pdf_response(req: Request) -> Response:
+    """The request as a verifiable PDF. The same version prints as the same
+    document (code, date, bytes), so every copy handed out verifies."""
+    title = f"print:{req.reference}"
+    document = verify.issued_for(title, req)
+    pdf = _printout(req, document) if document else None
+    if document is None or pdf is None:
+        document = verify.reserve(title, req, version=req.version)
+        pdf = verify.seal(document, _printout(req, document, fresh=True))
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{req.reference}.pdf"'
     response.headers["Cache-Control"] = "private, no-store"

@@ -26,9 +26,18 @@ def verify_url(code: str) -> str:
     return base.rstrip("/") + url_for("public.verify", code=code)
 
 
-def reserve(title: str, req: Request | None) -> IssuedDocument:
+def reserve(title: str, req: Request | None, version: int | None = None) -> IssuedDocument:
     """A code for a document about to be made (its bytes come after)."""
-    return IssuedDocument.create(code=new_code(), title=title[:255], request=req)
+    return IssuedDocument.create(code=new_code(), title=title[:255], request=req,
+                                 request_version=version)
+
+
+def issued_for(title: str, req: Request) -> IssuedDocument | None:
+    """The document already issued under ``title`` for this version of ``req``."""
+    return (IssuedDocument.select()
+            .where((IssuedDocument.request == req) & (IssuedDocument.title == title[:255])
+                   & (IssuedDocument.request_version == req.version))
+            .order_by(IssuedDocument.id.desc()).first())
 
 
 def seal(document: IssuedDocument, data: bytes) -> bytes:

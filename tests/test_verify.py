@@ -75,3 +75,40 @@ def test_an_image_result_is_registered_without_stamping(app, world):
         kept = uploads.store().path(result.stored_name).read_bytes()
         assert kept.startswith(b"\x89PNG")
         assert check(document.code, kept) and not check(document.code, kept + b"x")
+
+
+def test_printing_the_same_version_again_issues_the_same_document(app, world):
+    """Every print of an unchanged request is the same verified document:
+    one row, the same bytes, and the first printout still verifies."""
+    client, req = new_certificate(app, world["citizen"])
+    first = client.get(f"/requests/{req.reference}/print").data
+    again = client.get(f"/requests/{req.reference}/print").data
+    assert first == again
+    assert IssuedDocument.select().where(IssuedDocument.request == req).count() == 1
+    staff = app.test_client()
+    login(staff, world["staff"])
+    staff.post(f"/admin/requests/process/{req.id}", data={
+        "status": "in_progress", "message": "", "version": req.version})
+    changed = client.get(f"/requests/{req.reference}/print").data
+    assert changed != first
+    documents = list(IssuedDocument.select().where(IssuedDocument.request == req)
+                     .order_by(IssuedDocument.id))
+    assert len(documents) == 2
+    public = app.test_client()
+    for document, pdf in zip(documents, (first, changed), strict=True):
+        page = public.post(f"/verify/{document.code}",
+                           data={"file": (io.BytesIO(pdf), "copy.pdf")},
+                           content_type="multipart/form-data").get_data(as_text=True)
+        assert "ตรงกับเอกสารที่ออกโดยระบบทุกประการ" in page
+
+
+def test_printing_is_rate_limited_per_person(app, world):
+    """A PDF costs a quarter of a second of a worker: one person cannot keep
+    a server rendering, and does not use up another person's prints."""
+    app.config["PRINT_RATE_LIMIT"] = "2 per minute"
+    client, req = new_certificate(app, world["citizen"])
+    answers = [client.get(f"/requests/{req.reference}/print").status_code for _ in range(3)]
+    assert answers == [200, 200, 429]
+    staff = app.test_client()
+    login(staff, world["staff"])
+    assert staff.get(f"/requests/{req.reference}/print").status_code == 200

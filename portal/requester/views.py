@@ -6,6 +6,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -18,7 +19,7 @@ from flask_login import current_user, login_required
 
 from .. import access, audit, booking, request_pages, uploads
 from ..catalogue import contact, offered_or_404
-from ..extensions import login_manager
+from ..extensions import limiter, login_manager
 from ..forms import FieldError, build_request_form, form_data, prefill_from_args, slot_fields
 from ..forwarding import answers_service
 from ..identity import captcha
@@ -165,6 +166,9 @@ def cancel(reference: str) -> Response:
 
 @bp.get("/requests/<reference>/print")
 @login_required
+# Per person, not per address: a whole office prints from one address.
+@limiter.limit(lambda: current_app.config["PRINT_RATE_LIMIT"],
+               key_func=lambda: f"print:{current_user.get_id()}")
 def print_pdf(reference: str) -> Response:
     req = access.request_or_404(reference)
     audit.record("print", f"request:{req.reference}")
