@@ -52,6 +52,7 @@ DEFAULTS: dict[str, Any] = {
     "BABEL_DEFAULT_TIMEZONE": "Asia/Bangkok",
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCK_MINUTES": 15,
+    "LOGIN_SLOWDOWN_MAX_SECONDS": 60,
     "LOGIN_RATE_LIMIT": "30 per minute",
     "STATUS_CHECK_RATE_LIMIT": "20 per minute",
     # The LINE chat's status questions: each LINE user has the status page's

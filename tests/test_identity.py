@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from portal.models import AuditLog, User
+from portal.models import AuditLog, LoginThrottle, User
 
 from .conftest import CAPTCHA_TEXT, PASSWORD, login, make_user
 
@@ -124,6 +126,29 @@ def test_five_wrong_passwords_lock_the_id_even_for_the_right_one(app):
     assert "ใส่รหัสผ่านผิดหลายครั้งเกินไป" in r.get_data(as_text=True)
     assert client.get("/requests").status_code == 302  # still not logged in
     assert AuditLog.select().where(AuditLog.action == "login_failed").count() == 5
+
+
+def test_wrong_passwords_from_one_address_slow_the_id_down_elsewhere_not_lock_it(app):
+    """Anyone who knows an ID (the system admin's is on letters) once locked
+    its owner out for 15 minutes, again and again. Now the guessing address
+    is locked out of that ID; from elsewhere the ID is only slowed down."""
+    user = make_user()
+    guesser = app.test_client()
+    guesser.environ_base["REMOTE_ADDR"] = "10.0.0.66"
+    for _ in range(5):
+        login(guesser, user, password="wrong-pass")
+    assert "ใส่รหัสผ่านผิดหลายครั้งเกินไป" in login(guesser, user).get_data(as_text=True)
+    owner = app.test_client()
+    owner.environ_base["REMOTE_ADDR"] = "10.0.0.7"
+    slowed = login(owner, user)
+    assert slowed.status_code == 200 and "วินาที" in slowed.get_data(as_text=True)
+    assert LoginThrottle.select().where(LoginThrottle.locked_until.is_null(False)).count() == 1
+    # A minute after the last wrong password the owner is in; the guesser is not.
+    for row in LoginThrottle.select():
+        row.last_failure_at -= dt.timedelta(seconds=61)
+        row.save()
+    assert login(owner, user).status_code == 302
+    assert "ใส่รหัสผ่านผิดหลายครั้งเกินไป" in login(guesser, user).get_data(as_text=True)
 
 
 def test_burst_from_one_address_is_refused(tmp_path):

@@ -46,6 +46,11 @@ def _safe_next(target: str | None) -> str:
     return local_path(target) or url_for("requester.my_requests")
 
 
+def _slowed_down(seconds: int) -> str:
+    return _("Many wrong passwords have been tried for this national ID. Please wait "
+             "%(seconds)d seconds and try again.", seconds=seconds)
+
+
 @bp.get("/captcha.png")
 def captcha_image() -> Response:
     response = Response(captcha.new_challenge_png(), mimetype="image/png")
@@ -90,22 +95,25 @@ def login() -> str | Response:
     error = None
     if form.validate_on_submit():
         national_id = normalise_national_id(form.national_id.data)
-        key = f"nid:{national_id}"
-        locked = throttle.locked_until(key)
+        source = request.remote_addr or ""
+        locked = throttle.locked_until(national_id, source)
+        wait = throttle.wait_seconds(national_id)
         if locked:
             error = _("Too many wrong passwords. Please try again after %(time)s.",
                       time=format_datetime(locked))
+        elif wait:
+            error = _slowed_down(wait)
         elif not captcha.verify(form.captcha.data):
             form.captcha.errors = [_("The numbers do not match the picture. Please try again.")]
         else:
             user = User.get_or_none(User.national_id == national_id)
             if verify_password(user.password_hash if user else None, form.password.data) \
                     and user.is_active:
-                throttle.clear(key)
+                throttle.clear(national_id, source)
                 sessions.start(user)
                 audit.record("login", f"user:{user.id}", actor=user)
                 return redirect(_safe_next(request.args.get("next")))
-            throttle.record_failure(key)
+            throttle.record_failure(national_id, source)
             audit.record("login_failed", f"nid:{national_id[:4]}…")
             # Same words whether the ID exists or not.
             error = _("The national ID or password is wrong.")
@@ -204,16 +212,19 @@ def external_link() -> str | Response:
     if not user.password_hash:
         error = _("This account has no password. Sign in with the provider it was made with.")
     elif form.validate_on_submit():
-        key = f"nid:{person.national_id}"
-        locked = throttle.locked_until(key)
+        source = request.remote_addr or ""
+        locked = throttle.locked_until(person.national_id, source)
+        wait = throttle.wait_seconds(person.national_id)
         if locked:
             error = _("Too many wrong passwords. Please try again after %(time)s.",
                       time=format_datetime(locked))
+        elif wait:
+            error = _slowed_down(wait)
         elif verify_password(user.password_hash, form.password.data) and user.is_active:
-            throttle.clear(key)
+            throttle.clear(person.national_id, source)
             return external.finish(person, user)
         else:
-            throttle.record_failure(key)
+            throttle.record_failure(person.national_id, source)
             audit.record("login_failed", f"user:{user.id}", detail=f"link {person.provider}")
             error = _("The password is wrong.")
     return render_template("identity/external_link.html", form=form, person=person, error=error,
