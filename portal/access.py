@@ -10,6 +10,7 @@ from flask import abort
 from flask_login import current_user
 
 from .models import Agency, Membership, MembershipService, Request, User
+from .thai import ascii_digits
 
 STAFF = "staff"
 AGENCY_ADMIN = "agency_admin"
@@ -119,7 +120,7 @@ def is_requester(user: Any, request: Request) -> bool:
 def request_or_404(reference: str, *, for_staff: bool = False) -> Request:
     """The request, if the current user may see it; 404 otherwise so that a
     stranger cannot even learn that a reference exists."""
-    request = Request.get_or_none(Request.reference == reference)
+    request = Request.get_or_none(Request.reference == ascii_digits(reference))
     if request is None:
         abort(404)
     ok = can_process(current_user, request) if for_staff else can_view(current_user, request)

@@ -54,6 +54,34 @@ def revision_command(name: str, plugin: str, models_module: str) -> None:
     raise click.UsageError(f"no migrations folder for {plugin!r}")
 
 
+@db_cli.command("digit-clashes")
+@click.option("--fix", is_flag=True,
+              help="Write in ASCII digits the rows whose clash a system admin resolved.")
+@with_appcontext
+def digit_clashes_command(fix: bool) -> None:
+    """List the rows the upgrade left with Thai (or other non-ASCII) digits
+    because, written in ASCII, they would be another row's national ID or
+    reference number. Resolve each (e.g. erase the duplicate account, cancel
+    the duplicate registration), then run with --fix."""
+    from . import audit
+    from .db import database
+    from .migrate import normalise_digits, recorded_digit_clashes
+
+    clashes = recorded_digit_clashes()
+    if not clashes:
+        click.echo("no digit clashes recorded")
+    for at, clash, still_open in clashes:
+        state = "open" if still_open else "resolved"
+        if still_open and fix:
+            with database.atomic():
+                left = normalise_digits(database, clash.table, clash.columns, clash.unique,
+                                        ids=[clash.row_id], report=False)
+                if not left:
+                    audit.record("digit_clash_fixed", f"{clash.table}:{clash.row_id}")
+            state = "still clashes" if left else "fixed"
+        click.echo(f"{at:%Y-%m-%d %H:%M}  {clash.describe()}  [{state}]")
+
+
 backup_cli = AppGroup("backup", help="Back up the whole install, or restore it.")
 
 

@@ -23,7 +23,13 @@ from wtforms.validators import (
 )
 
 from .services import Service
-from .thai import format_date, national_id_is_valid, normalise_national_id, parse_date
+from .thai import (
+    ascii_digits,
+    format_date,
+    national_id_is_valid,
+    normalise_national_id,
+    parse_date,
+)
 
 if TYPE_CHECKING:
     from .models import Agency
@@ -101,8 +107,37 @@ class ReadableName:
             raise ValidationError(_l("Please type a name that starts with a letter."))
 
 
-def phone_validator() -> Regexp:
-    return Regexp(r"^0\d{8,9}$", message=_l("A phone number is 9 or 10 digits starting with 0."))
+def digits_filter(value: Any) -> Any:
+    """A WTForms filter: :func:`~portal.thai.ascii_digits` on typed text."""
+    return ascii_digits(value) if isinstance(value, str) else value
+
+
+class DigitsField(StringField):
+    """Text that is a number to the office: a national ID, a phone, a
+    reference or account number. Digits of any script (a Thai keyboard's
+    ``๐``-``๙``) reach the validators, the database and every lookup as ASCII,
+    whichever form the field is on."""
+
+    def __init__(self, label: Any = None, validators: Any = None,
+                 filters: tuple[Any, ...] = (), **kwargs: Any) -> None:
+        super().__init__(label, validators, filters=(digits_filter, *filters), **kwargs)
+
+
+class Phone(Regexp):
+    """9 or 10 ASCII digits starting with 0; other scripts' digits are made
+    ASCII first, so a form that kept a plain StringField is covered too."""
+
+    def __init__(self) -> None:
+        super().__init__(r"^0[0-9]{8,9}$",
+                         message=_l("A phone number is 9 or 10 digits starting with 0."))
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        field.data = digits_filter(field.data)
+        super().__call__(form, field)
+
+
+def phone_validator() -> Phone:
+    return Phone()
 
 
 def email_validator() -> Email:
@@ -110,7 +145,9 @@ def email_validator() -> Email:
 
 
 class NationalID:
-    """13 digits with a valid check digit; dashes and spaces are dropped."""
+    """13 digits with a valid check digit; dashes and spaces are dropped and
+    other scripts' digits made ASCII (one spelling per person, whatever the
+    field type)."""
 
     def __call__(self, form: FlaskForm, field: Field) -> None:
         field.data = normalise_national_id(field.data or "")
@@ -140,8 +177,8 @@ class PortalForm(FlaskForm):
 class ApplicantForm(PortalForm):
     """The identity block that opens every request form (seed 000)."""
 
-    national_id = StringField(_l("National ID number"), render_kw={"readonly": True})
-    phone = StringField(_l("Phone number"), [required(), phone_validator()],
+    national_id = DigitsField(_l("National ID number"), render_kw={"readonly": True})
+    phone = DigitsField(_l("Phone number"), [required(), phone_validator()],
                         render_kw={"inputmode": "tel", "autocomplete": "tel"})
     title = SelectField(_l("Title"), [required()], choices=TITLE_CHOICES)
     first_name = StringField(_l("First name"), [required(), Length(max=100), ReadableName()])

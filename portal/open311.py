@@ -25,7 +25,7 @@ from .models import Agency, ApiKey, Request, User
 from .plugins import all_services
 from .services import Service
 from .submission import submit
-from .thai import to_local
+from .thai import ascii_digits, to_local
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 APPLICANT = {"first_name": "first_name", "last_name": "last_name", "phone": "phone",
@@ -158,7 +158,7 @@ def list_requests() -> Any:
 
 @bp.get("/requests/<reference>.json")
 def one_request(reference: str) -> Any:
-    req = Request.get_or_none(Request.reference == reference)
+    req = Request.get_or_none(Request.reference == ascii_digits(reference))
     service = all_services().get(req.service_code) if req else None
     if req is None or service is None or not service.open311:
         return error(404, f"service_request_id {reference} not found")

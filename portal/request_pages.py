@@ -20,6 +20,7 @@ from .models import IssuedDocument, Request, StatusEvent, SurveyResponse, User
 from .plugins import get_service
 from .printing import qr_svg_data_uri, render_pdf
 from .submission import current_files
+from .thai import ascii_digits
 
 
 def public_url(endpoint: str, **values: Any) -> str:
@@ -39,15 +40,20 @@ def checked_request(reference: str, phone_last4: str) -> Request | None:
     """The request the public status check may show: the reference and the
     last four digits of the phone given in it, both right. One answer (None)
     for "no such number" and "wrong phone", so nobody can walk references."""
+    # Callers other than the form (the LINE chat) pass what people typed:
+    # Thai digits are the same digits, and compare_digest takes ASCII only.
+    reference, phone_last4 = ascii_digits(reference), ascii_digits(phone_last4)
     # Only the columns the answer needs: the answers (JSON) are the bulk of
     # a row and the status check never shows them.
     req = (Request.select(Request.id, Request.reference, Request.service_code, Request.agency,
                           Request.requester, Request.contact_phone, Request.status,
                           Request.status_changed_at, Request.due_date, Request.due_at)
            .where(Request.reference == reference.strip().upper()).first())
-    if req is None or not req.contact_phone:
+    if req is None or not req.contact_phone or not phone_last4.isascii():
         return None
-    return req if hmac.compare_digest(req.contact_phone[-4:], phone_last4) else None
+    stored = req.contact_phone[-4:]
+    # compare_digest raises on text that is not ASCII: no answer, not a 500.
+    return req if stored.isascii() and hmac.compare_digest(stored, phone_last4) else None
 
 
 def public_status(req: Request) -> dict[str, Any]:

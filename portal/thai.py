@@ -1,9 +1,11 @@
-"""Thai specifics: Buddhist-era dates, month names, national-ID checksum."""
+"""Thai specifics: Buddhist-era dates, month names, national-ID checksum,
+digits typed on a Thai keyboard."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from zoneinfo import ZoneInfo
 
 BE_OFFSET = 543
@@ -99,17 +101,35 @@ def format_due(item: object, locale: str = "th", tz: str = "Asia/Bangkok") -> st
     return format_date(get("due_date"), locale)  # type: ignore[arg-type]
 
 
-_DIGITS = re.compile(r"\D")
+def ascii_digits(value: str) -> str:
+    """Every decimal digit as its ASCII digit: Thai ``๐``-``๙``, Arabic-Indic,
+    full-width and every other script's (Unicode category Nd).
+
+    A Thai keyboard types ``๑๒๓``; ``int()``, ``Decimal()`` and a regex's
+    ``\\d`` all read it as 123, but as text it is not ``"123"``: an ID or phone
+    stored as typed would slip past a unique index and every lookup. Whatever
+    is stored, compared or checked as a number goes through here first.
+    Other characters (letters, Thai text, dashes, superscripts) stay."""
+    if value.isascii():
+        return value
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in value)
+
+
+_NOT_DIGITS = re.compile(r"[^0-9]")
 
 
 def normalise_national_id(value: str) -> str:
-    """Strip the dashes and spaces people type: ``1-2345-67890-12-1``."""
-    return _DIGITS.sub("", value or "")
+    """ASCII digits only: the dashes and spaces people type
+    (``1-2345-67890-12-1``) dropped, Thai digits made ASCII."""
+    return _NOT_DIGITS.sub("", ascii_digits(value or ""))
 
 
 def national_id_is_valid(value: str) -> bool:
-    """The 13th digit of a Thai national ID is a mod-11 check digit."""
-    if not re.fullmatch(r"\d{13}", value or ""):
+    """The 13th digit of a Thai national ID is a mod-11 check digit.
+
+    ASCII only: a value that skipped :func:`normalise_national_id` is refused,
+    not accepted as a second spelling of someone's ID."""
+    if not re.fullmatch(r"[0-9]{13}", value or ""):
         return False
     total = sum(int(value[i]) * (13 - i) for i in range(12))
     return (11 - total % 11) % 10 == int(value[12])
@@ -129,7 +149,7 @@ def mask_national_id(value: str) -> str:
 
 def parse_date(value: str) -> dt.date:
     """Read ``dd/mm/yyyy`` or ISO dates; a year above 2400 is Buddhist era."""
-    value = (value or "").strip()
+    value = ascii_digits(value or "").strip()
     m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", value)
     if m:
         day, month, year = (int(g) for g in m.groups())

@@ -13,6 +13,7 @@ from flask import current_app, render_template, request, url_for
 
 from .models import IssuedDocument, Request
 from .printing import qr_svg_data_uri, render_pdf
+from .thai import ascii_digits
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
@@ -62,6 +63,7 @@ def stamp_pdf(data: bytes, code: str) -> bytes:
 
 
 def check(code: str, data: bytes) -> bool:
-    document = IssuedDocument.get_or_none(IssuedDocument.code == code.strip().upper())
+    document = IssuedDocument.get_or_none(
+        IssuedDocument.code == ascii_digits(code).strip().upper())
     return bool(document and document.sha256
                 and secrets.compare_digest(document.sha256, hashlib.sha256(data).hexdigest()))

@@ -90,3 +90,112 @@ def test_upgrade_keeps_the_data_of_an_older_install(tmp_path):
 
         assert [(c.agency_id, c.service_code, c.status, c.n) for c in RequestCount.select()] == [
             (agency.id, "certificate", "submitted", 1)]
+
+
+THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+
+
+def _digit_clashes(app):
+    result = app.test_cli_runner().invoke(args=["db", "digit-clashes"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_020_writes_stored_digits_in_ascii_and_lists_the_rows_it_cannot(tmp_path):
+    """Pen-test finding 9: rows typed in Thai digits are rewritten in ASCII,
+    except one that would then be another row's national ID; that one and
+    the other are left as they are, and listed for a system admin."""
+    from portal.models import AuditLog, Request, User
+
+    from .conftest import make_agency, make_user, new_national_id
+
+    app = create_app(make_config(tmp_path))
+    with app.app_context():
+        pm = plugin_manager()
+        dict(routers(pm))["core"].run(name="019_request_status_order")
+        demo = "1101700123456"
+        real = make_user(national_id=demo, phone="0812345678")
+        twin = make_user(national_id=demo.translate(THAI_DIGITS), phone="๐๘๙๙๙๙๙๙๙๙")
+        alone_id = new_national_id()
+        alone = make_user(national_id=alone_id.translate(THAI_DIGITS), phone="๐๘๑๑๑๑๒๒๒๒")
+        # Two spellings of one new ID: neither is ASCII, both would be the same.
+        pair_id = new_national_id()
+        pair = [make_user(national_id=pair_id.translate(THAI_DIGITS)),
+                make_user(national_id=pair_id[:-1] + pair_id[-1].translate(THAI_DIGITS))]
+        agency = make_agency("old", services=(), phone="๐๔๕-๗๘๙๔๗๗")
+        req = Request.create(reference="๑๒-๖๘๐๑๐๑-K7Q4M", service_code="certificate",
+                             agency=agency, applicant_name="x", contact_phone="๐๘๑๒๓๔๕๖๗๘",
+                             status="submitted")
+
+        upgrade(pm)
+
+        def stored(user):
+            row = User.get_by_id(user.id)
+            return row.national_id, row.phone
+
+        assert stored(alone) == (alone_id, "0811112222")
+        assert stored(real) == (demo, "0812345678")
+        assert stored(twin) == (demo.translate(THAI_DIGITS), "๐๘๙๙๙๙๙๙๙๙")  # left as it was
+        assert [stored(u)[0] for u in pair] == [pair[0].national_id, pair[1].national_id]
+        req = Request.get_by_id(req.id)
+        assert (req.reference, req.contact_phone) == ("12-680101-K7Q4M", "0812345678")
+        assert agency.__class__.get_by_id(agency.id).phone == "045-789477"
+
+        entries = list(AuditLog.select().where(AuditLog.action == "digit_clash")
+                       .order_by(AuditLog.id))
+        assert [e.target for e in entries] == [f"users:{twin.id}", f"users:{pair[0].id}",
+                                               f"users:{pair[1].id}"]
+        assert all(e.actor_id is None for e in entries)
+        assert f'"clashes_with": [{real.id}]' in entries[0].detail
+        listed = _digit_clashes(app)
+        assert f"users:{twin.id} is users:{real.id} once its national_id" in listed
+        assert f"users:{pair[0].id} is users:{pair[1].id}" in listed
+        assert listed.count("[open]") == 3
+
+        # The admin decides the ASCII account was the impostor's and removes it.
+        User.delete_by_id(real.id)
+        fixed = app.test_cli_runner().invoke(args=["db", "digit-clashes", "--fix"]).output
+        assert f"users:{twin.id} is users:{real.id}" in fixed and "[fixed]" in fixed
+        assert fixed.count("[still clashes]") == 2
+        assert stored(twin) == (demo, "0899999999")
+        assert _digit_clashes(app).count("[open]") == 2
+        # Upgrading again changes nothing and reports nothing twice.
+        assert upgrade(pm) == []
+
+
+def test_the_tambon_step_leaves_a_double_elderly_registration_for_an_admin(tmp_path):
+    """The same person registered twice in one agency, once in Thai digits:
+    both registrations stay, listed; in another agency the ID is rewritten."""
+    from plugins.tambon.models import ElderlyRegistration
+    from portal.models import AuditLog, Request
+
+    from .conftest import make_agency
+
+    app = create_app(make_config(tmp_path))
+    with app.app_context():
+        pm = plugin_manager()
+        steps = dict(routers(pm))
+        steps["core"].run()
+        steps["tambon"].run(name="001_tambon_initial")
+        here, there = make_agency("tambon-a", services=()), make_agency("tambon-b", services=())
+        nid = "3100500123458"
+
+        def registration(agency, national_id, ref):
+            req = Request.create(reference=ref, service_code="elderly_allowance", agency=agency,
+                                 applicant_name="x", status="submitted")
+            return ElderlyRegistration.create(agency=agency, national_id=national_id,
+                                              request=req, fiscal_year=2570)
+
+        first = registration(here, nid, "74-680101-AAAAA")
+        again = registration(here, nid[:-1] + "๘", "74-680101-BBBBB")
+        elsewhere = registration(there, nid.translate(THAI_DIGITS), "74-680101-CCCCC")
+
+        upgrade(pm)
+
+        def stored(row):
+            return ElderlyRegistration.get_by_id(row.id).national_id
+
+        assert (stored(first), stored(again), stored(elsewhere)) == (nid, nid[:-1] + "๘", nid)
+        entry = AuditLog.get(AuditLog.action == "digit_clash")
+        assert entry.target == f"tambon_elderly:{again.id}"
+        assert f"tambon_elderly:{again.id} is tambon_elderly:{first.id}" in _digit_clashes(app)

@@ -11,6 +11,7 @@ from markupsafe import Markup
 from wtforms import validators
 
 from portal import access, audit
+from portal.forms import DigitsField
 from portal.models import Agency
 from portal.staff.base import (
     PortalModelView,
@@ -130,6 +131,7 @@ class PhoneCallView(AgencyRecordView):
                                             options=[("1", _l("Yes")), ("0", _l("No"))]),)
     form_columns = ("agency", "caller", "unit", "phone", "problem", "answered_at_once",
                     "answer", "callback_due", "expert")
+    form_overrides = {"phone": DigitsField}
     form_args = {"caller": {"validators": [validators.InputRequired()]},
                  "unit": {"validators": [validators.InputRequired()]},
                  "problem": {"validators": [validators.InputRequired()]}}

@@ -17,7 +17,7 @@ from portal.catalogue import enabled_services
 from portal.extensions import limiter
 from portal.models import Agency, ExternalAccount, Request
 from portal.request_pages import checked_request, public_status, public_url, status_check_url
-from portal.thai import format_datetime, format_due
+from portal.thai import ascii_digits, format_datetime, format_due
 
 from .models import LineChannel
 
@@ -27,13 +27,14 @@ log = logging.getLogger(__name__)
 # four digits of the phone given in the request.
 FOLLOW_HINT = _l("To follow a request, send its reference number and the last 4 digits of "
                  "your phone number.")
-ASKED = re.compile(r"(\d{2}-\d{6}-[0-9A-Z]{5})(?:\D+(\d{4}))?", re.IGNORECASE)
+ASKED = re.compile(r"(\d{2}-\d{6}-[0-9A-Z]{5})(?:\D+(\d{4}))?", re.IGNORECASE | re.ASCII)
 
 
 def answer(channel: LineChannel, line_user: str, text: str) -> tuple[str, list[tuple[str, str]]]:
     """The reply text and its quick-reply links, in Thai."""
     with force_locale("th"):
-        asked = ASKED.search(text or "")
+        # A Thai keyboard sends ๐-๙: the same reference and digits.
+        asked = ASKED.search(ascii_digits(text or ""))
         if asked:
             if not _may_look_up(channel, line_user):
                 log.warning("LINE chat on %s: status questions from %r held back",

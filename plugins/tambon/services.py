@@ -22,11 +22,18 @@ from portal.booking_forms import (
     validate_start_date,
 )
 from portal.db import database
-from portal.forms import ApplicantForm, FieldError, NationalID, ThaiDateField, required
+from portal.forms import (
+    ApplicantForm,
+    DigitsField,
+    FieldError,
+    NationalID,
+    ThaiDateField,
+    required,
+)
 from portal.lifecycle import Status
 from portal.models import Request
 from portal.services import AttachmentSlot, Outcome, Service, Step
-from portal.thai import format_date, local_today
+from portal.thai import format_date, local_today, normalise_national_id
 
 from .eligibility import eligible, fiscal_year_start
 from .models import ElderlyRegistration, IncidentReport
@@ -113,7 +120,7 @@ def _payment_years() -> list[tuple[str, str]]:
 
 
 class ElderlyForm(ApplicantForm):
-    applicant_national_id = StringField(_l("National ID of the elderly person"),
+    applicant_national_id = DigitsField(_l("National ID of the elderly person"),
                                         [required(), NationalID()],
                                         render_kw={"inputmode": "numeric"})
     applicant_name = StringField(_l("Name of the elderly person"), [required(),
@@ -125,7 +132,7 @@ class ElderlyForm(ApplicantForm):
     house = StringField(_l("House number"), [required(), Length(max=60)])
     village = SelectField(_l("Village (หมู่)"), [required()], choices=VILLAGES)
     bank = StringField(_l("Bank"), [required(), Length(max=120)])
-    account_number = StringField(_l("Account number"), [required(), Length(max=30)],
+    account_number = DigitsField(_l("Account number"), [required(), Length(max=30)],
                                  render_kw={"inputmode": "numeric"})
     account_name = StringField(_l("Account name"), [required(), Length(max=255)])
 
@@ -169,7 +176,8 @@ def store_incident(request: Request, answers: dict[str, Any]) -> None:
 
 def store_elderly(request: Request, answers: dict[str, Any]) -> None:
     """One registration per person and agency; a cancelled one makes room."""
-    nid = answers["applicant_national_id"]
+    # The form gives ASCII already; the unique index must not depend on it.
+    nid = normalise_national_id(answers["applicant_national_id"])
     with database.atomic():
         existing = (ElderlyRegistration.select(ElderlyRegistration, Request).join(Request)
                     .where((ElderlyRegistration.agency == request.agency_id)

@@ -14,6 +14,8 @@ import time
 
 from flask import current_app, session
 
+from ..thai import ascii_digits
+
 SESSION_KEY = "captcha"
 LIFETIME_SECONDS = 600
 LENGTH = 5
@@ -46,5 +48,5 @@ def verify(answer: str) -> bool:
     challenge = session.pop(SESSION_KEY, None)
     if not challenge or time.time() - challenge.get("t", 0) > LIFETIME_SECONDS:
         return False
-    given = "".join(ch for ch in (answer or "") if ch.isdigit())
+    given = "".join(ch for ch in ascii_digits(answer or "") if ch in "0123456789")
     return hmac.compare_digest(challenge["h"], _digest(given))

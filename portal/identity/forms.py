@@ -9,6 +9,7 @@ from wtforms.validators import EqualTo, InputRequired, Length, Optional, StopVal
 
 from ..forms import (
     TITLE_CHOICES,
+    DigitsField,
     NationalID,
     PortalForm,
     ReadableName,
@@ -43,7 +44,7 @@ class CaptchaAnswer(Required):
 
 
 class CaptchaMixin:
-    captcha = StringField(_l("Type the numbers in the picture"),
+    captcha = DigitsField(_l("Type the numbers in the picture"),
                           [CaptchaAnswer(message=_l("Please fill in this field."))],
                           render_kw={"inputmode": "numeric", "autocomplete": "off"})
 
@@ -54,14 +55,14 @@ class ProfileFields(PortalForm):
                              render_kw={"autocomplete": "given-name"})
     last_name = StringField(_l("Last name"), [required(), Length(max=100), ReadableName()],
                             render_kw={"autocomplete": "family-name"})
-    phone = StringField(_l("Phone number"), [required(), phone_validator()],
+    phone = DigitsField(_l("Phone number"), [required(), phone_validator()],
                         render_kw={"inputmode": "tel", "autocomplete": "tel"})
     email = StringField(_l("E-mail"), [Optional(), email_validator(), Length(max=255)],
                         render_kw={"autocomplete": "email", "inputmode": "email"})
 
 
 class RegisterForm(ProfileFields, CaptchaMixin):
-    national_id = StringField(_l("National ID number"), [required(), NationalID()],
+    national_id = DigitsField(_l("National ID number"), [required(), NationalID()],
                               render_kw={"inputmode": "numeric", "autocomplete": "username"})
     password, password_again = new_password_pair(_l("Password"), _l("Password again"))
     pdpa = BooleanField(
@@ -89,7 +90,7 @@ class ExternalLinkForm(PortalForm):
 
 
 class LoginForm(PortalForm, CaptchaMixin):
-    national_id = StringField(_l("National ID number"), [required()],
+    national_id = DigitsField(_l("National ID number"), [required()],
                               render_kw={"inputmode": "numeric", "autocomplete": "username"})
     password = PasswordField(_l("Password"), [required()],
                              render_kw={"autocomplete": "current-password"})

@@ -11,15 +11,15 @@ from flask import (
     url_for,
 )
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField
 from wtforms.validators import Length, Regexp
 
 from ..catalogue import contact, enabled_services, offered_or_404
 from ..extensions import limiter
-from ..forms import PortalForm, required
+from ..forms import DigitsField, PortalForm, required
 from ..models import Agency
 from ..plugins import get_service
 from ..request_pages import checked_request, public_status
+from ..thai import ascii_digits
 
 bp = Blueprint("public", __name__)
 LOCALES = ("th", "en")
@@ -41,10 +41,10 @@ def service_info(agency_code: str, service_code: str) -> str:
 
 
 class StatusCheckForm(PortalForm):
-    reference = StringField(_l("Reference number"), [required(), Length(max=32)])
-    phone_last4 = StringField(
+    reference = DigitsField(_l("Reference number"), [required(), Length(max=32)])
+    phone_last4 = DigitsField(
         _l("Last 4 digits of the phone number given in the request"),
-        [required(), Regexp(r"^\d{4}$", message=_l("Please type 4 digits."))],
+        [required(), Regexp(r"^[0-9]{4}$", message=_l("Please type 4 digits."))],
         render_kw={"inputmode": "numeric", "maxlength": 4, "autocomplete": "off"})
 
 
@@ -149,7 +149,8 @@ def verify(code: str) -> str:
     from .. import verify as verifying
     from ..models import IssuedDocument
 
-    document = IssuedDocument.get_or_none(IssuedDocument.code == code.strip().upper())
+    document = IssuedDocument.get_or_none(
+        IssuedDocument.code == ascii_digits(code).strip().upper())
     matches = None
     if document is not None and request.method == "POST":
         upload = request.files.get("file")

@@ -29,7 +29,7 @@ from ..models import Attachment, Notice, Request, Resource
 from ..paging import PER_PAGE_CHOICES, paginate
 from ..plugins import all_services, get_service
 from ..submission import current_files, requester_cancel, resubmit, submit
-from ..thai import local_today, utcnow
+from ..thai import ascii_digits, local_today, utcnow
 
 bp = Blueprint("requester", __name__)
 
@@ -42,7 +42,7 @@ def my_requests() -> str:
     q = (request.args.get("q") or "").strip()
     if q:
         codes = [code for code, s in all_services().items() if q.lower() in str(s.title).lower()]
-        query = query.where(Request.reference.contains(q.upper())
+        query = query.where(Request.reference.contains(ascii_digits(q).upper())
                             | Request.service_code.in_(codes))
     page = paginate(query, request.args)
     return render_template("requester/list.html", page=page, q=q,

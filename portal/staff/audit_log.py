@@ -26,6 +26,8 @@ ACTION_LABELS = {
     "download": _l("File downloaded"), "print": _l("Printed a document"), "export": _l("Exported"),
     "admin_created": _l("Record added"), "admin_changed": _l("Record changed"),
     "admin_deleted": _l("Record deleted"),
+    "digit_clash": _l("Same ID in other digits (to resolve)"),
+    "digit_clash_fixed": _l("Same ID in other digits resolved"),
 }
 
 

@@ -10,13 +10,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
-from wtforms import BooleanField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, SelectField, SelectMultipleField
 from wtforms.validators import Email, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import access, audit
 from ..db import database
-from ..forms import NationalID, PortalForm, required
+from ..forms import DigitsField, NationalID, PortalForm, required
 from ..models import Agency, Membership, MembershipService, User
 from ..plugins import all_services
 from .base import AgencyAdminAccess, PortalModelView, live_options
@@ -78,7 +78,7 @@ class AgencyView(AgencyAdminAccess, PortalModelView):
     form_columns = ("code", "level", "parent", "name_th", "name_en", "full_name", "address",
                     "address_en", "website", "phone", "email", "email_dga", "email_complaint",
                     "suspended", "attachment_retention_days")
-    form_overrides = {"level": SelectField}
+    form_overrides = {"level": SelectField, "phone": DigitsField}
     form_args = {"code": {"validators": [required(), Length(max=40)]},
                  "name_th": {"validators": [required(), Length(max=255)]},
                  "email": {"validators": [Optional(), Email()]},
@@ -147,7 +147,7 @@ class AgencyView(AgencyAdminAccess, PortalModelView):
 
 
 class StaffForm(PortalForm):
-    national_id = StringField(_l("National ID number of the staff member"),
+    national_id = DigitsField(_l("National ID number of the staff member"),
                               [required(), NationalID()])
     agency = SelectField(_l("Agency"), coerce=int)
     role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()))

@@ -16,6 +16,7 @@ from ..catalogue import enabled_codes, set_enabled
 from ..lifecycle import STATUS_LABELS
 from ..models import Agency, AgencyService, ApiKey, CannedReply, Holiday
 from ..plugins import all_services
+from ..thai import ascii_digits
 from .base import AgencyAdminAccess, PortalBaseView, PortalModelView, be_date
 
 
@@ -46,6 +47,7 @@ class ServiceSwitchView(AgencyAdminAccess, PortalBaseView):
             abort(404)
         values = {key: (request.form.get(key) or "").strip()[:size] for key, size in
                   (("officer_name", 255), ("officer_phone", 60), ("division", 255))}
+        values["officer_phone"] = ascii_digits(values["officer_phone"])
         (AgencyService.insert(agency=agency, service_code=code, enabled=False, **values)
          .on_conflict(conflict_target=[AgencyService.agency, AgencyService.service_code],
                       update={getattr(AgencyService, k): v for k, v in values.items()})

@@ -374,3 +374,16 @@ def test_the_chat_status_lookup_is_rate_limited_per_line_user_and_per_channel(
     # Asking for the services is not a lookup and is never held back.
     _webhook(client, "สวัสดี", user="Uguesser")
     assert "/services/alpha/certificate" in line.replied[-1]["messages"][0]["text"]
+
+def test_the_chat_reads_a_reference_and_phone_digits_typed_in_thai(app, world, line, oa):
+    """A Thai keyboard sends ๐-๙: the same digits as on the status-check page."""
+    _client, req = new_certificate(app, world["citizen"])
+    with app.app_context():
+        last4 = Request.get_by_id(req.id).contact_phone[-4:]
+    digits = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+    client = app.test_client()
+    for text in (f"{req.reference} {last4.translate(digits)}",
+                 f"{req.reference.translate(digits)} {last4.translate(digits)}"):
+        assert _webhook(client, text, user="Ustranger").status_code == 200, text
+        answer = line.replied[-1]["messages"][0]["text"]
+        assert req.reference in answer and "ส่งคำร้องไปยังเจ้าหน้าที่" in answer, text

@@ -175,6 +175,22 @@ def test_one_registration_per_person(app, tambon):
     assert "3-1005-xxxxx-xx-8" in staff and "3100500123458" not in staff
 
 
+@pytest.mark.parametrize("spelling", ["๓๑๐๐๕๐๐๑๒๓๔๕๘", "310050012345๘"],
+                         ids=["all Thai", "one Thai digit"])
+def test_a_thai_digit_id_of_a_registered_person_is_refused(app, tambon, spelling):
+    """Pen-test finding 9: Thai digits made a second registration of the same
+    person (double enrolment for the allowance)."""
+    year = current_fy() + 1
+    assert submit_elderly(client_for(app, make_user()),
+                          elderly("01/01/2500", year)).status_code == 302
+    ref = Request.get().reference
+    again = submit_elderly(client_for(app, make_user()), elderly("01/01/2500", year, spelling))
+    text = again.get_data(as_text=True)
+    assert again.status_code == 200 and "ลงทะเบียนแล้ว" in text and ref in text
+    assert [r.national_id for r in ElderlyRegistration.select()] == ["3100500123458"]
+    assert Request.select().count() == 1
+
+
 def test_nuisance_complainant_is_seen_only_by_staff(app, tambon):
     complainant = make_user(first_name="ผู้ร้อง", last_name="ลับเฉพาะ")
     client = client_for(app, complainant)
