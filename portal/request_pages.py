@@ -7,7 +7,7 @@ import hmac
 from typing import Any
 
 import peewee as pw
-from flask import Response, abort, current_app, render_template, request, url_for
+from flask import Response, abort, render_template
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -15,19 +15,12 @@ from . import steps, verify
 from .catalogue import contact
 from .forms import display_answers
 from .lifecycle import CHANNELS, STATUS_LABELS
+from .links import public_url
 from .models import IssuedDocument, Request, StatusEvent, SurveyResponse, User
 from .plugins import get_service
 from .printing import qr_svg_data_uri, render_pdf
 from .submission import current_files
 from .thai import utcnow
-
-
-def public_url(endpoint: str, **values: Any) -> str:
-    """An absolute link for people outside (printouts, e-mail, LINE), on
-    PUBLIC_BASE_URL when set: behind a proxy the request's host may be an
-    internal name."""
-    base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
-    return base.rstrip("/") + url_for(endpoint, **values)
 
 
 def status_check_url(reference: str | None = None) -> str:
@@ -123,7 +116,7 @@ def pdf_response(req: Request) -> Response:
                            status_url=status_check_url(), verify_code=document.code,
                            verify_url=verify.verify_url(document.code),
                            verify_qr=qr_svg_data_uri(verify.verify_url(document.code)))
-    pdf = verify.seal(document, render_pdf(html, base_url=request.host_url))
+    pdf = verify.seal(document, render_pdf(html))
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{req.reference}.pdf"'
     response.headers["Cache-Control"] = "private, no-store"
