@@ -6,6 +6,10 @@ FLASK  := $(VENV)/bin/flask --app wsgi
 STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
+# The demo's public address: links in its e-mails, PDFs and QR codes point
+# here, and other host names are refused (400) except TRUSTED_HOSTS.
+PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
+TRUSTED_HOSTS   ?= localhost
 
 .PHONY: run test lint catalog system-deps clean
 
@@ -21,6 +25,8 @@ catalog: $(STAMP)
 system-deps:
 	bash scripts/system-deps.sh
 
+run: export PUBLIC_BASE_URL := $(PUBLIC_BASE_URL)
+run: export TRUSTED_HOSTS := $(TRUSTED_HOSTS)
 run: $(STAMP) catalog system-deps
 	$(FLASK) db upgrade
 	$(FLASK) demo

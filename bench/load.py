@@ -186,7 +186,8 @@ class Gunicorn:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
              f"127.0.0.1:{self.port}", "--log-level", "warning", "--timeout", "120", app],
-            cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL)
+            cwd=ROOT, env={**os.environ, **env, "PUBLIC_BASE_URL": self.url},
+            stdout=subprocess.DEVNULL)
         Gunicorn.running.append(self)
         # A busy machine may take seconds over a cold worker's first page.
         deadline = time.monotonic() + 120
@@ -328,8 +329,11 @@ def probe(name: str, base: str, item: tuple[str, str | bytes], method: str,
 
 def bench_env(url: str, folder: Path) -> dict[str, str]:
     """The portal's settings for a benchmark on ``url``, its files in
-    ``folder``: no captcha, and limits no load run reaches."""
+    ``folder``: no captcha, and limits no load run reaches. The public
+    address is the in-process app's (its test client asks for localhost);
+    each gunicorn is given its own (a start without one is refused)."""
     return {"DATABASE_URL": url, "PORTAL_INSTANCE_DIR": str(folder),
+            "PUBLIC_BASE_URL": "http://localhost",
             "UPLOAD_DIR": str(folder / "uploads"), "JOBS_DB": str(folder / "jobs.db"),
             "SECRET_KEY": "bench-secret", "CAPTCHA_ENABLED": "false",
             "LOGIN_RATE_LIMIT": "1000000 per minute",

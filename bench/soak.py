@@ -350,7 +350,12 @@ def main() -> int:
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="soak-"))
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
     env = {
+        # Its links and the host it answers for (a start without is refused);
+        # localhost for the test requests prepare() makes in this process.
+        "PUBLIC_BASE_URL": base, "TRUSTED_HOSTS": "localhost",
         "PORTAL_INSTANCE_DIR": str(folder), "SECRET_KEY": "soak-secret",
         "DATABASE_URL": args.database_url or f"sqlite:///{folder / 'portal.db'}",
         "UPLOAD_DIR": str(folder / "uploads"), "JOBS_DB": str(folder / "jobs.db"),
@@ -359,8 +364,6 @@ def main() -> int:
         "PRINT_RATE_LIMIT": "100000 per minute",
     }
     ids, forms, (staff_nid, staff_password) = prepare(env, args.citizens)
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", str(args.workers), "--bind",
          f"127.0.0.1:{port}", "--graceful-timeout", "30", "--log-level", "warning", "wsgi:app"],

@@ -24,12 +24,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         configure_blueprints,
         configure_cli,
         configure_extensions,
+        configure_hosts,
         configure_templates,
     )
 
     app = Flask(__name__, template_folder=str(ROOT / "templates"),
                 instance_path=str(config_module.INSTANCE_DIR))
     app.config.update(config_module.load(config))
+    configure_hosts(app)  # first: a production start without its address stops here
     db.init_app(app)
     from . import jobs
 

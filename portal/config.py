@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 INSTANCE_DIR = Path(os.environ.get("PORTAL_INSTANCE_DIR", Path.cwd() / "instance"))
 
@@ -77,7 +80,14 @@ DEFAULTS: dict[str, Any] = {
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "CAPTCHA_ENABLED": True,
+    # The portal's public address (https://eservice.example.go.th): every
+    # link in e-mail, LINE, PDFs and QR codes is built on it, never on the
+    # Host a request names. Required in production (see production_start).
     "PUBLIC_BASE_URL": "",
+    # Comma list of further host names requests are answered for (an
+    # intranet name, the address a health check uses); PUBLIC_BASE_URL's host
+    # always is. Any other Host gets 400. A leading dot admits subdomains.
+    "TRUSTED_HOSTS": "",
     "WTF_CSRF_TIME_LIMIT": None,
     # E-mail (notifications). Empty MAIL_SERVER: messages wait in the outbox.
     "MAIL_SERVER": "",
@@ -101,6 +111,23 @@ DEFAULTS: dict[str, Any] = {
 
 _BOOLS = {k for k, v in DEFAULTS.items() if isinstance(v, bool)}
 _INTS = {k for k, v in DEFAULTS.items() if isinstance(v, int) and not isinstance(v, bool)}
+
+
+def production_start(app: Flask) -> bool:
+    """Whether this start serves the public for real, and so must be told
+    its public address (PUBLIC_BASE_URL) instead of running without links.
+
+    Production is a WSGI server — gunicorn, uWSGI, mod_wsgi: anything that
+    imports wsgi.py outside the ``flask`` command — with neither DEBUG nor
+    TESTING. The ``flask`` command is not production: it sets
+    FLASK_RUN_FROM_CLI before it loads the app, and it runs maintenance
+    (``db upgrade``, ``backup``, ``seed``, ``jobs``), which must work with
+    only a database configured, and ``flask run``, Werkzeug's development
+    server, which ``make run`` uses for the demo (with PUBLIC_BASE_URL set).
+    Tests set TESTING; a debug start is a developer's.
+    """
+    from_cli = os.environ.get("FLASK_RUN_FROM_CLI") == "true"
+    return not (app.debug or app.testing or from_cli)
 
 
 def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:

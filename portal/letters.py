@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 
 from flask import render_template
-from flask import request as http_request
 
 from . import jobs, notify, uploads, verify
 from .db import database
@@ -30,7 +29,7 @@ def send_delay_letter(req: Request, clerk: User, reason: str, new_date: dt.date)
             reason=reason, new_date=new_date, today=utcnow(), clerk=clerk,
             verify_code=document.code, verify_url=verify.verify_url(document.code),
             verify_qr=qr_svg_data_uri(verify.verify_url(document.code)))
-        pdf = verify.seal(document, render_pdf(html, base_url=http_request.host_url))
+        pdf = verify.seal(document, render_pdf(html))
         checked = uploads.CheckedFile(data=pdf, original_name=f"แจ้งเรื่องล่าช้า-{req.reference}.pdf",
                                       content_type="application/pdf", extension="pdf")
         name = store.write(checked)

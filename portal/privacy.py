@@ -10,12 +10,12 @@ import datetime as dt
 from typing import Any
 
 import peewee as pw
-from flask import url_for
 from flask_babel import gettext as _
 
 from . import access, audit
 from .db import database
 from .lifecycle import FINAL_STATUSES, OPEN_STATUSES, STATUS_LABELS
+from .links import public_url
 from .models import (
     Agency,
     Attachment,
@@ -119,8 +119,8 @@ def personal_data(user: User) -> dict[str, Any]:
                 "size": f.size, "sha256": f.sha256, "uploaded_at": _iso(f.uploaded_at),
                 "from_staff": f.is_result, "replaced_at": _iso(f.replaced_at),
                 "deleted_under_retention_at": _iso(f.purged_at),
-                "download": None if f.purged_at else url_for(
-                    "requester.download", attachment_id=f.id, _external=True)}
+                "download": None if f.purged_at else public_url(
+                    "requester.download", attachment_id=f.id)}
                 for f in files],
             "satisfaction": None if survey is None else {
                 "speed": survey.speed, "courtesy": survey.courtesy,

@@ -8,7 +8,7 @@ import hmac
 from typing import Any
 
 import peewee as pw
-from flask import Response, abort, current_app, render_template, request, url_for
+from flask import Response, abort, render_template
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -16,19 +16,12 @@ from . import steps, verify
 from .catalogue import contact
 from .forms import display_answers
 from .lifecycle import CHANNELS, STATUS_LABELS
+from .links import public_url
 from .models import IssuedDocument, Request, StatusEvent, SurveyResponse, User
 from .plugins import get_service
 from .printing import qr_svg_data_uri, render_pdf
 from .submission import current_files
 from .thai import ascii_digits
-
-
-def public_url(endpoint: str, **values: Any) -> str:
-    """An absolute link for people outside (printouts, e-mail, LINE), on
-    PUBLIC_BASE_URL when set: behind a proxy the request's host may be an
-    internal name."""
-    base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
-    return base.rstrip("/") + url_for(endpoint, **values)
 
 
 def status_check_url(reference: str | None = None) -> str:
@@ -131,7 +124,7 @@ def _printout(req: Request, document: Any, fresh: bool = False) -> bytes | None:
                            status_url=status_check_url(), verify_code=code,
                            verify_url=verify.verify_url(code),
                            verify_qr=qr_svg_data_uri(verify.verify_url(code)))
-    pdf = render_pdf(html, base_url=request.host_url)
+    pdf = render_pdf(html)
     if fresh or hashlib.sha256(pdf).hexdigest() == document.sha256:
         return pdf
     return None

@@ -54,13 +54,11 @@ def _save_files(request: Request, files: dict[str, uploads.CheckedFile], store: 
 def notify_change(request: Request, old: str | None, new: str, remark: str = "",
             result_ready: bool = False) -> None:
     """Queue the e-mails of a change; call inside its transaction."""
-    from flask import has_request_context
-
     from .request_pages import status_check_url
     from .survey import link_for
 
-    url = status_check_url(request.reference) if has_request_context() else ""
-    survey = link_for(request) if has_request_context() and new == Status.COMPLETED else ""
+    url = status_check_url(request.reference)
+    survey = link_for(request) if new == Status.COMPLETED else ""
     notify.request_changed(request, old, new, remark, result_ready=result_ready,
                            status_url=url, survey_url=survey)
 

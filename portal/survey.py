@@ -17,6 +17,7 @@ from wtforms.validators import Length
 from .db import database
 from .forms import PortalForm, required
 from .lifecycle import Status
+from .links import public_url
 from .models import Request, SurveyResponse
 
 bp = Blueprint("survey", __name__)
@@ -35,10 +36,7 @@ def token_for(request: Request) -> str:
 
 
 def link_for(request: Request) -> str:
-    from flask import request as http
-
-    base = current_app.config.get("PUBLIC_BASE_URL") or http.host_url
-    return base.rstrip("/") + url_for("survey.answer", token=token_for(request))
+    return public_url("survey.answer", token=token_for(request))
 
 
 class SurveyForm(PortalForm):

@@ -9,8 +9,9 @@ import hashlib
 import io
 import secrets
 
-from flask import current_app, render_template, request, url_for
+from flask import render_template
 
+from .links import public_url
 from .models import IssuedDocument, Request
 from .printing import qr_svg_data_uri, render_pdf
 from .thai import ascii_digits
@@ -23,8 +24,7 @@ def new_code() -> str:
 
 
 def verify_url(code: str) -> str:
-    base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
-    return base.rstrip("/") + url_for("public.verify", code=code)
+    return public_url("public.verify", code=code)
 
 
 def reserve(title: str, req: Request | None, version: int | None = None) -> IssuedDocument:

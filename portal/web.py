@@ -18,8 +18,10 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import access
+from .config import production_start
 from .extensions import babel, csrf, limiter, login_manager, talisman
 from .lifecycle import STATUS_LABELS
+from .links import check_base_url, public_host, public_url
 from .plugins import collect
 from .thai import (
     age_years,
@@ -56,6 +58,32 @@ class PortalSessionInterface(SecureCookieSessionInterface):
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"] or (request and request.is_secure))
+
+
+def configure_hosts(app: Flask) -> None:
+    """Check the public address, and answer only for the portal's own hosts.
+
+    Flask's TRUSTED_HOSTS (PUBLIC_BASE_URL's host, then the TRUSTED_HOSTS
+    setting) refuses any other Host with 400 before the view runs, so
+    nothing a forged Host asks for is saved or queued. Behind ProxyFix the
+    host checked is the forwarded one, as the person's browser sent it.
+    """
+    base = app.config.get("PUBLIC_BASE_URL") or ""
+    if base:
+        base = app.config["PUBLIC_BASE_URL"] = check_base_url(base)
+    elif production_start(app):
+        raise RuntimeError(
+            "PUBLIC_BASE_URL is not set. A production start needs the portal's public "
+            "address, e.g. PUBLIC_BASE_URL=https://eservice.example.go.th: links in e-mail, "
+            "LINE, PDFs and QR codes are built on it, and requests for any other host "
+            "(beyond TRUSTED_HOSTS) are refused.")
+    extra = app.config.get("TRUSTED_HOSTS") or []
+    if isinstance(extra, str):  # from the environment: a comma list
+        extra = extra.split(",")
+    hosts = ([public_host(base)] if base else []) + [h.strip().lower() for h in extra]
+    # None is Flask's "every host": left only to a test or debug start that
+    # names no host at all, where no link can be built either.
+    app.config["TRUSTED_HOSTS"] = list(dict.fromkeys(h for h in hosts if h)) or None
 
 
 def configure_extensions(app: Flask) -> None:
@@ -111,8 +139,18 @@ def configure_extensions(app: Flask) -> None:
         "Something went wrong on our side and nothing was saved. Please try again in a "
         "moment; if it happens again, contact the agency.")))
     from flask_wtf.csrf import CSRFError
+    from werkzeug.exceptions import SecurityError
+
     app.register_error_handler(CSRFError, _error(400, _l(
         "The form has expired. Please go back, reload the page and try again.")))
+    def foreign_host(error: SecurityError) -> Any:
+        home = public_url("public.home") if app.config.get("PUBLIC_BASE_URL") else ""
+        return render_template("foreign_host.html", home=home, message=_l(
+            "This web address is not the portal's. Please open the portal from its official "
+            "web address.")), 400
+
+    # Raised by Flask's TRUSTED_HOSTS check (configure_hosts).
+    app.register_error_handler(SecurityError, foreign_host)
 
 
 def _plugin_template_dirs(pm: pluggy.PluginManager) -> list[str]:

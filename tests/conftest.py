@@ -55,6 +55,9 @@ def make_config(tmp_path: Any, migrated: bool = False, **extra: Any) -> dict[str
         "UPLOAD_DIR": str(tmp_path / "uploads"),
         "RATELIMIT_ENABLED": True,
         "SERVER_NAME": "localhost",
+        # The test client's host: every link that leaves the portal is built
+        # on it, and it is the one host requests are answered for.
+        "PUBLIC_BASE_URL": "http://localhost",
         **extra,
     }
 

@@ -195,7 +195,7 @@ CHILD = textwrap.dedent("""
 
 def _run_child(app, mode: str, **extra: str) -> tuple[int, str]:
     config = {k: app.config[k] for k in ("DATABASE_URL", "UPLOAD_DIR", "SECRET_KEY",
-                                         "SERVER_NAME")}
+                                         "SERVER_NAME", "PUBLIC_BASE_URL")}
     config.update(TESTING=True, JOBS_IMMEDIATE=True,
                   JOBS_DB=str(Path(app.config["UPLOAD_DIR"]).parent / "jobs.db"), **extra)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

@@ -115,7 +115,7 @@ def test_booking_services_are_not_forwardable():
     from portal import create_app
     from portal.plugins import get_service
 
-    app = create_app({"DATABASE_URL": "sqlite:///:memory:", "SECRET_KEY": "x"})
+    app = create_app({"DATABASE_URL": "sqlite:///:memory:", "SECRET_KEY": "x", "TESTING": True})
     with app.app_context():
         assert not get_service("meeting_room").forwardable
         assert not get_service("executive_appointment").forwardable

@@ -13,7 +13,7 @@ from flask_login import current_user
 from wtforms import PasswordField, validators
 
 from portal import access, audit
-from portal.request_pages import public_url
+from portal.links import public_url
 from portal.staff.base import (
     AgencyAdminAccess,
     PortalModelView,

@@ -15,8 +15,9 @@ from limits import parse_many
 from portal import access
 from portal.catalogue import enabled_services
 from portal.extensions import limiter
+from portal.links import public_url
 from portal.models import Agency, ExternalAccount, Request
-from portal.request_pages import checked_request, public_status, public_url, status_check_url
+from portal.request_pages import checked_request, public_status, status_check_url
 from portal.thai import ascii_digits, format_datetime, format_due
 
 from .models import LineChannel

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from portal import audit
 from portal.identity.external import VerifiedPerson, complete_sign_in
+from portal.links import public_url
 
 from . import protocol
 from .models import OidcProvider
@@ -35,7 +36,9 @@ def _provider(name: str) -> OidcProvider:
 
 
 def _callback_url(name: str) -> str:
-    return url_for("oidc.callback", name=name, _external=True)
+    # The provider sends the person back here: the public address, whatever
+    # host this leg was asked on.
+    return public_url("oidc.callback", name=name)
 
 
 def _refuse(provider: OidcProvider, why: str) -> Response:

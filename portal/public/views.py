@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import (
     Blueprint,
     Response,
@@ -16,6 +18,7 @@ from wtforms.validators import Length, Regexp
 from ..catalogue import contact, enabled_services, offered_or_404
 from ..extensions import limiter
 from ..forms import DigitsField, PortalForm, required
+from ..links import public_url
 from ..models import Agency
 from ..plugins import get_service
 from ..request_pages import checked_request, public_status
@@ -66,11 +69,18 @@ def status_check() -> str:
                            not_found=not_found)
 
 
+def _back() -> str:
+    """The page of this site the person came from, else the home page: a
+    Referer naming another site must not turn these into open redirects."""
+    came_from = urlsplit(request.referrer or "")
+    if (came_from.scheme, came_from.netloc) == (request.scheme, request.host):
+        return request.referrer
+    return url_for("public.home")
+
+
 @bp.get("/lang/<code>")
 def set_language(code: str) -> Response:
-    target = request.referrer if request.referrer and request.referrer.startswith(
-        request.host_url) else url_for("public.home")
-    response = redirect(target)
+    response = redirect(_back())
     if code in LOCALES:
         response.set_cookie("lang", code, max_age=365 * 24 * 3600, samesite="Lax",
                             httponly=True)
@@ -84,9 +94,7 @@ def privacy() -> str:
 
 @bp.post("/cookies/ok")
 def cookie_ok() -> Response:
-    target = request.referrer if request.referrer and request.referrer.startswith(
-        request.host_url) else url_for("public.home")
-    response = redirect(target)
+    response = redirect(_back())
     response.set_cookie("cookie_ok", "1", max_age=365 * 24 * 3600, samesite="Lax",
                         httponly=True)
     return response
@@ -104,9 +112,7 @@ def font(name: str) -> Response:
 
 def short_link(agency_code: str, service_code: str) -> str:
     """The address printed under a service's QR code."""
-    base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
-    return base.rstrip("/") + url_for("public.short", agency_code=agency_code,
-                                      service_code=service_code)
+    return public_url("public.short", agency_code=agency_code, service_code=service_code)
 
 
 @bp.get("/s/<agency_code>/<service_code>")

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
+from flask import Flask
+from werkzeug.serving import BaseWSGIServer, make_server
 
 from portal import create_app
 from portal.migrate import upgrade
@@ -23,15 +24,28 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 SHOTS = Path(__file__).resolve().parent.parent / "screenshots"
 
 
+def browser_config(folder: Path) -> dict[str, Any]:
+    """The browser asks for 127.0.0.1, the one host answered (any port)."""
+    return make_config(folder, SERVER_NAME=None, PUBLIC_BASE_URL="http://127.0.0.1")
+
+
+def serve(app: Flask) -> tuple[BaseWSGIServer, str]:
+    """The app on a free loopback port, its links on that port."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    url = f"http://127.0.0.1:{server.server_port}"
+    # The port is known only once bound; the host was trusted at create_app.
+    app.config["PUBLIC_BASE_URL"] = url
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, url
+
+
 @pytest.fixture
 def live_server(tmp_path: Path) -> Iterator[dict[str, Any]]:
-    app = create_app(make_config(tmp_path, SERVER_NAME=None))
+    app = create_app(browser_config(tmp_path))
     with app.app_context():
         upgrade(plugin_manager())
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield {"url": f"http://127.0.0.1:{server.server_port}", "app": app}
+    server, url = serve(app)
+    yield {"url": url, "app": app}
     server.shutdown()
 
 

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import io
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
 from portal import create_app
 from portal.demo import DEMO_PASSWORD, load_demo
@@ -24,10 +22,11 @@ from portal.models import Attachment, Request
 from portal.plugins import plugin_manager
 from portal.thai import parse_date
 
-from ..conftest import CAPTCHA_TEXT, make_config
+from ..conftest import CAPTCHA_TEXT
 from ..helpers.answers import answers, demo_agency_for
 from ..helpers.files import make_jpg, make_pdf
 from ..test_hostile_input import SERVICE_CODES
+from .conftest import browser_config, serve
 
 pytestmark = pytest.mark.browser
 PHONE = "0812345678"  # what answers() types; the status check asks its last 4
@@ -37,16 +36,13 @@ PHONE = "0812345678"  # what answers() types; the status check asks its last 4
 def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """One server with the demo offices for the whole module."""
     folder = tmp_path_factory.mktemp("browser-office")
-    app = create_app(make_config(folder, SERVER_NAME=None))
+    app = create_app(browser_config(folder))
     with app.app_context():
         upgrade(plugin_manager())
         demo = load_demo(app)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server, url = serve(app)
     logins = {role: nid for role, nid, _n in demo["users"]}
-    yield {"url": f"http://127.0.0.1:{server.server_port}", "app": app, "logins": logins,
-           "files": folder}
+    yield {"url": url, "app": app, "logins": logins, "files": folder}
     server.shutdown()
 
 
