@@ -80,9 +80,10 @@ def check(file: FileStorage | None, kinds: tuple[str, ...] = ("pdf", "png", "jpg
         raise UploadError(_("Only %(kinds)s files are accepted.",
                             kinds=", ".join(kinds)))
     extension = next(KINDS[k][1] for k in kinds if guess.mime in KINDS[k][0])
-    data = _pdf_checked(data) if extension == "pdf" else _image_rewritten(data, extension)
-    return CheckedFile(data=data, original_name=display_name(file.filename, extension),
-                       content_type=guess.mime, extension=extension)
+    name = display_name(file.filename, extension)
+    data = _pdf_checked(data) if extension == "pdf" else _image_rewritten(data, extension, name)
+    return CheckedFile(data=data, original_name=name, content_type=guess.mime,
+                       extension=extension)
 
 
 # Names of PDF features that run or carry something when the file is opened.
@@ -120,14 +121,48 @@ def _pdf_checked(data: bytes) -> bytes:
     return data
 
 
-def _image_rewritten(data: bytes, extension: str) -> bytes:
+def _pixel_limit() -> int:
+    """The portal's limit, never above Pillow's own: then every picture Pillow
+    warns about fails the header check too, even when another thread's
+    ``catch_warnings`` swallowed the warning (see :func:`_image_rewritten`)."""
+    from PIL import Image
+
+    limit = int(current_app.config["MAX_UPLOAD_PIXELS"])
+    return min(limit, Image.MAX_IMAGE_PIXELS) if Image.MAX_IMAGE_PIXELS else limit
+
+
+def _image_rewritten(data: bytes, extension: str, name: str) -> bytes:
     """The picture decoded and saved again: whatever rode along after the image
     (a zip, a script) and the photo's metadata (GPS position of a house) are
-    gone. Orientation from the camera is applied first."""
+    gone. Orientation from the camera is applied first.
+
+    The pixel count is read from the header before anything is decoded: a
+    12000 × 12000 PNG is 0.4 MB sent and over a gigabyte once decoded,
+    copied and encoded again.
+    """
+    import warnings
+
     from PIL import Image, ImageOps, UnidentifiedImageError
 
+    limit = _pixel_limit()
+    megapixels = f"{round(limit / 1_000_000, 1):g}"
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        # Between its limit and twice that Pillow only warns, then decodes
+        # whatever it is asked to: its warning counts as a refusal here. The
+        # record is process-wide, not per thread, so the header check is what
+        # holds under threads (_pixel_limit keeps it at or below Pillow's).
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+        bomb = any(issubclass(w.category, Image.DecompressionBombWarning) for w in caught)
+        with image:
+            width, height = image.size
+            if bomb or width * height > limit:
+                raise UploadError(_(
+                    "%(name)s is %(width)s × %(height)s pixels; pictures of at most "
+                    "%(limit)s megapixels are accepted. Please make the picture smaller "
+                    "and send it again.",
+                    name=name, width=f"{width:,}", height=f"{height:,}", limit=megapixels))
             image.load()
             upright = ImageOps.exif_transpose(image)
             if extension == "jpg" and upright.mode not in ("RGB", "L"):
@@ -137,7 +172,14 @@ def _image_rewritten(data: bytes, extension: str) -> bytes:
                 upright.save(out, format="JPEG", quality=90, optimize=True)
             else:
                 upright.save(out, format="PNG", optimize=True)
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+    except UploadError:
+        raise
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise UploadError(_(
+            "%(name)s has too many pixels to open; pictures of at most %(limit)s "
+            "megapixels are accepted. Please make the picture smaller and send it again.",
+            name=name, limit=megapixels)) from None
+    except (UnidentifiedImageError, OSError, ValueError):
         raise UploadError(_("The file is damaged or is not a real picture.")) from None
     return out.getvalue()
 

@@ -20,7 +20,15 @@ from portal.models import Attachment, Request
 
 from .conftest import login, make_agency, make_user
 from .helpers.certificate import submit_certificate
-from .helpers.files import EXE_BYTES, make_jpg, make_pdf, make_png
+from .helpers.files import (
+    EXE_BYTES,
+    jpeg_header_only,
+    make_jpg,
+    make_pdf,
+    make_png,
+    png_bomb,
+    png_header_only,
+)
 
 THAI = re.compile("[\u0e01-\u0e2e]")
 
@@ -146,3 +154,65 @@ def test_each_kind_still_goes_through(app, sender):
     for data, name in ((make_pdf(), "a.pdf"), (make_png(), "b.png"), (make_jpg(), "c.jpg")):
         assert _send(sender, data, name).status_code == 302
     assert Request.select().count() == 3
+
+
+@pytest.fixture
+def decoded(monkeypatch) -> list[tuple[int, int]]:
+    """Sizes of the pictures Pillow decoded during the test."""
+    from PIL import ImageFile
+
+    sizes: list[tuple[int, int]] = []
+    load = ImageFile.ImageFile.load
+
+    def spy(image):
+        sizes.append(image.size)
+        return load(image)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", spy)
+    return sizes
+
+
+@pytest.mark.parametrize("data, name, size", [
+    # 144 MP: Pillow only warns (its limit is 89 MP); the pentest's bomb.
+    (png_header_only(12000, 12000), "แผนที่บ้าน.png", (12000, 12000)),
+    # 30 MP: past the portal's 25, short of Pillow's own limit.
+    (png_header_only(6000, 5000), "แผนที่บ้าน.png", (6000, 5000)),
+    (jpeg_header_only(12000, 12000), "รูปถ่าย.jpg", (12000, 12000)),
+], ids=["png-144MP", "png-30MP", "jpeg-144MP"])
+def test_too_many_pixels_is_refused_from_the_header(app, sender, decoded, data, name, size):
+    """The pixel data of these files is cut short: decoding them would end in
+    "damaged", so the pixel-count message proves the check never decoded."""
+    message = _refusal(_send(sender, data, name))
+    assert name in message and "ล้านพิกเซล" in message and "25" in message, message
+    assert size not in decoded
+    assert Request.select().count() == 0 and _stored_files(app) == []
+
+
+def test_a_real_bomb_is_refused_without_decoding(app, sender, decoded):
+    """A complete 12000 × 12000 picture of 1 bit a pixel: a few KB sent, at
+    least 144 MB once decoded."""
+    bomb = png_bomb(12000, 12000)
+    assert len(bomb) < 50_000
+    message = _refusal(_send(sender, bomb, "bomb.png"))
+    assert "bomb.png" in message and "12,000 × 12,000" in message, message
+    assert (12000, 12000) not in decoded
+    assert Request.select().count() == 0 and _stored_files(app) == []
+
+
+def test_pixel_limit_is_a_setting_and_exact(app, sender):
+    app.config["MAX_UPLOAD_PIXELS"] = 1_000_000
+    assert _send(sender, make_png((1000, 1000)), "at-limit.png").status_code == 302
+    message = _refusal(_send(sender, make_png((1000, 1001)), "over.png"))
+    assert "over.png" in message and "1 ล้านพิกเซล" in message, message
+    assert Request.select().count() == 1
+
+
+@pytest.mark.parametrize("size", [(12000, 12000), (20000, 20000)])
+def test_pillows_own_bomb_limit_refuses_even_above_the_setting(app, sender, decoded, size):
+    """A setting above Pillow's limit does not switch Pillow's off: its
+    warning (over 89 MP) and its error (over 179 MP) are refusals too."""
+    app.config["MAX_UPLOAD_PIXELS"] = 10**10
+    message = _refusal(_send(sender, png_header_only(*size), "huge.png"))
+    assert "huge.png" in message and "ล้านพิกเซล" in message, message
+    assert size not in decoded
+    assert _stored_files(app) == []
