@@ -47,6 +47,9 @@ DEFAULTS: dict[str, Any] = {
     "S3_ACCESS_KEY": "",
     "S3_SECRET_KEY": "",
     "MAX_UPLOAD_BYTES": 5 * 1024 * 1024,
+    # Width × height of a picture, read from its header before it is decoded
+    # (decoded, a colour picture takes 4 bytes a pixel, whatever its file size).
+    "MAX_UPLOAD_PIXELS": 25_000_000,
     # Whole-request cap: every slot of a form at its limit plus the fields.
     "MAX_CONTENT_LENGTH": 40 * 1024 * 1024,
     "PORTAL_PLUGINS": "",  # comma list of entry-point names; empty = all
