@@ -91,3 +91,25 @@ def test_nobody_can_change_or_delete_the_trail_through_the_ui(app, world):
     assert AuditLog.select().where(AuditLog.action == "forged").count() == 0
     page = system.get("/admin/audit/").get_data(as_text=True)
     assert "/admin/audit/edit/" not in page and "/admin/audit/delete/" not in page
+
+
+def test_each_entry_stores_the_agency_it_concerns(app, world):
+    agency = world["agency"]
+    client, req = new_certificate(app, world["citizen"])
+    client.get(f"/requests/{req.reference}/print")
+    client.get("/account/data.json")
+    boss = app.test_client()
+    login(boss, world["admin"])
+    boss.post("/admin/holidays/new/", data={"day": "2027-12-30", "name": "วันหยุดพิเศษ",
+                                            "agency": agency.id})
+    boss.post("/admin/services/toggle", data={"agency": agency.id, "service": "certificate",
+                                              "enabled": "1"})
+
+    def agency_of(action: str) -> int | None:
+        return _entries(action)[-1].agency_id
+
+    for action in ("request_submitted", "print", "admin_created", "holiday_saved",
+                   "service_enabled"):
+        assert agency_of(action) == agency.id, action
+    for action in ("login", "personal_data_exported"):
+        assert agency_of(action) is None, action
