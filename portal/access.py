@@ -55,6 +55,16 @@ def admin_agencies(user: User) -> list[Agency]:
     return [m.agency for m in memberships(user) if m.role == AGENCY_ADMIN]
 
 
+def sole_agency(user: Any) -> int | None:
+    """The one agency whose data ``user`` works on, or None: for a system
+    admin, or staff of several agencies, a list they export spans more than
+    one (the audit log then leaves the export to system admins)."""
+    if not getattr(user, "is_authenticated", False) or user.is_system_admin:
+        return None
+    ids = {m.agency_id for m in memberships(user)}
+    return ids.pop() if len(ids) == 1 else None
+
+
 def handled_services(user: User, agency_id: int) -> set[str] | None:
     """Service codes ``user`` handles in the agency; None means all of them
     (agency admin); an empty set means none."""

@@ -167,7 +167,8 @@ def change_status(request: Request, to_status: str, *, actor: User | None, role:
             kind=kind,
         )
         audit.record("status_changed", f"request:{request.reference}",
-                     detail=f"{request.status} → {to_status} ({kind}, {role})", actor=actor)
+                     detail=f"{request.status} → {to_status} ({kind}, {role})", actor=actor,
+                     agency=request.agency_id)
     request.status, request.version, request.status_changed_at = to_status, version + 1, now
     if role == Role.STAFF:
         request.staff_message = remark

@@ -283,9 +283,16 @@ class AuditLog(BaseModel):
     action = pw.CharField(max_length=40, index=True)
     target = pw.CharField(max_length=120, default="")
     detail = pw.TextField(default="")
+    # The agency the action concerned, whoever did it: an agency admin reads
+    # the entries of the agencies they administer. NULL (a sign-in, a
+    # person's data export, system settings) is for system admins only.
+    # SET NULL: a deleted agency's id may be given to a new agency.
+    agency = pw.ForeignKeyField(Agency, null=True, on_delete="SET NULL", index=False)
 
     class Meta:
         table_name = "audit_log"
+        # The view's scope and order: an agency's entries, newest first.
+        indexes = ((("agency", "at"), False),)
 
 
 class Resource(BaseModel):

@@ -254,7 +254,7 @@ def purge_closed_files(now: dt.datetime | None = None) -> int:
                 continue
             (Attachment.update(purged_at=now)
              .where(Attachment.id.in_([r.id for r in rows])).execute())
-            audit.record("files_purged", f"agency:{agency.id}",
+            audit.record("files_purged", f"agency:{agency.id}", agency=agency,
                          detail=f"{len(rows)} files of requests closed before "
                                 f"{closed_before.date().isoformat()}")
         purged += [r.stored_name for r in rows]

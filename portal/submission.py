@@ -107,7 +107,8 @@ def submit(service: Service, agency: Agency, requester: User | None, form: Flask
         if service.store:
             service.store(request, answers)
         audit.record("request_submitted", f"request:{request.reference}",
-                     detail=f"{service.code} via {channel}", actor=actor or requester)
+                     detail=f"{service.code} via {channel}", actor=actor or requester,
+                     agency=request.agency_id)
         notify_change(request, None, Status.SUBMITTED)
     announce(request, None, Status.SUBMITTED, actor or requester, "")
     return request

@@ -437,17 +437,18 @@ def sweep_orphans(min_age_seconds: int = 3600) -> list[str]:
 
 
 def serve(stored_name: str, original_name: str, content_type: str, *, allowed: bool,
-          target: str, detail: str = "") -> Any:
+          target: str, detail: str = "", agency: Any = None) -> Any:
     """Send a stored file if ``allowed``; 404 otherwise, so a stranger cannot
-    tell a file exists. Every download is audited. The one way any route,
-    core or plugin, hands out an uploaded file."""
+    tell a file exists. Every download is audited, under ``agency``: the
+    agency whose file it is (see :func:`portal.audit.record`). The one way
+    any route, core or plugin, hands out an uploaded file."""
     from flask import abort
 
     from . import audit
 
     if not allowed:
         abort(404)
-    audit.record("download", target, detail=detail)
+    audit.record("download", target, detail=detail, agency=agency)
     response = store().response(stored_name, content_type, original_name)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"

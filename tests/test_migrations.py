@@ -199,3 +199,41 @@ def test_the_tambon_step_leaves_a_double_elderly_registration_for_an_admin(tmp_p
         entry = AuditLog.get(AuditLog.action == "digit_clash")
         assert entry.target == f"tambon_elderly:{again.id}"
         assert f"tambon_elderly:{again.id} is tambon_elderly:{first.id}" in _digit_clashes(app)
+
+
+def test_021_gives_old_audit_entries_the_agency_their_target_names(tmp_path):
+    """Pen-test finding 7: entries are scoped by the agency they concern.
+    Old ones get it where the target or detail says; the rest stay for
+    system admins."""
+    from portal.models import AuditLog, Request
+
+    from .conftest import make_agency
+
+    app = create_app(make_config(tmp_path))
+    with app.app_context():
+        pm = plugin_manager()
+        dict(routers(pm))["core"].run(name="020_ascii_digits")
+        here, there = make_agency("here", services=()), make_agency("there", services=())
+        req = Request.create(reference="12-680101-AAAAA", service_code="certificate",
+                             agency=here, applicant_name="x", status="submitted")
+        old = {  # action, target, detail → the agency it should get
+            ("status_changed", f"request:{req.reference}", ""): here.id,
+            ("download", "attachment:9", req.reference): here.id,
+            ("service_enabled", f"agency:{there.id}", "certificate"): there.id,
+            ("agency_saved", f"agency:{here.code}", ""): here.id,
+            ("staff_saved", "user:5", f"agency:{there.id} role:staff services:"): there.id,
+            ("staff_removed", "user:5", f"agency:{here.id}"): here.id,
+            ("login", "user:1", ""): None,
+            ("personal_data_exported", "user:1", ""): None,
+            ("status_changed", "request:12-680101-ZZZZZ", ""): None,
+            ("admin_created", "holidays:3", "วันหยุด"): None,
+            ("service_enabled", "agency:999", ""): None,
+        }
+        for action, target, detail in old:
+            database.execute_sql(
+                "INSERT INTO audit_log (at, actor_id, ip, action, target, detail) VALUES "
+                f"('2025-01-01 00:00:00', NULL, '', {database.param}, {database.param}, "
+                f"{database.param})", (action, target, detail))
+        upgrade(pm)
+        got = {(e.action, e.target, e.detail): e.agency_id for e in AuditLog.select()}
+        assert got == old

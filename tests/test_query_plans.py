@@ -178,3 +178,41 @@ def test_the_staff_list_by_status_reads_in_order(app, seeded):
     text = "\n".join(plan)
     assert "request_agency_id_status_submitted_at" in text, text
     assert "TEMP B-TREE" not in text and "Sort" not in text, text
+
+
+def test_an_agency_admins_audit_log_reads_its_agency_in_order(app):
+    """The audit log of an agency admin (their agency's entries, newest
+    first) walks the (agency, at) index of migration 021, without a sort."""
+    import datetime as dt
+
+    from portal.models import AuditLog
+
+    from .conftest import login, make_agency, make_agency_admin
+
+    with app.app_context():
+        agencies = [make_agency(services=()) for _ in range(4)]
+        admin = make_agency_admin(agencies[0])
+        start = dt.datetime(2025, 1, 1)
+        AuditLog.insert_many([{"at": start + dt.timedelta(minutes=i), "action": "step",
+                               "target": f"request:{i}", "agency": agencies[i % 4].id}
+                              for i in range(2000)]).execute()
+        database.execute_sql("ANALYZE")
+    client = app.test_client()
+    login(client, admin)
+    with captured() as queries:
+        assert client.get("/admin/audit/").status_code == 200
+    listing = [(sql, params) for sql, params in queries
+               if 'FROM "audit_log"' in sql and " LIMIT " in sql.upper()]
+    assert listing, queries
+    sql, params = listing[-1]
+    with app.app_context():
+        if is_postgres():
+            with database.atomic():
+                for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
+                    database.execute_sql(f"SET LOCAL {setting} = off")
+                plan = [line for (line,) in database.execute_sql("EXPLAIN " + sql, params)]
+        else:
+            plan = [d for *_ids, d in database.execute_sql("EXPLAIN QUERY PLAN " + sql, params)]
+    text = "\n".join(plan)
+    assert "audit_log_agency_id_at" in text, text
+    assert "TEMP B-TREE" not in text and "Sort" not in text, text

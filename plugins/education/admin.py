@@ -130,7 +130,7 @@ class AgencyCatalogueView(AgencyAdminAccess, PortalModelView):
         if model.agency_id not in _managed_ids():
             raise validators.ValidationError(str(_l("Choose your own agency.")))
         audit.record(f"{self.model._meta.table_name}_{action}", f"agency:{model.agency_id}",
-                     detail=str(model))
+                     detail=str(model), agency=model.agency_id)
 
     def on_model_change(self, form: Any, model: Any, is_created: bool) -> None:
         self._check_own(model, "saved")

@@ -80,7 +80,8 @@ class EgovView(PortalBaseView):
     def export_csv(self) -> Response:
         rows = [[str(h) for h in rules.CSV_HEADER]]
         rows += [rules.csv_row(agency) for agency in self._agencies()]
-        audit.record("export", "egov_reports", detail="csv")
+        audit.record("export", "egov_reports", detail="csv",
+                     agency=access.sole_agency(current_user))
         return csv_response(rows, "egov-reports.csv")
 
     @expose("/report/<int:agency_id>")
@@ -114,7 +115,7 @@ class EgovView(PortalBaseView):
                 else _("Please type a date as day/month/year, e.g. 25/06/2567.")
             flash(message, "error")
         else:
-            audit.record("egov_upload", f"agency:{agency.id}", detail=section)
+            audit.record("egov_upload", f"agency:{agency.id}", detail=section, agency=agency)
             flash(_("Saved."), "success")
         return self._back(agency, section)
 
@@ -125,7 +126,7 @@ class EgovView(PortalBaseView):
         row = model.get_or_none((model.id == row_id) & (model.agency == agency)) or abort(404)
         rules.toggle(row, current_user._get_current_object())
         audit.record("egov_toggle", f"agency:{agency.id}",
-                     detail=f"{kind}:{row_id} published:{row.published}")
+                     detail=f"{kind}:{row_id} published:{row.published}", agency=agency)
         return self._back(agency, getattr(row, "section", None) or row.kind)
 
     @expose("/report/<int:agency_id>/link/<kind>", methods=("POST",))
@@ -139,7 +140,7 @@ class EgovView(PortalBaseView):
         except rules.EgovError as exc:
             flash(str(exc), "error")
         else:
-            audit.record("egov_link", f"agency:{agency.id}", detail=kind)
+            audit.record("egov_link", f"agency:{agency.id}", detail=kind, agency=agency)
             flash(_("Saved."), "success")
         return self._back(agency, kind)
 
@@ -150,7 +151,7 @@ class EgovView(PortalBaseView):
         has = {"yes": True, "no": False}.get(answer)
         rules.set_licences(agency, has, request.form.get("gazette_state", ""),
                            current_user._get_current_object())
-        audit.record("egov_licences", f"agency:{agency.id}", detail=str(answer))
+        audit.record("egov_licences", f"agency:{agency.id}", detail=str(answer), agency=agency)
         flash(_("Saved."), "success")
         return self._back(agency, SECTION_13_1)
 
@@ -164,7 +165,7 @@ class EgovView(PortalBaseView):
         except rules.EgovError as exc:
             flash(str(exc), "error")
         else:
-            audit.record("egov_obstacles", f"agency:{agency.id}")
+            audit.record("egov_obstacles", f"agency:{agency.id}", agency=agency)
             flash(_("Saved."), "success")
         return self._back(agency, "obstacles")
 
@@ -180,7 +181,7 @@ class EgovView(PortalBaseView):
         if text is not None:
             html = render_template("egov/draft_print.html", agency=agency,
                                    paragraphs=text.replace("\r\n", "\n").split("\n"))
-            audit.record("egov_draft", f"agency:{agency.id}")
+            audit.record("egov_draft", f"agency:{agency.id}", agency=agency)
             response = Response(render_pdf(html), mimetype="application/pdf")
             response.headers["Content-Disposition"] = \
                 f'attachment; filename="announcement-{agency.code}.pdf"'
@@ -195,7 +196,8 @@ class EgovView(PortalBaseView):
         if request.method == "POST":
             agency = self._agency(request.form.get("agency", type=int) or 0)
             new_token = rules.issue_token(agency, current_user._get_current_object())
-            audit.record("token_issued", f"agency:{agency.id}", detail=new_token[-4:])
+            audit.record("token_issued", f"agency:{agency.id}", detail=new_token[-4:],
+                         agency=agency)
         issued = list(rules.OnboardingToken.select().where(
             rules.OnboardingToken.agency.in_(list(ids)))
             .order_by(rules.OnboardingToken.created_at.desc()).limit(50))
@@ -216,7 +218,7 @@ def public_file(file_id: int) -> Response:
     row = EgovFile.get_or_none(EgovFile.id == file_id) or abort(404)
     allowed = row.published or rules.can_edit(current_user, row.agency_id)
     return uploads.serve(row.stored_name, row.original_name, "application/pdf",
-                         allowed=allowed, target=f"egov_file:{row.id}")
+                         allowed=allowed, target=f"egov_file:{row.id}", agency=row.agency_id)
 
 
 @bp.route("/onboard", methods=("GET", "POST"))
@@ -230,7 +232,8 @@ def onboard() -> Any:
         except rules.EgovError as exc:
             flash(str(exc), "danger")
         else:
-            audit.record("token_redeemed", f"agency:{membership.agency_id}")
+            audit.record("token_redeemed", f"agency:{membership.agency_id}",
+                         agency=membership.agency_id)
             flash(_("You are now staff of %(agency)s.", agency=membership.agency.name_th),
                   "success")
             return redirect(url_for("admin.index"))

@@ -110,7 +110,8 @@ class AgencyRecordView(IctAccess, PortalModelView):
             setattr(model, self.author_field, current_user.id)
         if model.agency_id not in allowed:
             raise validators.ValidationError(str(_l("Choose your own agency.")))
-        audit.record(f"{self.model._meta.table_name}_saved", f"agency:{model.agency_id}")
+        audit.record(f"{self.model._meta.table_name}_saved", f"agency:{model.agency_id}",
+                     agency=model.agency_id)
 
 
 class PhoneCallView(AgencyRecordView):

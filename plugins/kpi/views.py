@@ -105,7 +105,8 @@ class KpiAdminView(PortalBaseView):
         for kpi_round, due in dates.items():  # all or nothing
             kpi_round.due_date = due
             kpi_round.save()
-        audit.record("kpi_rounds_saved", f"agency:{agency.id}", detail=str(kpi_year.year))
+        audit.record("kpi_rounds_saved", f"agency:{agency.id}", detail=str(kpi_year.year),
+                     agency=agency)
         flash(_("Saved."), "success")
         return redirect(url_for(".index", agency=agency.id, year=kpi_year.year))
 
@@ -114,7 +115,8 @@ class KpiAdminView(PortalBaseView):
         agency = self._admin_agency()
         kpi_year = _year(agency)
         copied = rules.copy_from_last_year(kpi_year)
-        audit.record("kpi_copied", f"agency:{agency.id}", detail=f"{kpi_year.year}: {copied}")
+        audit.record("kpi_copied", f"agency:{agency.id}", detail=f"{kpi_year.year}: {copied}",
+                     agency=agency)
         flash(_("%(n)s KPIs copied from fiscal year %(year)s.", n=copied,
                 year=kpi_year.year - 1), "success")
         return redirect(url_for(".index", agency=agency.id, year=kpi_year.year))
@@ -153,7 +155,7 @@ class KpiAdminView(PortalBaseView):
                 kpi.save()
                 rules.set_officers(kpi, rules.REPORTER, form.reporters.data)
                 rules.set_officers(kpi, rules.RECEIVER, form.receivers.data)
-                audit.record("kpi_saved", f"kpi:{kpi.id}", detail=kpi.code)
+                audit.record("kpi_saved", f"kpi:{kpi.id}", detail=kpi.code, agency=agency)
                 flash(_("Saved."), "success")
                 return redirect(url_for(".index", agency=agency.id, year=kpi_year.year))
         return self.render("kpi/kpi_form.html", form=form, agency=agency, kpi_year=kpi_year,
@@ -171,7 +173,7 @@ class KpiAdminView(PortalBaseView):
             query.execute()
             if request.form.get("reporter") == "1":
                 KpiReporterRole.create(agency=agency, user=user_id)
-            audit.record("kpi_role_saved", f"user:{user_id}",
+            audit.record("kpi_role_saved", f"user:{user_id}", agency=agency,
                          detail=f"agency:{agency.id} reporter:{request.form.get('reporter')}")
             flash(_("Saved."), "success")
             return redirect(url_for(".people", agency=agency.id))
@@ -207,7 +209,8 @@ class KpiSubmitView(PortalBaseView):
                 except (uploads.UploadError, rules.KpiError) as exc:
                     flash(f"{kpi.code}: {exc}", "error")
                 else:
-                    audit.record("kpi_sent", f"kpi:{kpi.id}", detail=form.title.data)
+                    audit.record("kpi_sent", f"kpi:{kpi.id}", detail=form.title.data,
+                                 agency=agency)
                     flash(_("Document sent."), "success")
                     return redirect(url_for(".index", agency=agency.id, year=kpi_year.year,
                                             round=kpi_round.months))
@@ -230,7 +233,8 @@ class KpiSubmitView(PortalBaseView):
         except rules.KpiError as exc:
             flash(str(exc), "error")
         else:
-            audit.record("kpi_withdrawn", f"kpi:{document.kpi_id}", detail=document.title)
+            audit.record("kpi_withdrawn", f"kpi:{document.kpi_id}", detail=document.title,
+                         agency=document.kpi.year.agency_id)
             flash(_("Document withdrawn."), "success")
         return redirect(url_for(".index", agency=document.kpi.year.agency_id,
                                 year=document.kpi.year.year, round=document.round.months))
@@ -277,7 +281,8 @@ class KpiReceiveView(PortalBaseView):
             rules.receive(document, current_user._get_current_object())
         except rules.KpiError:
             abort(404)
-        audit.record("kpi_received", f"kpi:{document.kpi_id}", detail=document.title)
+        audit.record("kpi_received", f"kpi:{document.kpi_id}", detail=document.title,
+                     agency=document.kpi.year.agency_id)
         flash(_("Filed."), "success")
         return redirect(url_for(".kpi", kpi_id=document.kpi_id, round=document.round.months))
 
@@ -314,13 +319,15 @@ class KpiOverviewView(KpiReceiveView):
     @expose("/export.csv")
     def export_csv(self) -> Response:
         ctx = self._context()
-        audit.record("export", f"kpi_round:{ctx['kpi_round'].id}", detail="csv")
+        audit.record("export", f"kpi_round:{ctx['kpi_round'].id}", detail="csv",
+                     agency=ctx["agency"])
         return csv_response(self._rows(ctx), self._filename(ctx, "csv"))
 
     @expose("/export.xlsx")
     def export_xlsx(self) -> Response:
         ctx = self._context()
-        audit.record("export", f"kpi_round:{ctx['kpi_round'].id}", detail="xlsx")
+        audit.record("export", f"kpi_round:{ctx['kpi_round'].id}", detail="xlsx",
+                     agency=ctx["agency"])
         return xlsx_response(self._rows(ctx), self._filename(ctx, "xlsx"),
                              title=f"{ctx['kpi_year'].year}-{ctx['kpi_round'].months}")
 
@@ -341,6 +348,7 @@ def download(document_id: int) -> Response:
     document = KpiDocument.get_or_none(KpiDocument.id == document_id) or abort(404)
     return uploads.serve(document.stored_name, document.original_name, document.content_type,
                          allowed=rules.can_download(current_user, document),
-                         target=f"kpi_document:{document.id}", detail=document.title)
+                         target=f"kpi_document:{document.id}", detail=document.title,
+                         agency=document.kpi.year.agency_id)
 
 

@@ -104,14 +104,15 @@ class LineChannelView(AgencyAdminAccess, WriteOnlySecrets, ReadinessCheck, Porta
             raise validators.ValidationError(_("Choose your own agency."))
         changed = self.keep_unchanged_secrets(form, model, is_created)
         model.updated_at = utcnow()
+        # An install-wide channel (no agency) is a system setting.
         audit.record("line_channel_saved", f"line:{model.name}",
-                     detail=", ".join(f"{n} changed" for n in changed))
+                     detail=", ".join(f"{n} changed" for n in changed), agency=model.agency_id)
 
     def on_model_delete(self, model: LineChannel) -> None:
         ids = self._agencies()
         if ids is not None and model.agency_id not in ids:
             raise validators.ValidationError(_("Choose your own agency."))
-        audit.record("line_channel_deleted", f"line:{model.name}")
+        audit.record("line_channel_deleted", f"line:{model.name}", agency=model.agency_id)
 
     def problems(self, model: LineChannel) -> list[str]:
         return problems(model)

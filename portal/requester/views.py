@@ -171,7 +171,7 @@ def cancel(reference: str) -> Response:
                key_func=lambda: f"print:{current_user.get_id()}")
 def print_pdf(reference: str) -> Response:
     req = access.request_or_404(reference)
-    audit.record("print", f"request:{req.reference}")
+    audit.record("print", f"request:{req.reference}", agency=req.agency_id)
     return request_pages.pdf_response(req)
 
 
@@ -185,7 +185,8 @@ def download(attachment_id: int) -> Response:
     return uploads.serve(attachment.stored_name, attachment.original_name,
                          attachment.content_type, allowed=allowed,
                          target=f"attachment:{attachment.id}",
-                         detail=attachment.request.reference)
+                         detail=attachment.request.reference,
+                         agency=attachment.request.agency_id)
 
 
 @bp.get("/resources/<int:resource_id>/week")

@@ -394,18 +394,38 @@ class PortalModelView(StaffAccess, ModelView):
     def get_export_value(self, model: Any, name: Any) -> Any:
         return safe_cell(super().get_export_value(model, name))
 
+    def audit_agency(self, model: Any) -> int | None:
+        """The agency a change to ``model`` concerns, for the audit log: its
+        own ``agency``, or its request's; None for what belongs to none (a
+        nationwide holiday, an identity provider). A view whose rows reach
+        their agency another way overrides this."""
+        from ..models import Agency, Request
+
+        if isinstance(model, Agency):
+            return model.id
+        agency_id = getattr(model, "agency_id", None)
+        if agency_id is not None:
+            return agency_id
+        request_id = getattr(model, "request_id", None)
+        if request_id is not None:
+            return Request.select(Request.agency).where(Request.id == request_id).scalar()
+        return None
+
     # Every change made through any staff list, and every export, is in the
     # audit log whatever the view itself records.
     def after_model_change(self, form: Any, model: Any, is_created: bool) -> None:
         audit.record("admin_created" if is_created else "admin_changed",
-                     f"{self.endpoint}:{model._pk}", detail=str(model)[:200])
+                     f"{self.endpoint}:{model._pk}", detail=str(model)[:200],
+                     agency=self.audit_agency(model))
 
     def after_model_delete(self, model: Any) -> None:
-        audit.record("admin_deleted", f"{self.endpoint}:{model._pk}", detail=str(model)[:200])
+        audit.record("admin_deleted", f"{self.endpoint}:{model._pk}", detail=str(model)[:200],
+                     agency=self.audit_agency(model))
 
     def _export_csv(self, return_url: Any) -> Response:
         audit.record("export", f"list:{self.endpoint}",
-                     detail=request.query_string.decode(errors="replace")[:200] or "csv")
+                     detail=request.query_string.decode(errors="replace")[:200] or "csv",
+                     agency=access.sole_agency(current_user))
         response = super()._export_csv(return_url)
         body = response.response
 

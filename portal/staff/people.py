@@ -143,7 +143,8 @@ class AgencyView(AgencyAdminAccess, PortalModelView):
                     raise ValidationError(str(_l("Only a system admin moves your own agency.")))
             elif model.parent_id not in managed:
                 raise ValidationError(str(_l("Choose an agency under your own as the parent.")))
-        audit.record("agency_saved", f"agency:{model.code}")
+        # A new agency has no id yet: it is saved under its parent's.
+        audit.record("agency_saved", f"agency:{model.code}", agency=model.id or model.parent_id)
 
 
 class StaffForm(PortalForm):
@@ -241,7 +242,7 @@ class StaffView(AgencyAdminAccess, PortalModelView):
             codes = [] if membership.role == access.AGENCY_ADMIN else form.services.data
             for code in codes:
                 MembershipService.create(membership=membership, service_code=code)
-            audit.record("staff_saved", f"user:{user.id}",
+            audit.record("staff_saved", f"user:{user.id}", agency=membership.agency_id,
                          detail=f"agency:{membership.agency_id} role:{membership.role} "
                                 f"services:{','.join(codes)} "
                                 f"full_ids:{int(membership.sees_national_ids)}")
@@ -256,4 +257,5 @@ class StaffView(AgencyAdminAccess, PortalModelView):
     delete_with = (MembershipService.membership,)
 
     def on_model_delete(self, model: Membership) -> None:
-        audit.record("staff_removed", f"user:{model.user_id}", detail=f"agency:{model.agency_id}")
+        audit.record("staff_removed", f"user:{model.user_id}", detail=f"agency:{model.agency_id}",
+                     agency=model.agency_id)

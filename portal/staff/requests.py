@@ -244,7 +244,7 @@ class RequestView(PortalModelView):
         except TransitionError as exc:
             flash(str(exc), "error")
         else:
-            audit.record("request_reopened", f"request:{req.reference}")
+            audit.record("request_reopened", f"request:{req.reference}", agency=req.agency_id)
             flash(_("The request is open again."), "success")
         return redirect(url_for(".process", id=id))
 
@@ -271,8 +271,10 @@ class RequestView(PortalModelView):
             except TransitionError as exc:
                 flash(str(exc), "error")
             else:
+                # The receiving agency's: the sender's has the status change
+                # (kind "forward") that change_status wrote before the move.
                 audit.record("request_forwarded", f"request:{req.reference}",
-                             detail=f"{agency.code}/{service.code}")
+                             detail=f"{agency.code}/{service.code}", agency=agency)
                 flash(_("Forwarded to %(agency)s · %(service)s.", agency=agency.name_th,
                         service=service.title), "success")
                 return redirect(url_for(".index_view"))
@@ -300,7 +302,7 @@ class RequestView(PortalModelView):
         if form.validate_on_submit():
             letters.send_delay_letter(req, current_user._get_current_object(),
                                       form.reason.data.strip(), form.new_date.data)
-            audit.record("delay_letter", f"request:{req.reference}")
+            audit.record("delay_letter", f"request:{req.reference}", agency=req.agency_id)
             flash(_("The delay notice has been issued and sent."), "success")
             return redirect(url_for(".process", id=id))
         return self.render("staff/delay.html", form=form, request_=req)
@@ -329,7 +331,7 @@ class RequestView(PortalModelView):
                 getattr(form, exc.field).errors = [str(exc)]
             else:
                 audit.record("recorded_on_behalf", f"request:{created.reference}",
-                             detail=form.channel.data)
+                             detail=form.channel.data, agency=created.agency_id)
                 flash(_("Recorded. Reference number: %(ref)s", ref=created.reference),
                       "success")
                 return redirect(url_for(".process", id=created.id))
@@ -360,7 +362,8 @@ class RequestView(PortalModelView):
         except steps.StepError as exc:
             flash(str(exc), "error")
         else:
-            audit.record("step", f"request:{req.reference}", detail=form.step.data)
+            audit.record("step", f"request:{req.reference}", detail=form.step.data,
+                         agency=req.agency_id)
             flash(_("Step recorded."), "success")
         return redirect(url_for(".process", id=id))
 

@@ -77,7 +77,8 @@ class ResourceView(AgencyAdminAccess, PortalModelView):
         if model.agency_id not in _managed_ids():
             raise validators.ValidationError(str(_l("Choose your own agency.")))
         model.kind = self.kind
-        audit.record("resource_saved", f"resource:{self.kind}", detail=model.name)
+        audit.record("resource_saved", f"resource:{self.kind}", detail=model.name,
+                     agency=model.agency_id)
 
     def on_model_delete(self, model: Resource) -> None:
         if model.agency_id not in _managed_ids():

@@ -52,7 +52,7 @@ class ServiceSwitchView(AgencyAdminAccess, PortalBaseView):
          .on_conflict(conflict_target=[AgencyService.agency, AgencyService.service_code],
                       update={getattr(AgencyService, k): v for k, v in values.items()})
          .execute())
-        audit.record("service_contact_saved", f"agency:{agency.id}", detail=code)
+        audit.record("service_contact_saved", f"agency:{agency.id}", detail=code, agency=agency)
         flash(_("Saved."), "success")
         return redirect(url_for(".index"))
 
@@ -66,7 +66,7 @@ class ServiceSwitchView(AgencyAdminAccess, PortalBaseView):
         on = request.form.get("enabled") == "1"
         set_enabled(agency, code, on)
         audit.record("service_enabled" if on else "service_disabled",
-                     f"agency:{agency.id}", detail=code)
+                     f"agency:{agency.id}", detail=code, agency=agency)
         flash(_("Saved."), "success")
         return redirect(url_for(".index"))
 
@@ -105,11 +105,14 @@ class HolidayView(AgencyAdminAccess, PortalModelView):
 
     def on_model_change(self, form: Any, model: Holiday, is_created: bool) -> None:
         self._check_own(model)
-        audit.record("holiday_saved", f"holiday:{model.day}", detail=model.name)
+        # A nationwide day (agency NULL) is a system setting.
+        audit.record("holiday_saved", f"holiday:{model.day}", detail=model.name,
+                     agency=model.agency_id)
 
     def on_model_delete(self, model: Holiday) -> None:
         self._check_own(model)
-        audit.record("holiday_deleted", f"holiday:{model.day}", detail=model.name)
+        audit.record("holiday_deleted", f"holiday:{model.day}", detail=model.name,
+                     agency=model.agency_id)
 
 
 class ApiKeyView(AgencyAdminAccess, PortalBaseView):
@@ -127,7 +130,8 @@ class ApiKeyView(AgencyAdminAccess, PortalBaseView):
             if agency is None:
                 abort(404)
             new_key = issue_key(agency, request.form.get("name", ""), current_user.id)
-            audit.record("api_key_issued", f"agency:{agency.id}", detail=new_key[-4:])
+            audit.record("api_key_issued", f"agency:{agency.id}", detail=new_key[-4:],
+                         agency=agency)
         keys = list(ApiKey.select().where(ApiKey.agency.in_([a.id for a in agencies]))
                     .order_by(ApiKey.created_at.desc()))
         return self.render("staff/api_keys.html", agencies=agencies, keys=keys,
@@ -139,7 +143,8 @@ class ApiKeyView(AgencyAdminAccess, PortalBaseView):
         key = ApiKey.get_or_none((ApiKey.id == key_id) & ApiKey.agency.in_(ids)) or abort(404)
         key.revoked = True
         key.save()
-        audit.record("api_key_revoked", f"agency:{key.agency_id}", detail=key.hint)
+        audit.record("api_key_revoked", f"agency:{key.agency_id}", detail=key.hint,
+                     agency=key.agency_id)
         flash(_("Saved."), "success")
         return redirect(url_for(".index"))
 
@@ -186,4 +191,5 @@ class CannedReplyView(AgencyAdminAccess, PortalModelView):
     def on_model_change(self, form: Any, model: CannedReply, is_created: bool) -> None:
         if model.agency_id not in {a.id for a in _managed_agencies()}:
             raise validators.ValidationError(_("Choose your own agency."))
-        audit.record("canned_reply_saved", f"agency:{model.agency_id}", detail=model.title)
+        audit.record("canned_reply_saved", f"agency:{model.agency_id}", detail=model.title,
+                     agency=model.agency_id)
