@@ -68,6 +68,18 @@ DEFAULTS: dict[str, Any] = {
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "CAPTCHA_ENABLED": True,
+    # Robot-check challenges (widget or picture) one address may fetch: a
+    # person needs one per form sent; a bot harvesting pictures for OCR or
+    # proofs of work to spend elsewhere needs many.
+    "CAPTCHA_RATE_LIMIT": "20 per minute;200 per hour",
+    # The proof of work: PBKDF2 rounds per try, and the range of the counter
+    # the browser must reach (ALTCHA's deterministic mode). Measured in
+    # chromium on a 2-core machine: see the robot-check browser test.
+    "ALTCHA_COST": 5000,
+    "ALTCHA_MIN_COUNTER": 50,
+    "ALTCHA_MAX_COUNTER": 150,
+    # New accounts per address (sent forms, whether they pass or not).
+    "REGISTER_RATE_LIMIT": "10 per hour",
     "PUBLIC_BASE_URL": "",
     "WTF_CSRF_TIME_LIMIT": None,
     # E-mail (notifications). Empty MAIL_SERVER: messages wait in the outbox.

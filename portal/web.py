@@ -17,7 +17,8 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import access
-from .extensions import babel, csrf, limiter, login_manager, talisman
+from .extensions import CONTENT_SECURITY_POLICY, babel, csrf, limiter, login_manager, talisman
+from .identity import captcha
 from .lifecycle import STATUS_LABELS
 from .plugins import collect
 from .thai import (
@@ -28,20 +29,6 @@ from .thai import (
     format_due,
     mask_national_id,
 )
-
-# No inline script anywhere (ours or Flask-Admin's, see templates/admin/):
-# a script the page did not load from this site does not run. Styles may be
-# inline because Flask-Admin's widgets (select2, date pickers) set them.
-CONTENT_SECURITY_POLICY = {
-    "default-src": "'self'",
-    "script-src": "'self'",
-    "style-src": ["'self'", "'unsafe-inline'"],
-    "img-src": ["'self'", "data:"],
-    "object-src": "'none'",
-    "base-uri": "'self'",
-    "form-action": "'self'",
-    "frame-ancestors": "'none'",
-}
 
 
 def _locale() -> str:
@@ -138,6 +125,7 @@ def configure_templates(app: Flask, pm: pluggy.PluginManager) -> None:
         jinja2.PrefixLoader({"default": core, "flask_admin": _flask_admin_templates()},
                             delimiter=":"),
     ])
+    app.add_template_global(captcha.widget_strings, "robot_check_strings")
     app.jinja_env.filters.update(
         be_date=lambda v: format_date(v, str(get_locale() or "th")),
         be_datetime=lambda v: format_datetime(v, str(get_locale() or "th"),
