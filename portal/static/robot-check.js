@@ -39,6 +39,17 @@
     });
     // A proof found long before sending has run out: find a new one on send.
     widget.addEventListener("expired", function () { widget.reset(); });
+    // A second press while the proof is being found would send the form
+    // without it (the widget holds back only the first); the widget sends
+    // the form itself once it is done.
+    var form = box.closest("form");
+    if (form) {
+      form.addEventListener("submit", function (ev) {
+        if (widget.isConnected && widget.getState && widget.getState() === "verifying") {
+          ev.preventDefault();
+        }
+      });
+    }
   }
 
   document.addEventListener("click", function (ev) {
