@@ -129,7 +129,8 @@ def demo_command() -> None:
     click.echo(f"\n=== Demo accounts (password for all: {accounts['password']}) ===")
     for role, national_id, name in accounts["users"]:
         click.echo(f"  {role:<14} national ID {national_id}   {name}")
-    click.echo("  Captcha: type the digits shown in the picture.\n")
+    click.echo("  Robot check: done by the browser on http://localhost or HTTPS; elsewhere, "
+               "type the digits shown in the picture.\n")
 
 
 holidays_cli = AppGroup("holidays", help="Nationwide public holidays.")

@@ -86,6 +86,20 @@ DEFAULTS: dict[str, Any] = {
     # The portal's public address (https://eservice.example.go.th): every
     # link in e-mail, LINE, PDFs and QR codes is built on it, never on the
     # Host a request names. Required in production (see production_start).
+
+    # Robot-check challenges (widget or picture) one address may fetch: a
+    # person needs one per form sent; a bot harvesting pictures for OCR or
+    # proofs of work to spend elsewhere needs many.
+    "CAPTCHA_RATE_LIMIT": "20 per minute;200 per hour",
+    # The proof of work: PBKDF2 rounds per try, and the range of the counter
+    # the browser must reach (ALTCHA's deterministic mode): 1 M rounds on
+    # average, 0.35 s (0.5 s at most) in chromium on a 2-core machine with
+    # its two workers, about 1.4 s for the altcha package's Python solver.
+    "ALTCHA_COST": 5000,
+    "ALTCHA_MIN_COUNTER": 100,
+    "ALTCHA_MAX_COUNTER": 300,
+    # New accounts per address (sent forms, whether they pass or not).
+    "REGISTER_RATE_LIMIT": "10 per hour",
     "PUBLIC_BASE_URL": "",
     # Comma list of further host names requests are answered for (an
     # intranet name, the address a health check uses); PUBLIC_BASE_URL's host

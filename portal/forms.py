@@ -188,7 +188,7 @@ class ApplicantForm(PortalForm):
 
 
 # Fields the core adds; never part of the stored answers.
-_NOT_ANSWERS = {"csrf_token", "version", "submit", "captcha", "channel"}
+_NOT_ANSWERS = {"csrf_token", "version", "submit", "captcha", "altcha", "channel"}
 
 
 def build_request_form(service: Service, *, editing: bool = False,

@@ -276,6 +276,20 @@ class LoginThrottle(BaseModel):
         table_name = "login_throttle"
 
 
+class RobotChallenge(BaseModel):
+    """An issued robot-check challenge (portal.identity.captcha): deleted by
+    the first answer to it, right or wrong, or swept once it has expired."""
+
+    id = pw.CharField(max_length=64, primary_key=True)
+    kind = pw.CharField(max_length=10)  # "image" or "altcha"
+    answer_hash = pw.CharField(max_length=64, default="")  # HMAC of the picture's digits
+    expires_at = pw.BigIntegerField(index=True)  # Unix seconds: compared without time zones
+
+    class Meta:
+        table_name = "robot_challenge"
+        derived = True  # minutes-long and worthless after a restore: not backed up
+
+
 class AuditLog(BaseModel):
     at = pw.DateTimeField(default=utcnow, index=True)
     actor = pw.ForeignKeyField(User, null=True, on_delete="SET NULL")
@@ -485,7 +499,8 @@ class RequestCount(BaseModel):
 
 CORE_MODELS: tuple[type[pw.Model], ...] = (
     Agency, User, Membership, MembershipService, AgencyService, Request,
-    StatusEvent, Attachment, Holiday, LoginSession, ExternalAccount, LoginThrottle, AuditLog,
+    StatusEvent, Attachment, Holiday, LoginSession, ExternalAccount, LoginThrottle, RobotChallenge,
+    AuditLog,
     Resource, ResourceHours, Booking, StepEvent, ApiKey, Notification, CannedReply,
     IssuedDocument, Notice, SurveyResponse, RequestCount,
 )

@@ -19,7 +19,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import access
 from .config import production_start
-from .extensions import babel, csrf, limiter, login_manager, talisman
+from .extensions import CONTENT_SECURITY_POLICY, babel, csrf, limiter, login_manager, talisman
+from .identity import captcha
 from .lifecycle import STATUS_LABELS
 from .links import check_base_url, public_host, public_url
 from .plugins import collect
@@ -31,20 +32,6 @@ from .thai import (
     format_due,
     mask_national_id,
 )
-
-# No inline script anywhere (ours or Flask-Admin's, see templates/admin/):
-# a script the page did not load from this site does not run. Styles may be
-# inline because Flask-Admin's widgets (select2, date pickers) set them.
-CONTENT_SECURITY_POLICY = {
-    "default-src": "'self'",
-    "script-src": "'self'",
-    "style-src": ["'self'", "'unsafe-inline'"],
-    "img-src": ["'self'", "data:"],
-    "object-src": "'none'",
-    "base-uri": "'self'",
-    "form-action": "'self'",
-    "frame-ancestors": "'none'",
-}
 
 
 def _locale() -> str:
@@ -183,6 +170,7 @@ def configure_templates(app: Flask, pm: pluggy.PluginManager) -> None:
         jinja2.PrefixLoader({"default": core, "flask_admin": _flask_admin_templates()},
                             delimiter=":"),
     ])
+    app.add_template_global(captcha.widget_strings, "robot_check_strings")
     app.jinja_env.filters.update(
         be_date=lambda v: format_date(v, str(get_locale() or "th")),
         be_datetime=lambda v: format_datetime(v, str(get_locale() or "th"),

@@ -58,6 +58,7 @@ ROUTES: dict[str, frozenset[str]] = {
     "public.service_info": EVERYONE, "public.short": EVERYONE, "public.qr_code": EVERYONE,
     "public.poster": EVERYONE, "public.verify": EVERYONE,
     "identity.captcha_image": EVERYONE, "identity.login": EVERYONE,
+    "identity.robot_challenge": EVERYONE, "identity.captcha_frame": EVERYONE,
     "identity.register": EVERYONE,
     "identity.logout": SIGNED_IN, "identity.profile": SIGNED_IN,
     "identity.change_password": SIGNED_IN,

@@ -51,7 +51,7 @@ def test_an_install_without_the_robot_check_neither_shows_nor_asks_it(app, clien
     html = other.get("/login").get_data(as_text=True)
     assert 'name="captcha"' in html
     r = other.post("/login", data={"national_id": VALID_ID, "password": "pass-word-1"})
-    assert r.status_code == 200 and "กรุณากรอก" in r.get_data(as_text=True)
+    assert r.status_code == 200 and "ไม่ใช่โปรแกรมอัตโนมัติไม่สำเร็จ" in r.get_data(as_text=True)
 
 
 def test_register_accepts_dashes_in_national_id(client):

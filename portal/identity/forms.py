@@ -1,11 +1,8 @@
 from __future__ import annotations
 
-from typing import Any
-
-from flask import current_app
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, PasswordField, SelectField, StringField
-from wtforms.validators import EqualTo, InputRequired, Length, Optional, StopValidation
+from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.validators import EqualTo, InputRequired, Length, Optional
 
 from ..forms import (
     TITLE_CHOICES,
@@ -13,7 +10,6 @@ from ..forms import (
     NationalID,
     PortalForm,
     ReadableName,
-    Required,
     email_validator,
     phone_validator,
     required,
@@ -33,19 +29,14 @@ def new_password_pair(label: object, again: object) -> tuple[PasswordField, Pass
     )
 
 
-class CaptchaAnswer(Required):
-    """Required while the install asks the robot check (CAPTCHA_ENABLED);
-    switched off, the field is not shown and nothing is checked."""
-
-    def __call__(self, form: Any, field: Any) -> None:
-        if not current_app.config.get("CAPTCHA_ENABLED", True):
-            raise StopValidation()  # no message: no error, no further checks
-        super().__call__(form, field)
-
-
 class CaptchaMixin:
+    """The robot check's two answers; :func:`portal.identity.captcha.passed`
+    decides (neither is required alone: the widget fills one, a person
+    without it types the other)."""
+
+    # Filled by the widget's own hidden input: the template never renders it.
+    altcha = HiddenField(_l("Check that you are not a robot"))
     captcha = DigitsField(_l("Type the numbers in the picture"),
-                          [CaptchaAnswer(message=_l("Please fill in this field."))],
                           render_kw={"inputmode": "numeric", "autocomplete": "off"})
 
 
@@ -72,7 +63,7 @@ class RegisterForm(ProfileFields, CaptchaMixin):
 
     # Identity first, as on the seed's registration page.
     field_order = ("national_id", "title", "first_name", "last_name", "phone", "email",
-                   "password", "password_again", "pdpa", "captcha")
+                   "password", "password_again", "pdpa")
 
 
 class ExternalNewForm(PortalForm):

@@ -7,6 +7,8 @@ from flask import (
     Response,
     current_app,
     flash,
+    jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -17,7 +19,7 @@ from flask_login import current_user, login_required, logout_user
 
 from .. import audit, privacy
 from ..db import database
-from ..extensions import limiter, login_manager
+from ..extensions import CONTENT_SECURITY_POLICY, limiter, login_manager, talisman
 from ..models import User
 from ..safe_urls import local_path
 from ..thai import format_datetime, normalise_national_id, utcnow
@@ -51,22 +53,49 @@ def _slowed_down(seconds: int) -> str:
              "%(seconds)d seconds and try again.", seconds=seconds)
 
 
+# One budget per address for both kinds: switching kind does not buy more.
+_issue_limit = limiter.shared_limit(lambda: current_app.config["CAPTCHA_RATE_LIMIT"],
+                                    scope="robot-check")
+
+
 @bp.get("/captcha.png")
+@_issue_limit
 def captcha_image() -> Response:
     response = Response(captcha.new_challenge_png(), mimetype="image/png")
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
+@bp.get("/robot-check/challenge")
+@_issue_limit
+def robot_challenge() -> Response:
+    response = jsonify(captcha.new_pow_challenge())
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/captcha/frame")
+@talisman(frame_options="SAMEORIGIN",
+          content_security_policy={**CONTENT_SECURITY_POLICY, "frame-ancestors": "'self'"})
+def captcha_frame() -> Response:
+    """The picture for a browser without JavaScript, in a frame of the form:
+    its "other numbers" link reloads the frame alone, so what the person has
+    typed into the form (passwords and chosen files too) stays."""
+    response = make_response(render_template("identity/captcha_frame.html"))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["REGISTER_RATE_LIMIT"], methods=["POST"])
 def register() -> str | Response:
     if current_user.is_authenticated:
         return redirect(url_for("requester.my_requests"))
     form = RegisterForm()
-    if form.validate_on_submit():
-        if not captcha.verify(form.captcha.data):
-            form.captcha.errors = [_("The numbers do not match the picture. Please try again.")]
-        elif User.get_or_none(User.national_id == form.national_id.data):
+    # The robot check before the lookup: "already registered" tells whether an
+    # ID has an account, which a bot must not learn by the thousand.
+    if form.validate_on_submit() and captcha.passed(form):
+        if User.get_or_none(User.national_id == form.national_id.data):
             form.national_id.errors = [
                 _("This national ID is already registered. Please log in instead.")]
         else:
@@ -103,9 +132,7 @@ def login() -> str | Response:
                       time=format_datetime(locked))
         elif wait:
             error = _slowed_down(wait)
-        elif not captcha.verify(form.captcha.data):
-            form.captcha.errors = [_("The numbers do not match the picture. Please try again.")]
-        else:
+        elif captcha.passed(form):
             user = User.get_or_none(User.national_id == national_id)
             if verify_password(user.password_hash if user else None, form.password.data) \
                     and user.is_active:

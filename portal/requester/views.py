@@ -75,22 +75,19 @@ def new_request(agency_code: str, service_code: str) -> str | Response:
             form.national_id.data = user.national_id
     if service.prepare_form:
         service.prepare_form(form, agency)
-    if form.validate_on_submit():
-        if guest and not captcha.verify(form.captcha.data):
-            form.captcha.errors = [_("The numbers do not match the picture. Please try again.")]
+    if form.validate_on_submit() and (not guest or captcha.passed(form)):
+        try:
+            created = submit(service, agency, user, form)
+        except FieldError as exc:
+            _apply_field_error(form, exc)
         else:
-            try:
-                created = submit(service, agency, user, form)
-            except FieldError as exc:
-                _apply_field_error(form, exc)
-            else:
-                flash(_("Your request has been sent. Reference number: %(ref)s",
-                        ref=created.reference), "success")
-                if guest:
-                    session.setdefault("guest_refs", [])
-                    session["guest_refs"] = [*session["guest_refs"][-9:], created.reference]
-                    return redirect(url_for("requester.sent", reference=created.reference))
-                return redirect(url_for("requester.view", reference=created.reference))
+            flash(_("Your request has been sent. Reference number: %(ref)s",
+                    ref=created.reference), "success")
+            if guest:
+                session.setdefault("guest_refs", [])
+                session["guest_refs"] = [*session["guest_refs"][-9:], created.reference]
+                return redirect(url_for("requester.sent", reference=created.reference))
+            return redirect(url_for("requester.view", reference=created.reference))
     return render_template("requester/form.html", form=form, service=service, agency=agency,
                            slot_fields=slot_fields(form), editing=False,
                            contact=contact(agency, service.code))
