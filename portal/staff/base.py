@@ -36,6 +36,7 @@ from .. import access, audit
 from ..db import database
 from ..exports import safe_cell
 from ..forms import PortalForm
+from ..models import Agency, AuditLog
 from ..safe_urls import local_path
 from ..thai import day_start_utc, format_date, format_datetime, format_due
 
@@ -399,7 +400,7 @@ class PortalModelView(StaffAccess, ModelView):
         own ``agency``, or its request's; None for what belongs to none (a
         nationwide holiday, an identity provider). A view whose rows reach
         their agency another way overrides this."""
-        from ..models import Agency, Request
+        from ..models import Request
 
         if isinstance(model, Agency):
             return model.id
@@ -419,8 +420,11 @@ class PortalModelView(StaffAccess, ModelView):
                      agency=self.audit_agency(model))
 
     def after_model_delete(self, model: Any) -> None:
+        agency = self.audit_agency(model)
+        if isinstance(model, Agency):
+            agency = model.parent_id  # it is gone: its parent's admins read the line
         audit.record("admin_deleted", f"{self.endpoint}:{model._pk}", detail=str(model)[:200],
-                     agency=self.audit_agency(model))
+                     agency=agency)
 
     def _export_csv(self, return_url: Any) -> Response:
         audit.record("export", f"list:{self.endpoint}",
@@ -441,9 +445,11 @@ class PortalModelView(StaffAccess, ModelView):
 
 def rows_pointing_at(model: Any, owned: tuple[pw.ForeignKeyField, ...] = ()) -> int:
     """How many rows of other tables point at ``model``, leaving out those
-    reached through ``owned`` (they go with it)."""
+    reached through ``owned`` (they go with it) and the audit log's (a log
+    of what happened keeps its lines; they only lose the link)."""
+    skipped = {*owned, AuditLog.agency}
     return sum(referrer.select().where(fk == model._pk).count()
-               for fk, referrer in type(model)._meta.backrefs.items() if fk not in owned)
+               for fk, referrer in type(model)._meta.backrefs.items() if fk not in skipped)
 
 
 class WriteOnlySecrets:
