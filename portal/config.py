@@ -100,6 +100,8 @@ DEFAULTS: dict[str, Any] = {
     "ALTCHA_MAX_COUNTER": 300,
     # New accounts per address (sent forms, whether they pass or not).
     "REGISTER_RATE_LIMIT": "10 per hour",
+    # Registrations naming one national ID, from all addresses together.
+    "REGISTER_ID_RATE_LIMIT": "5 per hour",
     "PUBLIC_BASE_URL": "",
     # Comma list of further host names requests are answered for (an
     # intranet name, the address a health check uses); PUBLIC_BASE_URL's host

@@ -263,7 +263,7 @@ def test_two_requests_at_once_with_one_payload_let_only_one_through(app, monkeyp
     assert sorted(outcomes) == [200, 302]
 
 
-def test_issuing_challenges_is_rate_limited_per_address(tmp_path):
+def test_issuing_challenges_is_rate_limited_per_address(tmp_path, migrated_db):
     app = new_app(tmp_path, CAPTCHA_RATE_LIMIT="3 per minute")
     client = app.test_client()
     codes = [client.get("/captcha.png").status_code, client.get(CHALLENGE_URL).status_code,
@@ -276,13 +276,28 @@ def test_issuing_challenges_is_rate_limited_per_address(tmp_path):
     assert other.status_code == 200  # another address has its own budget
 
 
-def test_register_is_rate_limited_per_address(tmp_path):
+def test_register_is_rate_limited_per_address(tmp_path, migrated_db):
     app = new_app(tmp_path, REGISTER_RATE_LIMIT="2 per minute")
     client = app.test_client()
     codes = [client.post("/register", data={"national_id": "1"}).status_code
              for _ in range(3)]
     assert codes == [200, 200, 429]
     assert client.get("/register").status_code == 200  # reading the form is not limited
+
+
+def test_register_is_rate_limited_per_national_id(tmp_path, migrated_db):
+    """"Already registered" answers whether an ID has an account: asking it
+    of one ID from many addresses is held back too."""
+    app = new_app(tmp_path, REGISTER_ID_RATE_LIMIT="2 per minute")
+    codes = []
+    for n, written in enumerate(("1101700123456", "1-1017-00123-45-6", "๑๑๐๑๗๐๐๑๒๓๔๕๖")):
+        client = app.test_client()
+        codes.append(client.post("/register", data={"national_id": written},
+                                 environ_base={"REMOTE_ADDR": f"10.1.1.{n}"}).status_code)
+    assert codes == [200, 200, 429]
+    other = app.test_client().post("/register", data={"national_id": "3100500123458"},
+                                   environ_base={"REMOTE_ADDR": "10.1.1.9"})
+    assert other.status_code == 200
 
 
 def test_expired_challenges_are_swept(client, monkeypatch):

@@ -86,8 +86,14 @@ def captcha_frame() -> Response:
     return response
 
 
+def _registering_id() -> str:
+    return "register:" + normalise_national_id(request.form.get("national_id", ""))[:13]
+
+
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["REGISTER_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["REGISTER_ID_RATE_LIMIT"], methods=["POST"],
+               key_func=_registering_id)
 def register() -> str | Response:
     if current_user.is_authenticated:
         return redirect(url_for("requester.my_requests"))
