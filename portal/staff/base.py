@@ -36,7 +36,7 @@ from .. import access, audit
 from ..db import database
 from ..exports import safe_cell
 from ..forms import PortalForm
-from ..models import Agency, AuditLog
+from ..models import Agency, AuditLog, Request
 from ..safe_urls import local_path
 from ..thai import day_start_utc, format_date, format_datetime, format_due
 
@@ -400,8 +400,6 @@ class PortalModelView(StaffAccess, ModelView):
         own ``agency``, or its request's; None for what belongs to none (a
         nationwide holiday, an identity provider). A view whose rows reach
         their agency another way overrides this."""
-        from ..models import Request
-
         if isinstance(model, Agency):
             return model.id
         agency_id = getattr(model, "agency_id", None)
@@ -547,15 +545,11 @@ class RequestDetailView(PortalModelView):
     column_extra_row_actions = REQUEST_ROW_ACTIONS
 
     def get_query(self) -> Any:
-        from ..models import Request
-
         query = self.model.select(self.model, Request).join(Request)
         clause = access.staff_scope(current_user)
         return query if clause is None else query.where(clause)
 
     def _handle_join(self, query: Any, field: Any, joins: Any) -> Any:
-        from ..models import Request
-
         if getattr(field, "model", None) is Request:
             return query  # joined by get_query
         return super()._handle_join(query, field, joins)
