@@ -262,6 +262,10 @@ def test_agency_tree_is_managed_by_system_and_agency_admins(app, world):
     assert "จุดบริการ 2" in admin.get(f"/admin/agencies/?flt0_{idx}=1").get_data(as_text=True)
     xlsx = admin.get("/admin/agencies/export/xlsx/")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
+    # A spreadsheet of the list is in the audit log as a CSV is.
+    assert AuditLog.select().where((AuditLog.action == "export")
+                                   & (AuditLog.target == "list:agencies")
+                                   & (AuditLog.detail == "xlsx")).exists()
 
 
 

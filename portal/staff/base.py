@@ -424,10 +424,17 @@ class PortalModelView(StaffAccess, ModelView):
         audit.record("admin_deleted", f"{self.endpoint}:{model._pk}", detail=str(model)[:200],
                      agency=agency)
 
-    def _export_csv(self, return_url: Any) -> Response:
+    def _audit_export(self, kind: str) -> None:
         audit.record("export", f"list:{self.endpoint}",
-                     detail=request.query_string.decode(errors="replace")[:200] or "csv",
+                     detail=request.query_string.decode(errors="replace")[:200] or kind,
                      agency=access.sole_agency(current_user))
+
+    def _export_tablib(self, export_type: str, return_url: str) -> Response:
+        self._audit_export(export_type)
+        return super()._export_tablib(export_type, return_url)
+
+    def _export_csv(self, return_url: Any) -> Response:
+        self._audit_export("csv")
         response = super()._export_csv(return_url)
         body = response.response
 
