@@ -258,8 +258,10 @@ def signed_in(base: str, national_id: str, password: str) -> tuple[str, str]:
                                              "csrf_token": token}, allow_redirects=False)
     if r.status_code != 302:
         raise RuntimeError(f"could not sign in {national_id}: {r.status_code}")
-    cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+    # Signing in replaces the form token: the cookie that goes with the new
+    # one is the one after this page.
     token = CSRF.search(session.get(f"{base}/requests").text).group(1)
+    cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
     return cookie, token
 
 
