@@ -3,10 +3,12 @@ make agencies, people and requests through the real code paths."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
@@ -34,6 +36,21 @@ pytest_plugins = ("tests.helpers.databases", "tests.helpers.files", "tests.helpe
 CAPTCHA_TEXT = "24680"
 PASSWORD = "correct-horse-9"
 PASSWORD_HASH = hash_password(PASSWORD)  # argon2 is slow on purpose; hash once
+
+
+# 00:30 in Bangkok is 17:30 of the day before in UTC: a page that shows a
+# stored instant without converting it shows yesterday's date.
+HALF_PAST_MIDNIGHT_BANGKOK = dt.datetime(2026, 12, 2, 0, 30, tzinfo=ZoneInfo("Asia/Bangkok"))
+
+
+@pytest.fixture
+def bangkok_night() -> Iterator[dt.datetime]:
+    """The clock frozen at 00:30 Bangkok (2 Dec 2569 BE); it ticks on from
+    there so timeouts and rate limits still see time pass."""
+    import time_machine
+
+    with time_machine.travel(HALF_PAST_MIDNIGHT_BANGKOK, tick=True):
+        yield HALF_PAST_MIDNIGHT_BANGKOK
 
 
 @pytest.fixture(autouse=True)

@@ -35,6 +35,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      help="the database every test runs on (default: sqlite)")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "once: the database does not matter (a browser walk, file checks); "
+        "run on the SQLite pass only, so the PostgreSQL pass is not twice as long")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--database") == SQLITE:
+        return
+    skip = pytest.mark.skip(reason="marked once: runs on the SQLite pass")
+    for item in items:
+        if item.get_closest_marker("once") or item.get_closest_marker("browser"):
+            item.add_marker(skip)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
