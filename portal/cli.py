@@ -232,3 +232,48 @@ def seed_command(count: int, agencies: int, random_seed: int) -> None:
         click.echo(f"clerk of {code}: {national_id}")
     reference, last4 = report.samples[0]
     click.echo(f"status check sample: {reference} / {last4}")
+
+
+users_cli = AppGroup("users", help="Accounts: help a person who cannot sign in.")
+
+
+@users_cli.command("reset-password")
+@click.argument("national_id")
+@click.option("--set-password", "set_now", is_flag=True,
+              help="Type the new password here (twice) instead of printing a link.")
+@with_appcontext
+def reset_password_command(national_id: str, set_now: bool) -> None:
+    """Print a single-use link (valid PASSWORD_RESET_MINUTES) with which the
+    person with NATIONAL_ID sets a new password, for the operator to hand
+    over; or, with --set-password, set one now. Either way the person's
+    other sign-ins end when the password changes and a lockout lifts."""
+    from . import audit
+    from .db import database
+    from .identity import reset, throttle
+    from .identity.forms import PASSWORD_MAX, PASSWORD_MIN
+    from .models import User
+    from .thai import format_datetime, normalise_national_id
+
+    user = User.get_or_none(User.national_id == normalise_national_id(national_id))
+    if not reset.may_reset(user):
+        raise click.ClickException("no open account has this national ID")
+    if set_now:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+        if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+            raise click.ClickException(
+                f"a password has {PASSWORD_MIN} to {PASSWORD_MAX} characters")
+        with database.atomic():
+            ended = reset.set_password(user, password)
+            throttle.lift(user.national_id)
+            audit.record("password_set_by_operator", f"user:{user.id}",
+                         detail=f"other sessions ended: {ended}")
+        click.echo(f"password set for {user.full_name}; sign-ins ended: {ended}")
+        return
+    try:
+        with database.atomic():
+            url, row = reset.issue_link(user, reset.BY_OPERATOR)
+            audit.record("password_reset_printed", f"user:{user.id}", detail="operator")
+    except RuntimeError as error:  # PUBLIC_BASE_URL unset: no link to build
+        raise click.ClickException(str(error)) from None
+    click.echo(f"link for {user.full_name} (works once, until "
+               f"{format_datetime(row.expires_at)}):\n{url}")

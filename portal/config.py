@@ -102,6 +102,18 @@ DEFAULTS: dict[str, Any] = {
     "REGISTER_RATE_LIMIT": "10 per hour",
     # Registrations naming one national ID, from all addresses together.
     "REGISTER_ID_RATE_LIMIT": "5 per hour",
+    # Forgot password: a reset link or counter code works once, this long.
+    "PASSWORD_RESET_MINUTES": 30,
+    # Forms asking for a link, per address; and per national ID from all
+    # addresses together (also the counter-code tries for one ID), so nobody
+    # floods a person's mailbox or guesses a code.
+    "PASSWORD_RESET_RATE_LIMIT": "10 per hour",
+    "PASSWORD_RESET_ID_RATE_LIMIT": "5 per hour",
+    # Links opened, codes tried and new passwords sent, per address.
+    "PASSWORD_RESET_TOKEN_RATE_LIMIT": "20 per hour",
+    # The "link sent" answer waits until this many milliseconds have passed,
+    # for a registered ID and an unknown one alike.
+    "PASSWORD_RESET_ANSWER_MS": 400,
     "PUBLIC_BASE_URL": "",
     # Comma list of further host names requests are answered for (an
     # intranet name, the address a health check uses); PUBLIC_BASE_URL's host

@@ -290,6 +290,28 @@ class RobotChallenge(BaseModel):
         derived = True  # minutes-long and worthless after a restore: not backed up
 
 
+class PasswordReset(BaseModel):
+    """A way to set a new password without the old one: a link (sent by
+    e-mail and LINE, by an agency admin, or printed for the operator) or a
+    short code staff give at the counter. Only a keyed hash of the secret is
+    kept; the first use spends it (``used_at``), and so does any other
+    password change, so no older link outlives the password it was for."""
+
+    user = pw.ForeignKeyField(User, on_delete="CASCADE", backref="password_resets")
+    token_hash = pw.CharField(max_length=64, unique=True)
+    purpose = pw.CharField(max_length=20)  # see portal.identity.reset
+    created_at = pw.DateTimeField(default=utcnow)
+    expires_at = pw.DateTimeField()
+    used_at = pw.DateTimeField(null=True)
+    # The staff member, agency admin or nobody (self-service, the operator).
+    issued_by = pw.ForeignKeyField(User, null=True, on_delete="SET NULL",
+                                   backref="issued_password_resets")
+
+    class Meta:
+        table_name = "password_reset"
+        derived = True  # half an hour long and worthless after a restore: not backed up
+
+
 class AuditLog(BaseModel):
     at = pw.DateTimeField(default=utcnow, index=True)
     actor = pw.ForeignKeyField(User, null=True, on_delete="SET NULL")
@@ -500,7 +522,7 @@ class RequestCount(BaseModel):
 CORE_MODELS: tuple[type[pw.Model], ...] = (
     Agency, User, Membership, MembershipService, AgencyService, Request,
     StatusEvent, Attachment, Holiday, LoginSession, ExternalAccount, LoginThrottle, RobotChallenge,
-    AuditLog,
+    PasswordReset, AuditLog,
     Resource, ResourceHours, Booking, StepEvent, ApiKey, Notification, CannedReply,
     IssuedDocument, Notice, SurveyResponse, RequestCount,
 )

@@ -26,6 +26,7 @@ from .models import (
     Membership,
     Notice,
     Notification,
+    PasswordReset,
     Request,
     StatusEvent,
     StepEvent,
@@ -210,6 +211,13 @@ def anonymise(user: User) -> int:
             Notification.delete().where(Notification.recipient == user.email).execute()
         Notice.delete().where(Notice.user == user).execute()
         LoginSession.delete().where(LoginSession.user == user).execute()
+        PasswordReset.delete().where(PasswordReset.user == user).execute()
+        # Messages about the account itself (a reset link) went to chats too.
+        chat_ids = [a.subject for a in ExternalAccount.select().where(ExternalAccount.user == user)]
+        if chat_ids:
+            Notification.delete().where(Notification.request.is_null()
+                                        & (Notification.channel != "email")
+                                        & Notification.recipient.in_(chat_ids)).execute()
         # ThaID or LINE must not sign anyone into the emptied account, nor
         # LINE messages follow it.
         ExternalAccount.delete().where(ExternalAccount.user == user).execute()

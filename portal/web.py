@@ -287,7 +287,15 @@ def _remember_access(view: Any) -> None:
 
 
 def configure_cli(app: Flask) -> None:
-    from .cli import backup_cli, db_cli, demo_command, holidays_cli, jobs_cli, seed_command
+    from .cli import (
+        backup_cli,
+        db_cli,
+        demo_command,
+        holidays_cli,
+        jobs_cli,
+        seed_command,
+        users_cli,
+    )
 
     app.cli.add_command(db_cli)
     app.cli.add_command(backup_cli)
@@ -295,3 +303,4 @@ def configure_cli(app: Flask) -> None:
     app.cli.add_command(holidays_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(seed_command)
+    app.cli.add_command(users_cli)

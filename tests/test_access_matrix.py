@@ -60,6 +60,9 @@ ROUTES: dict[str, frozenset[str]] = {
     "identity.captcha_image": EVERYONE, "identity.login": EVERYONE,
     "identity.robot_challenge": EVERYONE, "identity.captcha_frame": EVERYONE,
     "identity.register": EVERYONE,
+    # Forgot password: for anyone; the link or code is the key.
+    "identity.forgot_password": EVERYONE, "identity.reset_link": EVERYONE,
+    "identity.reset_code": EVERYONE, "identity.reset_password": EVERYONE,
     "identity.logout": SIGNED_IN, "identity.profile": SIGNED_IN,
     "identity.change_password": SIGNED_IN,
     "identity.my_data": SIGNED_IN, "identity.delete_account": SIGNED_IN,
@@ -94,6 +97,7 @@ ROUTES: dict[str, frozenset[str]] = {
     "requests.process": REQUEST_HANDLERS, "requests.delay": REQUEST_HANDLERS,
     "requests.forward": REQUEST_HANDLERS, "requests.reopen": REQUEST_HANDLERS,
     "requests.tick_step": REQUEST_HANDLERS, "requests.record": ANY_STAFF,
+    "requests.reset_code": REQUEST_HANDLERS,
 }
 
 # Flask-Admin views: every endpoint of the view shares its audience.

@@ -15,7 +15,9 @@ from ..forms import (
     required,
 )
 
-PASSWORD_RULE = Length(min=8, max=128, message=_l("A password has at least 8 characters."))
+PASSWORD_MIN, PASSWORD_MAX = 8, 128
+PASSWORD_RULE = Length(min=PASSWORD_MIN, max=PASSWORD_MAX,
+                       message=_l("A password has at least 8 characters."))
 
 
 def new_password_pair(label: object, again: object) -> tuple[PasswordField, PasswordField]:
@@ -90,6 +92,21 @@ class LoginForm(PortalForm, CaptchaMixin):
 class PasswordChangeForm(PortalForm):
     current = PasswordField(_l("Current password"), [required()],
                             render_kw={"autocomplete": "current-password"})
+    password, password_again = new_password_pair(_l("New password"), _l("New password again"))
+
+
+class ForgotPasswordForm(PortalForm, CaptchaMixin):
+    national_id = DigitsField(_l("National ID number"), [required(), NationalID()],
+                              render_kw={"inputmode": "numeric", "autocomplete": "username"})
+
+
+class ResetCodeForm(PortalForm):
+    national_id = ForgotPasswordForm.national_id
+    code = DigitsField(_l("Code from the counter (8 digits)"), [required(), Length(max=20)],
+                       render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"})
+
+
+class NewPasswordForm(PortalForm):
     password, password_again = new_password_pair(_l("New password"), _l("New password again"))
 
 

@@ -64,3 +64,11 @@ def record_failure(national_id: str, source: str) -> None:
 def clear(national_id: str, source: str) -> None:
     """The right password: this address's count and the ID's slow-down end."""
     LoginThrottle.delete().where(LoginThrottle.key.in_(_keys(national_id, source))).execute()
+
+
+def lift(national_id: str) -> int:
+    """A password reset proved who this is: every address's lock on the ID
+    and its slow-down end. Returns how many counters were removed."""
+    source_prefix, id_key = _keys(national_id, "")
+    return LoginThrottle.delete().where(
+        (LoginThrottle.key == id_key) | LoginThrottle.key.startswith(source_prefix)).execute()

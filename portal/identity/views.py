@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 from flask import (
     Blueprint,
@@ -12,26 +13,30 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
-from .. import audit, privacy
+from .. import audit, jobs, privacy
 from ..db import database
 from ..extensions import CONTENT_SECURITY_POLICY, limiter, login_manager, talisman
 from ..models import User
 from ..safe_urls import local_path
-from ..thai import format_datetime, normalise_national_id, utcnow
-from . import captcha, external, sessions, throttle
+from ..thai import format_datetime, mask_national_id, normalise_national_id, utcnow
+from . import captcha, external, reset, sessions, throttle
 from .forms import (
     DeleteAccountForm,
     ExternalLinkForm,
     ExternalNewForm,
+    ForgotPasswordForm,
     LoginForm,
+    NewPasswordForm,
     PasswordChangeForm,
     ProfileForm,
     RegisterForm,
+    ResetCodeForm,
 )
 from .passwords import hash_password, verify_password
 
@@ -176,10 +181,9 @@ def change_password() -> str | Response:
         if user.password_hash and not verify_password(user.password_hash, form.current.data):
             form.current.errors = [_("The current password is wrong.")]
         else:
-            user.password_hash = hash_password(form.password.data)
-            user.save()
             user.login_key = current_user.login_key
-            ended = sessions.end_others(user)
+            with database.atomic():
+                ended = reset.set_password(user, form.password.data)
             audit.record("password_changed", f"user:{user.id}",
                          detail=f"other sessions ended: {ended}", actor=user)
             flash(_("Your password has been changed."), "success")
@@ -314,3 +318,122 @@ def delete_account() -> str | Response:
                       "info")
                 return redirect(url_for("public.home"))
     return render_template("identity/delete_account.html", form=form, blockers=blockers)
+
+
+# ------------------------------------------------------ forgot password ---
+
+RESET_SESSION = "password_reset"
+
+
+def _forgot_id() -> str:
+    return "forgot:" + normalise_national_id(request.form.get("national_id", ""))[:13]
+
+
+def _code_id() -> str:
+    return "reset-code:" + normalise_national_id(request.form.get("national_id", ""))[:13]
+
+
+def _answer_no_sooner(started: float) -> None:
+    """Known and unknown IDs take as long: the known one writes rows and
+    renders messages, so both wait until the same moment."""
+    floor = current_app.config["PASSWORD_RESET_ANSWER_MS"] / 1000
+    time.sleep(max(0.0, floor - (time.monotonic() - started)))
+
+
+def _private(response: Response) -> Response:
+    """A page that holds or follows a reset secret: not kept by the browser
+    or a proxy. (The secret leaves the address bar at once, so no Referer
+    ever carries it.)"""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _link_refused() -> Response:
+    session.pop(RESET_SESSION, None)
+    return _private(make_response(render_template("identity/reset_invalid.html"), 410))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["PASSWORD_RESET_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["PASSWORD_RESET_ID_RATE_LIMIT"], methods=["POST"],
+               key_func=_forgot_id)
+def forgot_password() -> str | Response:
+    """ลืมรหัสผ่าน: the same answer, after the same time, whether or not the
+    ID has an account, and whether or not that account has anywhere to
+    send a link (a bot must not learn which IDs are registered)."""
+    started = time.monotonic()
+    form = ForgotPasswordForm()
+    if form.validate_on_submit() and captcha.passed(form):
+        user = User.get_or_none(User.national_id == form.national_id.data)
+        if reset.may_reset(user):
+            with database.atomic():
+                sent = reset.send_link(user, reset.SELF_SERVICE)
+                audit.record("password_reset_asked", f"user:{user.id}", actor=user,
+                             detail=",".join(sent) or "nowhere to send")
+        response = make_response(render_template(
+            "identity/forgot_sent.html", minutes=current_app.config["PASSWORD_RESET_MINUTES"]))
+        # Delivery after the answer has gone: an SMTP round trip must not
+        # tell the waiting browser that there was someone to write to.
+        response.call_on_close(jobs.kick)
+        _answer_no_sooner(started)
+        return response
+    return render_template("identity/forgot_password.html", form=form)
+
+
+@bp.get("/password/reset/<token>")
+@limiter.limit(lambda: current_app.config["PASSWORD_RESET_TOKEN_RATE_LIMIT"])
+def reset_link(token: str) -> Response:
+    """The link from the message. Opening it spends nothing (mail scanners
+    open links too); it moves the secret from the address bar into the
+    session, and the new-password page spends it."""
+    row = reset.find_link(token)
+    if row is None:
+        return _link_refused()
+    session[RESET_SESSION] = row.id
+    return _private(redirect(url_for("identity.reset_password")))
+
+
+@bp.route("/password/code", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["PASSWORD_RESET_TOKEN_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["PASSWORD_RESET_ID_RATE_LIMIT"], methods=["POST"],
+               key_func=_code_id)
+def reset_code() -> str | Response:
+    """The code counter staff gave a person without e-mail, with their ID."""
+    form = ResetCodeForm()
+    if form.validate_on_submit():
+        code = "".join(ch for ch in form.code.data if ch.isdigit())
+        row = reset.find_code(form.national_id.data, code)
+        if row is not None:
+            session[RESET_SESSION] = row.id
+            return _private(redirect(url_for("identity.reset_password")))
+        audit.record("password_reset_code_failed", f"nid:{form.national_id.data[:4]}…")
+        form.code.errors = [_("This code does not work with this national ID, or it has been "
+                              "used or has expired. Ask the counter staff for a new code.")]
+    return _private(make_response(render_template("identity/reset_code.html", form=form)))
+
+
+@bp.route("/password/new", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["PASSWORD_RESET_TOKEN_RATE_LIMIT"], methods=["POST"])
+def reset_password() -> Response:
+    """New password, twice, for the reset this browser opened."""
+    reset_id = session.get(RESET_SESSION)
+    row = reset.still_open(reset_id) if isinstance(reset_id, int) else None
+    if row is None:
+        return _link_refused()
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        user = reset.complete(row.id, form.password.data)
+        if user is None:
+            return _link_refused()
+        session.pop(RESET_SESSION, None)
+        if current_user.is_authenticated and current_user.id == user.id:
+            logout_user()  # its sign-in row has ended with the others
+        flash(_("Your new password is set, and every other sign-in of your account has "
+                "ended. Please log in with the new password."), "success")
+        response = redirect(url_for("identity.login"))
+        response.call_on_close(jobs.kick)
+        return _private(response)
+    user = User.get_by_id(row.user_id)
+    return _private(make_response(render_template(
+        "identity/reset_password.html", form=form, first_name=user.first_name,
+        masked_id=mask_national_id(user.national_id))))

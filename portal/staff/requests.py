@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, make_response, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.peewee.filters import FilterEqual
 from flask_admin.model.template import EndpointLinkRowAction, LinkRowAction
@@ -14,19 +14,30 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.file import FileField
 from markupsafe import Markup, escape
-from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import Length, ValidationError
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, ValidationError
 
 from .. import access, audit, forwarding, letters, replies, request_pages, steps, uploads
 from ..catalogue import enabled_services
+from ..db import database
 from ..forms import (
+    DigitsField,
     FieldError,
+    NationalID,
     PortalForm,
     ThaiDateField,
     build_request_form,
     required,
     slot_fields,
 )
+from ..identity import reset
 from ..lifecycle import (
     ACTION_LABELS,
     CHANNELS,
@@ -38,10 +49,11 @@ from ..lifecycle import (
     TransitionError,
     allowed_targets,
 )
-from ..models import Request
+from ..links import public_url
+from ..models import Request, User
 from ..plugins import all_services, get_service
 from ..submission import staff_change, staff_reopen, submit
-from ..thai import local_today
+from ..thai import local_today, mask_national_id
 from .base import LocalDateBetweenFilter, PortalModelView, be_datetime, due, page_labels
 
 
@@ -76,6 +88,15 @@ class ForwardForm(PortalForm):
 class ReopenForm(PortalForm):
     remark = TextAreaField(_l("Message to the requester"), [required(), Length(max=2000)])
     version = HiddenField()
+
+
+class ResetCodeForm(PortalForm):
+    national_id = DigitsField(_l("National ID number on the ID card shown to you"),
+                              [required(), NationalID()], render_kw={"inputmode": "numeric",
+                                                                     "autocomplete": "off"})
+    seen = BooleanField(_l("I have seen the ID card, and the person in front of me is its "
+                           "holder."),
+                        [InputRequired(message=_l("Tick the box to confirm."))])
 
 
 class ProcessForm(PortalForm):
@@ -368,3 +389,39 @@ class RequestView(PortalModelView):
         return redirect(url_for(".process", id=id))
 
 
+
+    @expose("/reset-code/<int:id>", methods=("GET", "POST"))
+    def reset_code(self, id: int) -> Any:
+        """A citizen without e-mail who forgot their password comes to the
+        counter: staff who may handle one of their requests check the ID
+        card in person and give a one-time code (audited). Only for
+        citizens' accounts: a staff account would let counter staff take
+        over an official's rights; staff ask their agency admin instead."""
+        req = self.get_one(id)
+        user = User.get_or_none(User.id == req.requester_id) if req.requester_id else None
+        refused = None
+        if not reset.may_reset(user):
+            refused = _("This request was not sent from an account, so there is no password "
+                        "to set.")
+        elif reset.is_staff_account(user):
+            refused = _("The requester is a member of staff. Staff get a link to set a new "
+                        "password from their agency admin.")
+        form = ResetCodeForm()
+        code = row = None
+        if refused is None and form.validate_on_submit():
+            if form.national_id.data != user.national_id:
+                form.national_id.errors = [_("This is not the national ID of the account "
+                                             "that sent this request.")]
+            else:
+                with database.atomic():
+                    code, row = reset.issue_code(user, current_user._get_current_object())
+                    audit.record("password_reset_code_issued", f"user:{user.id}",
+                                 detail=f"request:{req.reference}", agency=req.agency_id)
+        response = make_response(self.render(
+            "staff/reset_code.html", form=form, request_=req, refused=refused, code=code,
+            expires_at=row.expires_at if row else None,
+            requester=user.full_name if user else req.applicant_name,
+            masked_id=mask_national_id(user.national_id) if user else "",
+            code_page=public_url("identity.reset_code")))
+        response.headers["Cache-Control"] = "no-store"
+        return response
