@@ -131,10 +131,12 @@ def message_channels(user: User) -> list[tuple[str, str]]:
     requests, as ``(channel, address)`` pairs.
 
     Asked inside the transaction of every change to one of the user's
-    requests; each pair gets an outbox row with the e-mail's plain text,
-    delivered and retried by the background job through
-    :func:`send_message`. Return ``[]`` when the person has not linked the
-    channel or has switched its messages off.
+    requests, and of sending them a link to set a new password (or telling
+    them it was reset); each pair gets an outbox row with the e-mail's plain
+    text, delivered and retried by the background job through
+    :func:`send_message` (an account message has no ``request``). Return
+    ``[]`` when the person has not linked the channel or has switched its
+    messages off.
 
     :param user: the requester (a registered person; guests get e-mail only).
     Example::
