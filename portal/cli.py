@@ -251,6 +251,7 @@ def reset_password_command(national_id: str, set_now: bool) -> None:
     from .db import database
     from .identity import reset, throttle
     from .identity.forms import PASSWORD_MAX, PASSWORD_MIN
+    from .jobs import kick
     from .models import User
     from .thai import format_datetime, normalise_national_id
 
@@ -267,6 +268,8 @@ def reset_password_command(national_id: str, set_now: bool) -> None:
             throttle.lift(user.national_id)
             audit.record("password_set_by_operator", f"user:{user.id}",
                          detail=f"other sessions ended: {ended}")
+            reset.tell_changed(user)
+        kick()
         click.echo(f"password set for {user.full_name}; sign-ins ended: {ended}")
         return
     try:

@@ -275,6 +275,11 @@ def counter(app):
             "alpha": alpha}
 
 
+def code_on(response) -> str:
+    found = re.search(r'id="reset-code">(\d{4}) (\d{4})<', response.get_data(as_text=True))
+    return found.group(1) + found.group(2)
+
+
 def issue(clerk, req, national_id):
     return clerk.post(f"/admin/requests/reset-code/{req.id}",
                       data={"national_id": national_id, "seen": "y"})
@@ -291,15 +296,18 @@ def test_counter_staff_give_a_code_the_citizen_sets_a_password_with(app, counter
                           data={"national_id": citizen.national_id})
     assert PasswordReset.select().count() == 0 and unticked.status_code == 200
 
+    lost = code_on(issue(clerk, req, citizen.national_id))
     shown = issue(clerk, req, citizen.national_id)
     assert shown.headers["Cache-Control"] == "no-store"
-    code = re.search(r'id="reset-code">(\d{4}) (\d{4})<', shown.get_data(as_text=True))
-    code = code.group(1) + code.group(2)
-    entry = AuditLog.get(AuditLog.action == "password_reset_code_issued")
+    code = code_on(shown)
+    entry = AuditLog.select().where(AuditLog.action == "password_reset_code_issued").first()
     assert entry.agency_id == counter["alpha"].id and entry.target == f"user:{citizen.id}"
     assert code not in entry.detail
 
     person = app.test_client()
+    superseded = person.post("/password/code", data={"national_id": citizen.national_id,
+                                                     "code": lost})
+    assert "ใช้ไม่ได้" in superseded.get_data(as_text=True)  # only the latest code works
     other = make_user()
     refused = person.post("/password/code", data={"national_id": other.national_id,
                                                   "code": code})

@@ -93,19 +93,27 @@ def issue_code(user: User, issued_by: User) -> tuple[str, PasswordReset]:
     """A new counter code for ``user``: eight digits, shown to the staff
     member once, typed by the person with their national ID."""
     code = "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
+    # Only the latest code works: one handed over earlier (and maybe lost
+    # at the counter) is spent.
+    (PasswordReset.update(used_at=utcnow())
+     .where((PasswordReset.user == user) & (PasswordReset.purpose == COUNTER_CODE)
+            & PasswordReset.used_at.is_null()).execute())
     return code, _issue(user, COUNTER_CODE, _code_secret(user.id, code), issued_by)
+
+
+def channels_of(user: User) -> list[tuple[str, str]]:
+    """Where messages about the account go: the e-mail address, and the
+    chat channels plugins know for the person (LINE)."""
+    mail = [("email", user.email)] if "@" in (user.email or "") else []
+    return mail + collect(plugin_manager(), "message_channels", user=user)
 
 
 def send_link(user: User, purpose: str, issued_by: User | None = None,
               agency: Agency | None = None) -> list[str]:
-    """Issue a link and queue it to every channel the person has: their
-    e-mail and the chat channels plugins know (LINE). Nothing is issued when
-    there is none. Returns the channels used. Call inside a transaction;
-    the caller kicks the outbox once it is committed."""
-    channels: list[tuple[str, str]] = []
-    if user.email:
-        channels.append(("email", user.email))
-    channels += collect(plugin_manager(), "message_channels", user=user)
+    """Issue a link and queue it to every channel the person has. Nothing
+    is issued when there is none. Returns the channels used. Call inside a
+    transaction; the caller kicks the outbox once it is committed."""
+    channels = channels_of(user)
     if not channels:
         return []
     url, row = issue_link(user, purpose, issued_by)
@@ -182,8 +190,6 @@ def complete(reset_id: int, password: str) -> User | None:
 def tell_changed(user: User) -> None:
     """A note on the person's channels that their password was changed, so
     a reset they did not make does not go unnoticed."""
-    channels = ([("email", user.email)] if user.email else []) + collect(
-        plugin_manager(), "message_channels", user=user)
-    for channel, address in channels:
+    for channel, address in channels_of(user):
         notify.queue(address, "password_changed", None, channel=channel, user=user,
                      changed_at=utcnow())

@@ -368,7 +368,8 @@ def forgot_password() -> str | Response:
         if reset.may_reset(user):
             with database.atomic():
                 sent = reset.send_link(user, reset.SELF_SERVICE)
-                audit.record("password_reset_asked", f"user:{user.id}", actor=user,
+                # Whoever asked is not known to be the account's owner: no actor.
+                audit.record("password_reset_asked", f"user:{user.id}",
                              detail=",".join(sent) or "nowhere to send")
         response = make_response(render_template(
             "identity/forgot_sent.html", minutes=current_app.config["PASSWORD_RESET_MINUTES"]))
