@@ -33,7 +33,7 @@ class StepError(ValueError):
 class StepState:
     step: Step
     applies: bool
-    done: StepEvent | None
+    done: Tick | None
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,10 @@ class RequesterTick:
     value: str = ""
 
 
+# What the replay reads: the stored ticks (staff) or their requester copies.
+Tick = StepEvent | RequesterTick
+
+
 def for_requester(steps: tuple[Step, ...], events: list[StepEvent]) -> list[RequesterTick]:
     """The requester's copy of ``events``: no note, no clerk, and a value
     only where the step is meant to tell it."""
@@ -57,7 +61,7 @@ def for_requester(steps: tuple[Step, ...], events: list[StepEvent]) -> list[Requ
 
 
 def told_to_requester(steps: tuple[Step, ...],
-                      events: list[StepEvent] | list[RequesterTick]) -> list[tuple[Any, str]]:
+                      events: list[Tick]) -> list[tuple[Any, str]]:
     """(label, value) of the values staff recorded for the requester, as
     they stand after loops (the user name created for a new account)."""
     done = replay(steps, events)
@@ -65,10 +69,10 @@ def told_to_requester(steps: tuple[Step, ...],
             if s.value_for_requester and s.code in done and done[s.code].value]
 
 
-def replay(steps: tuple[Step, ...], events: list[StepEvent]) -> dict[str, StepEvent]:
+def replay(steps: tuple[Step, ...], events: list[Tick]) -> dict[str, Tick]:
     """The tick that currently counts for each step, after loops."""
     index = {s.code: i for i, s in enumerate(steps)}
-    done: dict[str, StepEvent] = {}
+    done: dict[str, Tick] = {}
     for event in events:
         if event.step not in index:
             continue
@@ -80,19 +84,19 @@ def replay(steps: tuple[Step, ...], events: list[StepEvent]) -> dict[str, StepEv
     return done
 
 
-def _applies(step: Step, done: dict[str, StepEvent]) -> bool:
+def _applies(step: Step, done: dict[str, Tick]) -> bool:
     if step.when is None:
         return True
     tick = done.get(step.when[0])
     return tick is not None and tick.outcome == step.when[1]
 
 
-def progress(steps: tuple[Step, ...], events: list[StepEvent]) -> list[StepState]:
+def progress(steps: tuple[Step, ...], events: list[Tick]) -> list[StepState]:
     done = replay(steps, events)
     return [StepState(step, _applies(step, done), done.get(step.code)) for step in steps]
 
 
-def allowed(steps: tuple[Step, ...], events: list[StepEvent]) -> list[Step]:
+def allowed(steps: tuple[Step, ...], events: list[Tick]) -> list[Step]:
     """Steps that may be ticked now: applicable, not done, and every earlier
     applicable step done."""
     out = []
@@ -105,7 +109,7 @@ def allowed(steps: tuple[Step, ...], events: list[StepEvent]) -> list[Step]:
     return out
 
 
-def finished(steps: tuple[Step, ...], events: list[StepEvent]) -> bool:
+def finished(steps: tuple[Step, ...], events: list[Tick]) -> bool:
     return bool(steps) and all(s.done or not s.applies for s in progress(steps, events))
 
 

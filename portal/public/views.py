@@ -70,8 +70,9 @@ def status_check() -> str:
         req = checked_request(form.reference.data, form.phone_last4.data)
         if req is not None:
             result = public_status(req)
-            remember_check(req)
-            detail = guest_context(Request.get_by_id(req.id))
+            if req.requester_id is None:  # a guest's: the check is their only way in
+                remember_check(req)
+                detail = guest_context(Request.get_by_id(req.id))
         else:
             not_found = True
     return render_template("public/status.html", form=form, result=result,

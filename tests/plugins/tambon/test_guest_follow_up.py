@@ -12,10 +12,10 @@ import time
 import pytest
 import time_machine
 
-from portal.models import AuditLog, Notification, Request, StatusEvent
+from portal.models import Attachment, AuditLog, Notification, Request, StatusEvent
 
 from ...conftest import make_user
-from ...helpers.files import make_pdf
+from ...helpers.files import EXE_BYTES, make_pdf
 from .test_tambon import GUEST, client_for, guest_send, tambon  # noqa: F401 - fixture
 
 PETITION = {"subject": "ถนนหน้าบ้านเป็นหลุม", "details": "หลุมลึกหน้าบ้านเลขที่ 5"}
@@ -83,6 +83,13 @@ def test_a_returned_guest_request_is_corrected_and_resent(app, tambon):  # noqa:
     assert (same.status, same.version, same.payload["details"]) == (
         "returned", version, PETITION["details"])
     assert StatusEvent.select().where(StatusEvent.request == req).count() == before
+    files_before = Attachment.select().count()
+    exe = guest.post(f"/status/{req.reference}/edit", data={
+        **GUEST, **PETITION, "details": "แก้แล้ว", "version": version,
+        "file_file1": (io.BytesIO(EXE_BYTES), "แผนที่.pdf")}, content_type="multipart/form-data")
+    assert exe.status_code == 200 and Request.get_by_id(req.id).status == "returned"
+    assert Attachment.select().count() == files_before
+    assert Request.get_by_id(req.id).payload["details"] == PETITION["details"]
 
     Notification.delete().execute()
     r = guest.post(f"/status/{req.reference}/edit", data={
