@@ -214,6 +214,16 @@ def build_request_form(service: Service, *, editing: bool = False,
     return type(f"{service.form_class.__name__}WithFiles", (service.form_class,), attrs)
 
 
+def review_only(service: Service) -> bool:
+    """The person pressed the form's ``review`` button (see
+    ``Service.form_summary_template``): show the form again with what the
+    server works out from it, and send nothing."""
+    from flask import request
+
+    return bool(service.form_summary_template and request.method == "POST"
+                and "review" in request.form)
+
+
 def prefill_from_args(form: FlaskForm, args: Any) -> None:
     """Fill answer fields from query arguments (``?room=3&start_date=...``);
     what does not parse is left empty for the person to fill."""

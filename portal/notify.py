@@ -69,10 +69,14 @@ def notice(user_id: int, request: Request, text: Any) -> None:
 
 def request_changed(request: Request, old: str | None, new: str, remark: str = "",
                     result_ready: bool = False, status_url: str = "",
-                    survey_url: str = "") -> None:
-    """Queue the messages one change calls for. Call inside its transaction."""
+                    survey_url: str = "", told: list[tuple[Any, str]] | None = None) -> None:
+    """Queue the messages one change calls for. Call inside its transaction.
+
+    :param told: (label, value) staff recorded for the requester (the user
+        name of a new account), said in the requester's messages.
+    """
     context = {"old": old, "new": new, "remark": remark, "status_url": status_url,
-               "status_label": STATUS_LABELS.get(new, new)}
+               "status_label": STATUS_LABELS.get(new, new), "told": told or []}
     mail = requester_email(request)
     template = ("submitted" if old is None
                 else "result_ready" if result_ready else "status_changed")

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import time
 from typing import Any
 
 import peewee as pw
-from flask import Response, abort, render_template
+from flask import Response, abort, render_template, session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from . import steps, verify
 from .catalogue import contact
 from .forms import display_answers
-from .lifecycle import CHANNELS, STATUS_LABELS
+from .lifecycle import CHANNELS, STATUS_LABELS, Status
 from .links import public_url
 from .models import IssuedDocument, Request, StatusEvent, SurveyResponse, User
 from .plugins import get_service
@@ -60,6 +61,7 @@ def public_status(req: Request) -> dict[str, Any]:
         "changed_at": req.status_changed_at,
         "due_date": req.due_date,
         "due_at": req.due_at,
+        "account": req.requester_id is not None,
     }
 
 
@@ -68,7 +70,42 @@ EVENT_KINDS = {"forward": _l("Forwarded"), "reopen": _l("Reopened"),
                "delay": _l("Delay notice")}
 
 
-def context(req: Request) -> dict[str, Any]:
+def history(req: Request, service: Any, *, staff: bool = False) -> dict[str, Any]:
+    """The request's history (status lines, then work steps), for staff with
+    their notes, otherwise as its requester sees it."""
+    events = list(StatusEvent.select(StatusEvent, User)
+                  .join(User, pw.JOIN.LEFT_OUTER, on=(StatusEvent.actor == User.id))
+                  .where(StatusEvent.request == req).order_by(StatusEvent.at, StatusEvent.id))
+    ticks: list[Any] = steps.events_of(req) if service.steps else []
+    if not staff:
+        ticks = steps.for_requester(service.steps, ticks)
+    step_of = {st.code: st for st in service.steps}
+    timeline = sorted(
+        [("status", e.at, e.id, e) for e in events]
+        + [("step", t.at, t.id, t) for t in ticks if t.step in step_of],
+        key=lambda item: (item[1], item[0] == "step", item[2]))
+    return {
+        "events": events,
+        "timeline": timeline,
+        "step_of": step_of,
+        "step_progress": steps.progress(service.steps, ticks),
+        "allowed_steps": steps.allowed(service.steps, ticks),
+        "told_to_requester": steps.told_to_requester(service.steps, ticks),
+        "staff_view": staff,
+        "event_kinds": EVENT_KINDS,
+    }
+
+
+def _result_codes(req: Request) -> dict[str, str]:
+    return {d.sha256: d.code for d in IssuedDocument.select().where(
+        (IssuedDocument.request == req) & IssuedDocument.title.startswith("result:"))}
+
+
+def context(req: Request, *, staff: bool = False) -> dict[str, Any]:
+    """Everything the pages of one request show. Requester-facing by
+    default (their page, the printout): work steps come without staff's
+    notes (:func:`portal.steps.for_requester`). Only the staff's process
+    page passes ``staff=True``."""
     from .forwarding import answers_service
 
     service = get_service(req.service_code)
@@ -77,16 +114,7 @@ def context(req: Request) -> dict[str, Any]:
     # A forwarded request's answers stay on the form they were written on.
     form_service = answers_service(req) or service
     locale = str(get_locale() or "th")
-    events = list(StatusEvent.select(StatusEvent, User)
-                  .join(User, pw.JOIN.LEFT_OUTER, on=(StatusEvent.actor == User.id))
-                  .where(StatusEvent.request == req).order_by(StatusEvent.at, StatusEvent.id))
     files = current_files(req)
-    ticks = steps.events_of(req) if service.steps else []
-    step_of = {st.code: st for st in service.steps}
-    timeline = sorted(
-        [("status", e.at, e.id, e) for e in events]
-        + [("step", t.at, t.id, t) for t in ticks if t.step in step_of],
-        key=lambda item: (item[1], item[0] == "step", item[2]))
     return {
         "request_": req,
         "service": service,
@@ -94,23 +122,61 @@ def context(req: Request) -> dict[str, Any]:
         "answers": display_answers(form_service, req.payload, req.agency, locale),
         "files": [f for f in files if not f.is_result],
         "results": [f for f in files if f.is_result],
-        "events": events,
-        "timeline": timeline,
-        "step_of": step_of,
-        "step_progress": steps.progress(service.steps, ticks),
-        "allowed_steps": steps.allowed(service.steps, ticks),
+        **history(req, service, staff=staff),
         "status_labels": STATUS_LABELS,
         "slot_labels": {s.name: s.label for s in form_service.slots},
         "contact": contact(req.agency_id, service.code),
         "survey": SurveyResponse.get_or_none(SurveyResponse.request == req),
-        "result_codes": {d.sha256: d.code for d in IssuedDocument.select().where(
-            (IssuedDocument.request == req) & IssuedDocument.title.startswith("result:"))},
+        "result_codes": _result_codes(req),
         "channel_labels": CHANNELS,
-        "event_kinds": EVENT_KINDS,
     }
 
 
+def guest_context(req: Request) -> dict[str, Any]:
+    """What the status check adds, once passed, for a request sent without
+    an account: the history with staff's messages (no names, no notes),
+    what staff recorded for the requester and the result files. A request
+    of an account shows these to its signed-in owner only."""
+    service = get_service(req.service_code)
+    if service is None or req.requester_id is not None:
+        return {}
+    return {
+        **history(req, service),
+        "results": [f for f in current_files(req) if f.is_result and f.purged_at is None],
+        "result_codes": _result_codes(req),
+        "can_correct": req.status == Status.RETURNED,
+        "staff_message": req.staff_message,
+    }
+
+
+# A passed status check opens the request's history, result files and
+# correction to this browser for a while (the session cookie is signed).
+GUEST_CHECK_SECONDS = 30 * 60
+_CHECKED = "status_checked"
+
+
+def remember_check(req: Request) -> None:
+    """Note in the session that this browser passed the check for ``req``."""
+    now = int(time.time())
+    kept = {ref: at for ref, at in (session.get(_CHECKED) or {}).items()
+            if isinstance(at, int) and now - at < GUEST_CHECK_SECONDS}
+    kept.pop(req.reference, None)
+    kept[req.reference] = now
+    # The five latest: the cookie stays small.
+    session[_CHECKED] = dict(sorted(kept.items(), key=lambda item: item[1])[-5:])
+
+
+def checked_in_session(reference: str) -> Request | None:
+    """The request whose status check this browser passed lately, else None."""
+    reference = ascii_digits(reference or "").strip().upper()
+    at = (session.get(_CHECKED) or {}).get(reference)
+    if not isinstance(at, int) or int(time.time()) - at >= GUEST_CHECK_SECONDS:
+        return None
+    return Request.get_or_none(Request.reference == reference)
+
+
 def render_request_page(template: str, req: Request, **extra: Any) -> str:
+    """A requester-facing page of ``req`` (see :func:`context`)."""
     return render_template(template, **context(req), **extra)
 
 

@@ -49,6 +49,10 @@ class Step:
         latest outcome is this one (the branches of a flow chart).
     :param value_label: ask for a value with the tick (the published URL).
     :param value_kind: ``text`` or ``url`` (checked as a web address).
+    :param value_for_requester: the value is the answer the requester waits
+        for (the user name of a new account, the published address): it is
+        shown on their page, in the status check and in the messages they
+        get. Otherwise it stays with staff, like every step's note.
     """
 
     code: str
@@ -57,6 +61,7 @@ class Step:
     when: tuple[str, str] | None = None
     value_label: Any = None
     value_kind: str = "text"
+    value_for_requester: bool = False
 
     def outcome(self, code: str) -> Outcome | None:
         return next((o for o in self.outcomes if o.code == code), None)
@@ -94,6 +99,14 @@ class Service:
         (rooms, executives), which the office returns or cancels instead.
     :param form_help_template: shown above the form (links to free times,
         price lists); rendered with ``service`` and ``agency``.
+    :param form_summary_template: shown inside the form after the service's
+        questions, rendered with ``form``, ``service`` and ``agency`` (what
+        the answers add up to: an order's amount to pay). A submit button
+        named ``review`` in it shows the form again as the server works it
+        out, without sending anything.
+    :param details_template: shown under the answers on the requester's
+        page and the staff's process page, rendered with the page's context
+        (an order's amounts, so staff check the payment slip against them).
     :param description: a line for the catalogue.
     """
 
@@ -107,6 +120,8 @@ class Service:
     store: Callable[[Request, dict[str, Any]], None] | None = None
     prepare_form: Callable[[FlaskForm, Agency], None] | None = None
     form_help_template: str | None = None
+    form_summary_template: str | None = None
+    details_template: str | None = None
     steps: tuple[Step, ...] = ()
     guest_allowed: bool = False
     target_minutes: int | None = None

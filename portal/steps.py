@@ -1,10 +1,19 @@
 """Work steps: the checklist of a service's procedure on top of the six
 statuses. The state is replayed from the ticks, so loops and branches need no
-stored flags: a tick whose outcome loops back undoes the steps it passes."""
+stored flags: a tick whose outcome loops back undoes the steps it passes.
+
+A tick's note is for staff only, and so is its value unless the step says
+otherwise (``Step.value_for_requester``). Whatever a requester reads (their
+page, the printout, the status check, e-mail, LINE) gets ticks through
+:func:`for_requester`, which copies only what they may see: the note is not
+hidden by a template's ``if``, it is not there to show.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 import peewee as pw
@@ -24,13 +33,46 @@ class StepError(ValueError):
 class StepState:
     step: Step
     applies: bool
-    done: StepEvent | None
+    done: Tick | None
 
 
-def replay(steps: tuple[Step, ...], events: list[StepEvent]) -> dict[str, StepEvent]:
+@dataclass(frozen=True)
+class RequesterTick:
+    """A tick as its requester sees it: which step, its outcome, when, and
+    its value only if the step gives the value to the requester."""
+
+    id: int
+    step: str
+    outcome: str
+    at: dt.datetime
+    value: str = ""
+
+
+# What the replay reads: the stored ticks (staff) or their requester copies.
+Tick = StepEvent | RequesterTick
+
+
+def for_requester(steps: tuple[Step, ...], events: list[StepEvent]) -> list[RequesterTick]:
+    """The requester's copy of ``events``: no note, no clerk, and a value
+    only where the step is meant to tell it."""
+    public = {s.code for s in steps if s.value_for_requester}
+    return [RequesterTick(id=e.id, step=e.step, outcome=e.outcome, at=e.at,
+                          value=e.value if e.step in public else "") for e in events]
+
+
+def told_to_requester(steps: tuple[Step, ...],
+                      events: list[Tick]) -> list[tuple[Any, str]]:
+    """(label, value) of the values staff recorded for the requester, as
+    they stand after loops (the user name created for a new account)."""
+    done = replay(steps, events)
+    return [(s.value_label, done[s.code].value) for s in steps
+            if s.value_for_requester and s.code in done and done[s.code].value]
+
+
+def replay(steps: tuple[Step, ...], events: list[Tick]) -> dict[str, Tick]:
     """The tick that currently counts for each step, after loops."""
     index = {s.code: i for i, s in enumerate(steps)}
-    done: dict[str, StepEvent] = {}
+    done: dict[str, Tick] = {}
     for event in events:
         if event.step not in index:
             continue
@@ -42,19 +84,19 @@ def replay(steps: tuple[Step, ...], events: list[StepEvent]) -> dict[str, StepEv
     return done
 
 
-def _applies(step: Step, done: dict[str, StepEvent]) -> bool:
+def _applies(step: Step, done: dict[str, Tick]) -> bool:
     if step.when is None:
         return True
     tick = done.get(step.when[0])
     return tick is not None and tick.outcome == step.when[1]
 
 
-def progress(steps: tuple[Step, ...], events: list[StepEvent]) -> list[StepState]:
+def progress(steps: tuple[Step, ...], events: list[Tick]) -> list[StepState]:
     done = replay(steps, events)
     return [StepState(step, _applies(step, done), done.get(step.code)) for step in steps]
 
 
-def allowed(steps: tuple[Step, ...], events: list[StepEvent]) -> list[Step]:
+def allowed(steps: tuple[Step, ...], events: list[Tick]) -> list[Step]:
     """Steps that may be ticked now: applicable, not done, and every earlier
     applicable step done."""
     out = []
@@ -67,7 +109,7 @@ def allowed(steps: tuple[Step, ...], events: list[StepEvent]) -> list[Step]:
     return out
 
 
-def finished(steps: tuple[Step, ...], events: list[StepEvent]) -> bool:
+def finished(steps: tuple[Step, ...], events: list[Tick]) -> bool:
     return bool(steps) and all(s.done or not s.applies for s in progress(steps, events))
 
 

@@ -60,7 +60,19 @@ def notify_change(request: Request, old: str | None, new: str, remark: str = "",
     url = status_check_url(request.reference)
     survey = link_for(request) if new == Status.COMPLETED else ""
     notify.request_changed(request, old, new, remark, result_ready=result_ready,
-                           status_url=url, survey_url=survey)
+                           status_url=url, survey_url=survey,
+                           told=told_to_requester(request) if new == Status.COMPLETED else [])
+
+
+def told_to_requester(request: Request) -> list[tuple[Any, str]]:
+    """What staff recorded in the work steps for the requester to know."""
+    from . import steps
+    from .plugins import get_service
+
+    service = get_service(request.service_code)
+    if service is None or not any(s.value_for_requester for s in service.steps):
+        return []
+    return steps.told_to_requester(service.steps, steps.events_of(request))
 
 
 def announce(request: Request, old: str | None, new: str, actor: User | None,
@@ -114,11 +126,14 @@ def submit(service: Service, agency: Agency, requester: User | None, form: Flask
     return request
 
 
-def resubmit(request: Request, service: Service, form: FlaskForm, actor: User) -> StatusEvent:
-    """The requester's corrected answers and files, as one change."""
+def resubmit(request: Request, service: Service, form: FlaskForm,
+             actor: User | None) -> StatusEvent:
+    """The requester's corrected answers and files, as one change.
+    ``actor`` None: a guest, who passed the status check for this request."""
     files = check_files(form, service)
     answers = answers_from_form(form)
-    answers["national_id"] = request.payload.get("national_id", "")
+    if actor is not None or "national_id" in request.payload:
+        answers["national_id"] = request.payload.get("national_id", "")
     changes = changed_labels(service, request.agency, request.payload, answers)
     changes += [str(service.slot(slot).label) for slot in files]
     expected = int(form.version.data or 0)

@@ -82,9 +82,13 @@ ROUTES: dict[str, frozenset[str]] = {
     "survey.answer_in_portal": ONLY_OWNER,
     # Only the browser that sent a guest request sees its receipt.
     "requester.sent": frozenset(),
+    # Only a browser that passed the status check for a guest's request:
+    # the file is refused, the others send everyone else to the check.
+    "requester.guest_file": frozenset(),
+    "requester.guest_edit": EVERYONE, "public.status_again": EVERYONE,
     "requester.resource_week": SIGNED_IN,
     "survey.answer": EVERYONE,  # the signed link is the key
-    "education.free_times": SIGNED_IN,
+    "education.free_times": SIGNED_IN, "education.order_amounts": SIGNED_IN,
     "egov.public_page": EVERYONE, "egov.public_file": EVERYONE,
     "egov.onboard": SIGNED_IN,
     "kpi.download": KPI_REPORTERS | ADMINS,

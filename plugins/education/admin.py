@@ -100,7 +100,7 @@ class FormOrderView(RequestDetailView):
                    "other_affiliation", "total", "shipping", "grand_total", "request.status")
     column_labels = {**COMMON_LABELS, "school": _l("School"),
                      "other_affiliation": _l("Other affiliation (please specify)"),
-                     "total": _l("Price (baht)"), "shipping": _l("Shipping (baht)"),
+                     "total": _l("Price of the forms (baht)"), "shipping": _l("Shipping (baht)"),
                      "grand_total": _l("Total to pay (baht)")}
     column_formatters = {"request.status": status_column, "total": baht, "shipping": baht,
                          "grand_total": baht}
@@ -150,7 +150,8 @@ class SchoolView(AgencyCatalogueView):
 
 class FormPriceView(AgencyCatalogueView):
     column_list = ("code", "price", "agency")
-    column_labels = {"code": _l("Form"), "price": _l("Price (baht)"), "agency": _l("Agency")}
+    column_labels = {"code": _l("Form"), "price": _l("Unit price (baht)"),
+                     "agency": _l("Agency")}
     column_formatters = {"code": lambda v, c, m, n: next(
         (f"{i.label} ({i.level})" for i in ITEMS if i.code == m.code), m.code)}
     form_columns = ("agency", "code", "price")

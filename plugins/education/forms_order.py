@@ -17,7 +17,7 @@ from portal.services import AttachmentSlot, Service
 
 from .common import other_slots
 from .models import FormOrder, FormPrice, School
-from .pricing import ITEMS, SHIPPING_MINIMUM, SHIPPING_RATE, quote
+from .pricing import ITEMS, SHIPPING_MINIMUM, SHIPPING_RATE, Quote, quote
 
 
 def prices_for(agency: Agency | int) -> dict[str, Decimal]:
@@ -33,9 +33,13 @@ def shipping_terms() -> tuple[Decimal, Decimal]:
             Decimal(str(config.get("EDUCATION_SHIPPING_MINIMUM", SHIPPING_MINIMUM))))
 
 
+MAX_QTY = 100000
+
+
 def _qty(label: str) -> IntegerField:
-    return IntegerField(label, [Optional(), NumberRange(min=0, max=100000, message=_l(
-        "Please type a whole number from 0."))], render_kw={"inputmode": "numeric", "min": 0})
+    return IntegerField(label, [Optional(), NumberRange(min=0, max=MAX_QTY, message=_l(
+        "Please type a whole number from 0."))],
+        render_kw={"inputmode": "numeric", "min": 0, "data-order-qty": ""})
 
 
 class FormsOrderForm(ApplicantForm):
@@ -74,6 +78,10 @@ def prepare(form: FlaskForm, agency: Agency) -> None:
         "out the amount to pay from these prices.",
         rate=f"{(rate * 100).normalize():f}", minimum=f"{minimum.normalize():f}"))
     prices = prices_for(agency)
+    # What the form's answers cost, as the server works it out: shown under
+    # the quantities and by the review button (order_total.html).
+    form.order_quote = order_quote(agency, {f"qty_{i.code}": getattr(form, f"qty_{i.code}").data
+                                            for i in ITEMS})
     for item in ITEMS:
         field = getattr(form, f"qty_{item.code}")
         field.label.text = str(_l("%(form)s, %(level)s (%(price)s baht a %(unit)s)",
@@ -83,12 +91,29 @@ def prepare(form: FlaskForm, agency: Agency) -> None:
 
 
 def quantities(answers: dict[str, Any]) -> dict[str, int]:
-    return {item.code: int(answers.get(f"qty_{item.code}") or 0) for item in ITEMS}
+    """Quantities from stored answers or typed ones; what is not a whole
+    number from 0 counts as none (the form refuses it anyway)."""
+    out = {}
+    for item in ITEMS:
+        raw = answers.get(f"qty_{item.code}")
+        try:
+            qty = int(str(raw).strip()) if raw not in (None, "") else 0
+        except ValueError:
+            qty = 0
+        out[item.code] = qty if 0 <= qty <= MAX_QTY else 0
+    return out
+
+
+def order_quote(agency: Agency | int, answers: dict[str, Any]) -> Quote:
+    """The one place an order's amount to pay is worked out: the stored
+    order (its PDF, pages and the staff list), the form's review and its
+    live total all come from here, with the agency's prices."""
+    rate, minimum = shipping_terms()
+    return quote(quantities(answers), prices_for(agency), rate, minimum)
 
 
 def store(request: Request, answers: dict[str, Any]) -> None:
-    rate, minimum = shipping_terms()
-    q = quote(quantities(answers), prices_for(request.agency_id), rate, minimum)
+    q = order_quote(request.agency_id, answers)
     school = School.get_or_none((School.id == answers.get("school"))
                                 & (School.agency == request.agency_id))
     values = {"school": school, "other_affiliation": answers.get("other_affiliation") or "",
@@ -112,4 +137,6 @@ SERVICE = Service(
     store=store,
     prepare_form=prepare,
     form_help_template="education/order_help.html",
+    form_summary_template="education/order_total.html",
+    details_template="education/order_details.html",
 )

@@ -1,11 +1,11 @@
 """Pages of the education plugin outside the staff area: an executive's free
-appointment times."""
+appointment times, and the amount an order of ปพ. forms comes to."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, render_template, request
 from flask_login import login_required
 
 from portal.booking import free_slots
@@ -15,6 +15,7 @@ from portal.models import Resource
 from portal.thai import local_today
 
 from .appointment import KIND
+from .forms_order import order_quote
 
 bp = Blueprint("education", __name__)
 DAYS_AHEAD = 14
@@ -34,3 +35,13 @@ def free_times(agency_code: str) -> str:
     table = [(r, free_slots(r, first, DAYS_AHEAD, holidays)) for r in executives]
     return render_template("education/free_times.html", agency=agency, service=service,
                            table=table)
+
+
+@bp.get("/orders/<agency_code>/amounts")
+@login_required
+def order_amounts(agency_code: str) -> str:
+    """The amounts table for the quantities in the query, worked out by the
+    server (order-total.js shows it live on the form)."""
+    agency, _service = offered_or_404(agency_code, "school_forms")
+    return render_template("education/order_amounts_fragment.html",
+                           q=order_quote(agency, request.args.to_dict()))

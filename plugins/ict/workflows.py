@@ -36,7 +36,8 @@ def _web_review(back_to: str) -> Step:
 
 def _verify_display() -> Step:
     return Step("verify", _l("Check how it is displayed"),
-                value_label=_l("Published address (URL)"), value_kind="url")
+                value_label=_l("Published address (URL)"), value_kind="url",
+                value_for_requester=True)
 
 
 WEBSITE = (
@@ -95,5 +96,5 @@ EDOC = (
     )),
     Step("record", _l("Record the details in the system")),
     Step("notify", _l("Tell the requester their access rights"),
-         value_label=_l("User name created")),
+         value_label=_l("User name created"), value_for_requester=True),
 )

@@ -19,9 +19,15 @@ from ..catalogue import contact, enabled_services, offered_or_404
 from ..extensions import limiter
 from ..forms import DigitsField, PortalForm, required
 from ..links import public_url
-from ..models import Agency
+from ..models import Agency, Request
 from ..plugins import get_service
-from ..request_pages import checked_request, public_status
+from ..request_pages import (
+    checked_in_session,
+    checked_request,
+    guest_context,
+    public_status,
+    remember_check,
+)
 from ..thai import ascii_digits
 
 bp = Blueprint("public", __name__)
@@ -59,14 +65,30 @@ def status_check() -> str:
         form.reference.data = request.args["ref"][:32]  # from the QR code on a printout
     result = None
     not_found = False
+    detail: dict = {}
     if form.validate_on_submit():
         req = checked_request(form.reference.data, form.phone_last4.data)
         if req is not None:
             result = public_status(req)
+            if req.requester_id is None:  # a guest's: the check is their only way in
+                remember_check(req)
+                detail = guest_context(Request.get_by_id(req.id))
         else:
             not_found = True
     return render_template("public/status.html", form=form, result=result,
-                           not_found=not_found)
+                           not_found=not_found, detail=detail)
+
+
+@bp.get("/status/<reference>")
+def status_again(reference: str) -> str | Response:
+    """The status check's answer again, for the browser that passed it lately
+    (after a download or a correction); anyone else is asked to check."""
+    req = checked_in_session(reference)
+    if req is None:
+        return redirect(url_for("public.status_check", ref=reference[:32]))
+    form = StatusCheckForm(formdata=None, reference=req.reference)
+    return render_template("public/status.html", form=form, result=public_status(req),
+                           not_found=False, detail=guest_context(req))
 
 
 def _back() -> str:

@@ -20,12 +20,19 @@ from flask_login import current_user, login_required
 from .. import access, audit, booking, request_pages, uploads
 from ..catalogue import contact, offered_or_404
 from ..extensions import limiter, login_manager
-from ..forms import FieldError, build_request_form, form_data, prefill_from_args, slot_fields
+from ..forms import (
+    FieldError,
+    build_request_form,
+    form_data,
+    prefill_from_args,
+    review_only,
+    slot_fields,
+)
 from ..forwarding import answers_service
 from ..identity import captcha
 from ..identity.forms import CaptchaMixin
 from ..lifecycle import Status, TransitionError
-from ..models import Attachment, Notice, Request, Resource
+from ..models import Attachment, Notice, Request, Resource, User
 from ..paging import PER_PAGE_CHOICES, paginate
 from ..plugins import all_services, get_service
 from ..submission import current_files, requester_cancel, resubmit, submit
@@ -75,7 +82,8 @@ def new_request(agency_code: str, service_code: str) -> str | Response:
             form.national_id.data = user.national_id
     if service.prepare_form:
         service.prepare_form(form, agency)
-    if form.validate_on_submit() and (not guest or captcha.passed(form)):
+    if not review_only(service) and form.validate_on_submit() and (
+            not guest or captcha.passed(form)):
         try:
             created = submit(service, agency, user, form)
         except FieldError as exc:
@@ -116,29 +124,39 @@ def edit(reference: str) -> str | Response:
     req = access.request_or_404(reference)
     if not access.is_requester(current_user, req):
         abort(404)
+    back = url_for("requester.view", reference=reference)
+    return correction_page(req, current_user._get_current_object(), back)
+
+
+def correction_page(req: Request, user: User | None, back: str) -> str | Response:
+    """The form of a returned request, filled with its answers; sent, it is
+    resubmitted (answers, files and history together, or nothing) and the
+    person goes ``back``. ``user`` None: a guest who passed the status check."""
     # Forwarded to another service: the requester corrects the form they filled.
     service = answers_service(req) or abort(404)
     if req.status != Status.RETURNED:
         flash(_("This request can be edited only when staff have returned it for correction."),
               "warning")
-        return redirect(url_for("requester.view", reference=reference))
-    form_class = build_request_form(service, editing=True)
+        return redirect(back)
+    guest = user is None
+    form_class = build_request_form(service, editing=True, guest=guest)
     form = form_class(data={**form_data(service, req.agency, req.payload),
                             "version": req.version}) if request.method == "GET" else form_class()
-    form.national_id.data = req.payload.get("national_id", "")
+    if not guest:
+        form.national_id.data = req.payload.get("national_id", "")
     if service.prepare_form:
         service.prepare_form(form, req.agency)
-    if form.validate_on_submit():
+    if not review_only(service) and form.validate_on_submit():
         try:
-            resubmit(req, service, form, current_user._get_current_object())
+            resubmit(req, service, form, user)
         except FieldError as exc:
             _apply_field_error(form, exc)
         except TransitionError as exc:
             flash(str(exc), "danger")
-            return redirect(url_for("requester.view", reference=reference))
+            return redirect(back)
         else:
             flash(_("Your corrected request has been sent to staff."), "success")
-            return redirect(url_for("requester.view", reference=reference))
+            return redirect(back)
     files = {a.slot: a for a in current_files(req) if not a.is_result}
     return render_template("requester/form.html", form=form, service=service, agency=req.agency,
                            slot_fields=slot_fields(form), editing=True, request_=req,

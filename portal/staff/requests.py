@@ -240,14 +240,14 @@ class RequestView(PortalModelView):
                 flash(_("Saved. Status: %(status)s", status=STATUS_LABELS[form.status.data]),
                       "success")
                 return redirect(url_for(".index_view"))
-        ctx = request_pages.context(req)
+        ctx = request_pages.context(req, staff=True)
         survey = ctx["survey"]
         reopen_form = None
         if (req.status == Status.COMPLETED and survey and survey.reopen_requested
                 and survey.reopened_at is None):
             reopen_form = ReopenForm(formdata=None, version=req.version)
         return self.render("staff/process.html", form=form, targets=targets,
-                           step_form=self._step_form(ctx), staff_view=True, replies=offered,
+                           step_form=self._step_form(ctx), replies=offered,
                            reopen_form=reopen_form, can_forward=forwarding.can_forward(req),
                            **ctx)
 
