@@ -122,12 +122,17 @@ class Service:
 
 @dataclass(frozen=True)
 class MenuLink:
-    """An entry of the top menu: ``endpoint`` plus its ``values``."""
+    """An entry of the top menu: ``endpoint`` plus its ``values``.
+
+    ``place`` is ``"menu"`` (the top menu, on every page) or ``"profile"``
+    (the person's profile page: things one does once, such as signing up
+    as staff with a token)."""
 
     label: Any
     endpoint: str
     values: dict[str, Any] = field(default_factory=dict)
     order: int = 100
+    place: str = "menu"
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -17,7 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
-from .. import audit, privacy
+from .. import access, audit, privacy
 from ..db import database
 from ..extensions import CONTENT_SECURITY_POLICY, limiter, login_manager, talisman
 from ..models import User
@@ -43,9 +44,15 @@ def load_user(user_id: str) -> User | None:
     return sessions.load(user_id)
 
 
-def _safe_next(target: str | None) -> str:
+def home_for(user: Any) -> str:
+    """Where a person lands after signing in: staff (and system admins) on
+    the staff pages, where their work is; everyone else on their requests."""
+    return url_for("admin.index") if access.is_staff(user) else url_for("requester.my_requests")
+
+
+def _safe_next(target: str | None, user: Any = None) -> str:
     """Only local paths: ``?next=`` must not send people to another site."""
-    return local_path(target) or url_for("requester.my_requests")
+    return local_path(target) or home_for(user if user is not None else current_user)
 
 
 def _slowed_down(seconds: int) -> str:
@@ -145,7 +152,7 @@ def login() -> str | Response:
                 throttle.clear(national_id, source)
                 sessions.start(user)
                 audit.record("login", f"user:{user.id}", actor=user)
-                return redirect(_safe_next(request.args.get("next")))
+                return redirect(_safe_next(request.args.get("next"), user))
             throttle.record_failure(national_id, source)
             audit.record("login_failed", f"nid:{national_id[:4]}…")
             # Same words whether the ID exists or not.
