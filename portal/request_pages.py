@@ -99,6 +99,7 @@ def context(req: Request) -> dict[str, Any]:
         "step_of": step_of,
         "step_progress": steps.progress(service.steps, ticks),
         "allowed_steps": steps.allowed(service.steps, ticks),
+        "told": steps.told_requester(service.steps, ticks),
         "status_labels": STATUS_LABELS,
         "slot_labels": {s.name: s.label for s in form_service.slots},
         "contact": contact(req.agency_id, service.code),

@@ -49,6 +49,11 @@ class Step:
         latest outcome is this one (the branches of a flow chart).
     :param value_label: ask for a value with the tick (the published URL).
     :param value_kind: ``text`` or ``url`` (checked as a web address).
+    :param tells_requester: the tick is an answer for the requester (the
+        executive's decision of seed 004): its outcome, value and note are
+        shown on their request page and sent to them when it is recorded.
+        Every other step's note stays with staff.
+    :param told_as: the heading the requester reads over that answer.
     """
 
     code: str
@@ -57,6 +62,8 @@ class Step:
     when: tuple[str, str] | None = None
     value_label: Any = None
     value_kind: str = "text"
+    tells_requester: bool = False
+    told_as: Any = None
 
     def outcome(self, code: str) -> Outcome | None:
         return next((o for o in self.outcomes if o.code == code), None)

@@ -101,6 +101,29 @@ def tick(request: Request, service: Service, code: str, *, actor: User, outcome:
                                    "https://"))
         if request.status in (Status.SUBMITTED, Status.RESUBMITTED):
             change_status(request, Status.IN_PROGRESS, actor=actor, role=Role.STAFF)
-        return StepEvent.create(request=request, step=code, outcome=outcome if step.outcomes
-                                else "", note=(note or "").strip()[:4000], value=value[:500],
-                                actor=actor)
+        event = StepEvent.create(request=request, step=code, outcome=outcome if step.outcomes
+                                 else "", note=(note or "").strip()[:4000], value=value[:500],
+                                 actor=actor)
+        if step.tells_requester:
+            # In the same transaction: the answer and its message go together.
+            from .notify import step_told
+            from .request_pages import status_check_url
+
+            step_told(request, step, event, status_url=status_check_url(request.reference))
+        return event
+
+
+def told_requester(steps: tuple[Step, ...], events: list[StepEvent]) -> list[tuple[Step,
+                                                                                   StepEvent]]:
+    """The answers the requester has been given (steps that tell the
+    requester, as they stand after loops), in the order of the flow."""
+    done = replay(steps, events)
+    return [(step, done[step.code]) for step in steps
+            if step.tells_requester and step.code in done]
+
+
+def told_text(step: Step, event: StepEvent) -> str:
+    """One line of that answer: "Approved: <note>"."""
+    outcome = step.outcome(event.outcome)
+    label = str(outcome.label) if outcome else ""
+    return ": ".join(part for part in (label, event.note) if part)

@@ -193,9 +193,10 @@ class StaffForm(PortalForm):
     services = SelectMultipleField(_l("Services handled"), widget=ListWidget(prefix_label=False),
                                    option_widget=CheckboxInput())
     sees_national_ids = BooleanField(
-        _l("Sees full national ID numbers in lists and exports"),
-        description=_l("Only for work that needs the full number, such as sending the "
-                       "elderly allowance list; everyone else sees 1-2345-xxxxx-xx-1."))
+        _l("Sees full national ID and bank account numbers in lists and exports"),
+        description=_l("Only for work that needs the full numbers, such as sending the "
+                       "elderly allowance roster; everyone else sees 1-2345-xxxxx-xx-1 "
+                       "and the last four digits of an account."))
 
 
 def _managed() -> list[Agency]:
