@@ -36,7 +36,3 @@ def listed(query: Any = None) -> Any:
     query = query if query is not None else Agency.select()
     return query.where(Agency.displayed)
 
-
-def display_name(agency: Agency, locale: str) -> str:
-    return agency.name_en if locale == "en" and agency.name_en else agency.name_th
-

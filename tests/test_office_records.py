@@ -196,8 +196,14 @@ def test_staff_land_on_the_staff_pages_and_citizens_on_their_list(app, world):
         "national_id": world["staff"].national_id, "password": "correct-horse-9",
         "captcha": "24680"})
     assert r.headers["Location"] == "/admin/"
-    # Already signed in, the login page sends each to their own home too.
-    assert signed_in(app, world["admin"]).get("/login").headers["Location"] == "/admin/"
+    # Already signed in, the login page sends each to their own home too;
+    # so does a changed password.
+    admin = signed_in(app, world["admin"])
+    assert admin.get("/login").headers["Location"] == "/admin/"
+    assert admin.get("/register").headers["Location"] == "/admin/"
+    r = admin.post("/password", data={"current": "correct-horse-9", "password": "brand-new-pw9",
+                                      "password_again": "brand-new-pw9"})
+    assert r.headers["Location"] == "/admin/"
 
 
 def test_the_requester_list_starts_with_the_service_buttons(app, world):

@@ -103,7 +103,7 @@ def _registering_id() -> str:
                key_func=_registering_id)
 def register() -> str | Response:
     if current_user.is_authenticated:
-        return redirect(url_for("requester.my_requests"))
+        return redirect(home_for(current_user))
     form = RegisterForm()
     # The robot check before the lookup: "already registered" tells whether an
     # ID has an account, which a bot must not learn by the thousand.
@@ -190,7 +190,7 @@ def change_password() -> str | Response:
             audit.record("password_changed", f"user:{user.id}",
                          detail=f"other sessions ended: {ended}", actor=user)
             flash(_("Your password has been changed."), "success")
-            return redirect(url_for("requester.my_requests"))
+            return redirect(home_for(user))
     return render_template("identity/password.html", form=form, has_password=bool(
         user.password_hash))
 

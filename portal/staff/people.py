@@ -63,7 +63,8 @@ class AgencyView(AgencyAdminAccess, PortalModelView):
 
     can_export = True
     export_types = ["csv", "xlsx"]
-    column_list = ("code", "name_th", "level", "parent", "phone", "email", "suspended")
+    column_list = ("code", "name_th", "level", "parent", "phone", "email", "displayed",
+                   "suspended")
     column_labels = {"code": _l("Code"), "name_th": _l("Display name (Thai)"),
                      "name_en": _l("Display name (English)"), "full_name": _l("Full name"),
                      "level": _l("Level"), "parent": _l("Parent agency"), "phone": _l("Phone"),
