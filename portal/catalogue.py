@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from flask import abort
 
-from .models import Agency, AgencyService
+from .db import database
+from .models import Agency, AgencyService, ServiceDocument, User
 from .plugins import all_services
 from .services import Service
+from .thai import utcnow
+from .uploads import CheckedFile, staged, store
 
 
 def enabled_codes(agency: Agency) -> set[str]:
@@ -41,3 +44,69 @@ def offered_or_404(agency_code: str, service_code: str) -> tuple[Agency, Service
     if agency is None or service is None or service_code not in enabled_codes(agency):
         abort(404)
     return agency, service
+
+
+# ------------------------------------------- manual and blank form ---
+
+# kind -> the file kinds accepted for it (checked by content, portal.uploads)
+SERVICE_DOCUMENT_KINDS: dict[str, tuple[str, ...]] = {
+    "manual": ("pdf",),
+    "form": ("pdf", "png", "jpg"),
+}
+
+
+def documents(agencies: list[Agency]) -> dict[tuple[int, str], dict[str, ServiceDocument]]:
+    """(agency id, service code) -> {kind: document}, in one query for a
+    whole catalogue page."""
+    out: dict[tuple[int, str], dict[str, ServiceDocument]] = {}
+    if not agencies:
+        return out
+    for doc in ServiceDocument.select().where(
+            ServiceDocument.agency.in_([a.id for a in agencies])):
+        out.setdefault((doc.agency_id, doc.service_code), {})[doc.kind] = doc
+    return out
+
+
+def documents_of(agency: Agency | int, code: str) -> dict[str, ServiceDocument]:
+    """The manual and form of one service, by kind."""
+    return {d.kind: d for d in ServiceDocument.select().where(
+        (ServiceDocument.agency == agency) & (ServiceDocument.service_code == code))}
+
+
+def save_document(agency: Agency, code: str, kind: str, checked: CheckedFile,
+                  user: User) -> ServiceDocument:
+    """Publish ``checked`` as the service's ``kind`` document, replacing the
+    one before. The new file is written first and the old one deleted only
+    after the row points at the new (a crash leaves an orphan file, swept
+    later, never a row without its file)."""
+    files = store()
+    with staged(files) as written:
+        stored = files.write(checked)
+        written.append(stored)
+        with database.atomic():
+            old = ServiceDocument.get_or_none(
+                (ServiceDocument.agency == agency) & (ServiceDocument.service_code == code)
+                & (ServiceDocument.kind == kind))
+            values = {"original_name": checked.original_name, "stored_name": stored,
+                      "content_type": checked.content_type, "size": len(checked.data),
+                      "sha256": checked.sha256, "uploaded_by": user, "uploaded_at": utcnow()}
+            if old is None:
+                doc = ServiceDocument.create(agency=agency, service_code=code, kind=kind,
+                                             **values)
+            else:
+                ServiceDocument.update(**values).where(ServiceDocument.id == old.id).execute()
+                doc = ServiceDocument.get_by_id(old.id)
+    if old is not None:
+        files.delete(old.stored_name)
+    return doc
+
+
+def remove_document(agency: Agency, code: str, kind: str) -> bool:
+    doc = ServiceDocument.get_or_none(
+        (ServiceDocument.agency == agency) & (ServiceDocument.service_code == code)
+        & (ServiceDocument.kind == kind))
+    if doc is None:
+        return False
+    doc.delete_instance()
+    store().delete(doc.stored_name)
+    return True

@@ -40,7 +40,9 @@ def load_demo(app: Flask) -> dict[str, Any]:
             "name_en": "Demo Primary Educational Service Area Office 1",
             "parent": parent,
             "address": "382 หมู่ 8 ตำบลกุดชุม อำเภอกุดชุม จังหวัดยโสธร 35140",
-            "phone": "045-789477", "email": "saraban@example.go.th"})
+            "phone": "045-789477", "email": "saraban@example.go.th",
+            "fax": "045-789478", "office_hours": "จันทร์–ศุกร์ 08.30–16.30 น. เว้นวันหยุดราชการ",
+            "org_type": "government", "org_subtype": "ส่วนราชการส่วนภูมิภาค"})
         for code in all_services():
             set_enabled(agency, code, True)
         users = []

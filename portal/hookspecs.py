@@ -186,7 +186,8 @@ def forget_request(request: Request) -> None:
 
 @hookspec
 def menu_links(user: Any) -> list[MenuLink]:
-    """Entries this plugin adds to the public top menu for ``user``.
+    """Entries this plugin adds to the public top menu for ``user``, or to
+    their profile page (``MenuLink(place="profile")``).
 
     :param user: ``flask_login.current_user`` (may be anonymous).
     :return: :class:`portal.services.MenuLink` items; sorted by ``order``.

@@ -46,6 +46,19 @@ class Agency(BaseModel):
     email_dga = pw.CharField(max_length=255, default="")  # registered with DGA
     email_complaint = pw.CharField(max_length=255, default="")  # complaint intake
     website = pw.CharField(max_length=255, default="")
+    fax = pw.CharField(max_length=60, default="")
+    # The agency record of seed 003 (info.go.th's จัดการหน่วยงาน form).
+    org_type = pw.CharField(max_length=40, default="")  # ORG_TYPES
+    org_subtype = pw.CharField(max_length=100, default="")  # e.g. ส่วนราชการส่วนกลาง
+    office_hours = pw.CharField(max_length=255, default="")  # หมายเหตุ (เวลาทำการ)
+    # Off: left out of every public list (its own pages still answer, so
+    # printed QR codes keep working).
+    displayed = pw.BooleanField(default=True)
+    key_service_point = pw.BooleanField(default=False)
+    is_school = pw.BooleanField(default=False)
+    gecc_level = pw.CharField(max_length=10, default="")  # ศูนย์ราชการสะดวก: GECC_LEVELS
+    is_central = pw.BooleanField(default=False)  # หน่วยงานส่วนกลาง
+    serves_public = pw.BooleanField(default=True)
     suspended = pw.BooleanField(default=False)
     # Files of a request closed this many days ago are deleted (PDPA: keep
     # no longer than needed); None keeps them.
@@ -140,6 +153,28 @@ class AgencyService(BaseModel):
     class Meta:
         table_name = "agency_service"
         indexes = ((("agency", "service_code"), True),)
+
+
+class ServiceDocument(BaseModel):
+    """A file an agency publishes with one of its services: the manual
+    (คู่มือสำหรับประชาชน, Licensing Facilitation Act B.E. 2558 §7) or the
+    blank paper form (seed 000). One of each kind per service; a new upload
+    replaces the old."""
+
+    agency = pw.ForeignKeyField(Agency, backref="service_documents", on_delete="CASCADE")
+    service_code = pw.CharField(max_length=40)
+    kind = pw.CharField(max_length=10)  # SERVICE_DOCUMENT_KINDS
+    original_name = pw.CharField(max_length=255)
+    stored_name = pw.CharField(max_length=80, unique=True)
+    content_type = pw.CharField(max_length=60)
+    size = pw.IntegerField()
+    sha256 = pw.CharField(max_length=64)
+    uploaded_by = pw.ForeignKeyField(User, null=True, on_delete="SET NULL")
+    uploaded_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "service_document"
+        indexes = ((("agency", "service_code", "kind"), True),)
 
 
 class Request(BaseModel):
@@ -520,7 +555,7 @@ class RequestCount(BaseModel):
 
 
 CORE_MODELS: tuple[type[pw.Model], ...] = (
-    Agency, User, Membership, MembershipService, AgencyService, Request,
+    Agency, User, Membership, MembershipService, AgencyService, ServiceDocument, Request,
     StatusEvent, Attachment, Holiday, LoginSession, ExternalAccount, LoginThrottle, RobotChallenge,
     PasswordReset, AuditLog,
     Resource, ResourceHours, Booking, StepEvent, ApiKey, Notification, CannedReply,

@@ -98,6 +98,25 @@ def request_changed(request: Request, old: str | None, new: str, remark: str = "
                                         ref=request.reference))
 
 
+def step_told(request: Request, step: Any, event: Any, status_url: str = "") -> None:
+    """Tell the requester the answer a work step gives them (the executive's
+    decision), by every way a status change reaches them. Call inside the
+    tick's transaction."""
+    from .steps import told_text
+
+    outcome = step.outcome(event.outcome)
+    context = {"step": step, "event": event, "outcome": outcome.label if outcome else "",
+               "status_url": status_url}
+    queue(requester_email(request), "step_told", request, **context)
+    if request.requester_id:
+        requester = User.get_by_id(request.requester_id)
+        for channel, address in collect(plugin_manager(), "message_channels", user=requester):
+            queue(address, "step_told", request, channel=channel, **context)
+        notice(request.requester_id, request, _l(
+            "%(ref)s: %(heading)s: %(answer)s", ref=request.reference,
+            heading=step.told_as or step.label, answer=told_text(step, event)))
+
+
 def _send(note: Notification) -> None:
     config = current_app.config
     message = EmailMessage()

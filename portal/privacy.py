@@ -53,6 +53,14 @@ class PrivacyError(ValueError):
 # ------------------------------------------------------- national IDs ---
 
 
+def sees_full_numbers(user: Any, agency_id: int | None) -> bool:
+    """Whether the agency admin marked ``user`` as needing full national ID
+    and bank account numbers in that agency's lists and exports (the clerk
+    who sends the elderly allowance roster on)."""
+    return agency_id is not None and any(m.agency_id == agency_id and m.sees_national_ids
+                                         for m in access.memberships(user))
+
+
 def national_id_for(user: Any, value: str, agency_id: int | None) -> str:
     """``value`` in full for staff whose agency admin allowed it, else masked.
 
@@ -62,10 +70,21 @@ def national_id_for(user: Any, value: str, agency_id: int | None) -> str:
     """
     if not (value or "").isdigit():  # an anonymised placeholder
         return "-"
-    if agency_id is not None and any(m.agency_id == agency_id and m.sees_national_ids
-                                     for m in access.memberships(user)):
-        return value
-    return mask_national_id(value)
+    return value if sees_full_numbers(user, agency_id) else mask_national_id(value)
+
+
+def mask_account_number(value: str) -> str:
+    """``xxxxxx6789``: the last four digits, as banks print them."""
+    value = value or ""
+    return value if len(value) <= 4 else "x" * (len(value) - 4) + value[-4:]
+
+
+def account_number_for(user: Any, value: str, agency_id: int | None) -> str:
+    """A bank account number under the national ID's rule: in full for the
+    staff allowed full numbers, the last four digits for everyone else."""
+    if not value:
+        return ""
+    return value if sees_full_numbers(user, agency_id) else mask_account_number(value)
 
 
 # ------------------------------------------------------ data download ---

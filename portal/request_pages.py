@@ -91,6 +91,7 @@ def history(req: Request, service: Any, *, staff: bool = False) -> dict[str, Any
         "step_progress": steps.progress(service.steps, ticks),
         "allowed_steps": steps.allowed(service.steps, ticks),
         "told_to_requester": steps.told_to_requester(service.steps, ticks),
+        "told": steps.told_requester(service.steps, ticks),
         "staff_view": staff,
         "event_kinds": EVENT_KINDS,
     }

@@ -53,6 +53,11 @@ class Step:
         for (the user name of a new account, the published address): it is
         shown on their page, in the status check and in the messages they
         get. Otherwise it stays with staff, like every step's note.
+    :param tells_requester: the tick is an answer for the requester (the
+        executive's decision of seed 004): its outcome, value and note are
+        shown on their request page and sent to them when it is recorded.
+        Every other step's note stays with staff.
+    :param told_as: the heading the requester reads over that answer.
     """
 
     code: str
@@ -62,6 +67,8 @@ class Step:
     value_label: Any = None
     value_kind: str = "text"
     value_for_requester: bool = False
+    tells_requester: bool = False
+    told_as: Any = None
 
     def outcome(self, code: str) -> Outcome | None:
         return next((o for o in self.outcomes if o.code == code), None)
@@ -137,12 +144,17 @@ class Service:
 
 @dataclass(frozen=True)
 class MenuLink:
-    """An entry of the top menu: ``endpoint`` plus its ``values``."""
+    """An entry of the top menu: ``endpoint`` plus its ``values``.
+
+    ``place`` is ``"menu"`` (the top menu, on every page) or ``"profile"``
+    (the person's profile page: things one does once, such as signing up
+    as staff with a token)."""
 
     label: Any
     endpoint: str
     values: dict[str, Any] = field(default_factory=dict)
     order: int = 100
+    place: str = "menu"
 
 
 @dataclass(frozen=True)

@@ -39,13 +39,14 @@ class StepState:
 @dataclass(frozen=True)
 class RequesterTick:
     """A tick as its requester sees it: which step, its outcome, when, and
-    its value only if the step gives the value to the requester."""
+    its value (and note) only if the step gives them to the requester."""
 
     id: int
     step: str
     outcome: str
     at: dt.datetime
     value: str = ""
+    note: str = ""
 
 
 # What the replay reads: the stored ticks (staff) or their requester copies.
@@ -53,11 +54,14 @@ Tick = StepEvent | RequesterTick
 
 
 def for_requester(steps: tuple[Step, ...], events: list[StepEvent]) -> list[RequesterTick]:
-    """The requester's copy of ``events``: no note, no clerk, and a value
-    only where the step is meant to tell it."""
-    public = {s.code for s in steps if s.value_for_requester}
+    """The requester's copy of ``events``: no clerk, a value only where the
+    step is meant to tell it, and no note unless the whole tick is the
+    requester's answer (``tells_requester``: the executive's decision)."""
+    public = {s.code for s in steps if s.value_for_requester or s.tells_requester}
+    answers = {s.code for s in steps if s.tells_requester}
     return [RequesterTick(id=e.id, step=e.step, outcome=e.outcome, at=e.at,
-                          value=e.value if e.step in public else "") for e in events]
+                          value=e.value if e.step in public else "",
+                          note=e.note if e.step in answers else "") for e in events]
 
 
 def told_to_requester(steps: tuple[Step, ...],
@@ -143,6 +147,28 @@ def tick(request: Request, service: Service, code: str, *, actor: User, outcome:
                                    "https://"))
         if request.status in (Status.SUBMITTED, Status.RESUBMITTED):
             change_status(request, Status.IN_PROGRESS, actor=actor, role=Role.STAFF)
-        return StepEvent.create(request=request, step=code, outcome=outcome if step.outcomes
-                                else "", note=(note or "").strip()[:4000], value=value[:500],
-                                actor=actor)
+        event = StepEvent.create(request=request, step=code, outcome=outcome if step.outcomes
+                                 else "", note=(note or "").strip()[:4000], value=value[:500],
+                                 actor=actor)
+        if step.tells_requester:
+            # In the same transaction: the answer and its message go together.
+            from .notify import step_told
+            from .request_pages import status_check_url
+
+            step_told(request, step, event, status_url=status_check_url(request.reference))
+        return event
+
+
+def told_requester(steps: tuple[Step, ...], events: list[Tick]) -> list[tuple[Step, Tick]]:
+    """The answers the requester has been given (steps that tell the
+    requester, as they stand after loops), in the order of the flow."""
+    done = replay(steps, events)
+    return [(step, done[step.code]) for step in steps
+            if step.tells_requester and step.code in done]
+
+
+def told_text(step: Step, event: Tick) -> str:
+    """One line of that answer: "Approved: <note>"."""
+    outcome = step.outcome(event.outcome)
+    label = str(outcome.label) if outcome else ""
+    return ": ".join(part for part in (label, event.note) if part)

@@ -182,8 +182,9 @@ def configure_templates(app: Flask, pm: pluggy.PluginManager) -> None:
         bahttext=baht_text,
     )
 
-    def plugin_menu() -> list[Any]:
-        return sorted(collect(pm, "menu_links", user=current_user), key=lambda m: m.order)
+    def plugin_menu(place: str = "menu") -> list[Any]:
+        return sorted((link for link in collect(pm, "menu_links", user=current_user)
+                       if link.place == place), key=lambda m: m.order)
 
     @app.context_processor
     def _globals() -> dict[str, Any]:

@@ -57,6 +57,7 @@ ROUTES: dict[str, frozenset[str]] = {
     "public.font": EVERYONE, "public.set_language": EVERYONE, "public.status_check": EVERYONE,
     "public.service_info": EVERYONE, "public.short": EVERYONE, "public.qr_code": EVERYONE,
     "public.poster": EVERYONE, "public.verify": EVERYONE,
+    "public.agency_page": EVERYONE, "public.service_document": EVERYONE,
     "identity.captcha_image": EVERYONE, "identity.login": EVERYONE,
     "identity.robot_challenge": EVERYONE, "identity.captcha_frame": EVERYONE,
     "identity.register": EVERYONE,
@@ -127,6 +128,7 @@ OVERRIDES: dict[str, dict[str, Any]] = {
     "public.set_language": {"code": "en"},
     "public.qr_code": {"kind": "png"},
     "public.font": {"name": "Sarabun-Regular.ttf"},
+    "public.service_document": {"kind": "manual"},
     "open311.service_definition": {"code": "petition"},
     "admin.static": {"filename": "admin/css/bootstrap4/admin.css"},
     "egov_report.link": {"kind": "channel"},
@@ -138,6 +140,8 @@ OPEN311 = {"jurisdiction_id": "demo"}
 POST_DATA: dict[str, dict[str, Any]] = {
     "services.contact": {"service": "certificate", "officer_name": "นางสาวสุดา ทำงานดี"},
     "services.toggle": {"service": "certificate", "enabled": "1"},
+    "services.document": {"service": "certificate", "kind": "form"},
+    "services.remove": {"service": "certificate", "kind": "form"},
 }
 # Flask-Admin answers 404 from these when the view has no ajax fields, after
 # its access check: there only a 403 or the login page means "denied".
@@ -178,6 +182,7 @@ def _plugin_objects(app, agency, users, done) -> dict[str, dict[str, Any]]:
     from plugins.kpi import rules as kpi_rules
     from plugins.kpi.models import Kpi, KpiRound
     from portal import survey
+    from portal.catalogue import save_document
     from portal.open311 import issue_key
     from portal.uploads import CheckedFile
 
@@ -191,6 +196,7 @@ def _plugin_objects(app, agency, users, done) -> dict[str, dict[str, Any]]:
         document = kpi_rules.submit(kpi, KpiRound.get(KpiRound.year == kpi.year), users["staff"],
                                     "รายงานรอบ 6 เดือน", pdf)
         issue_key(agency, "ระบบทดสอบ", users["agency_admin"])
+        save_document(agency, "certificate", "manual", pdf, users["agency_admin"])
     from plugins.line.models import LineChannel
     from plugins.oidc.models import OidcProvider
     from portal.models import ApiKey

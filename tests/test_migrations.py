@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
 from portal import create_app
 from portal.db import database
 from portal.migrate import pending, routers, upgrade
@@ -9,6 +13,24 @@ from portal.models import CORE_MODELS
 from portal.plugins import collect, plugin_manager
 
 from .conftest import make_config
+
+
+@contextmanager
+def as_at_this_step(*models: Any) -> Iterator[None]:
+    """The models as the database has them now: a test that stops the upgrade
+    part-way fills that step's tables, whatever columns later steps add."""
+    removed = []
+    for model in models:
+        present = {c.name for c in database.get_columns(model._meta.table_name)}
+        for field in list(model._meta.sorted_fields):
+            if field.column_name not in present:
+                model._meta.remove_field(field.name)
+                removed.append((model, field))
+    try:
+        yield
+    finally:
+        for model, field in removed:
+            model._meta.add_field(field.name, field)
 
 
 def test_upgrade_of_an_empty_database_matches_the_models(tmp_path):
@@ -105,7 +127,7 @@ def test_020_writes_stored_digits_in_ascii_and_lists_the_rows_it_cannot(tmp_path
     """Pen-test finding 9: rows typed in Thai digits are rewritten in ASCII,
     except one that would then be another row's national ID; that one and
     the other are left as they are, and listed for a system admin."""
-    from portal.models import AuditLog, Request, User
+    from portal.models import Agency, AuditLog, Request, User
 
     from .conftest import make_agency, make_user, new_national_id
 
@@ -113,19 +135,20 @@ def test_020_writes_stored_digits_in_ascii_and_lists_the_rows_it_cannot(tmp_path
     with app.app_context():
         pm = plugin_manager()
         dict(routers(pm))["core"].run(name="019_request_status_order")
-        demo = "1101700123456"
-        real = make_user(national_id=demo, phone="0812345678")
-        twin = make_user(national_id=demo.translate(THAI_DIGITS), phone="๐๘๙๙๙๙๙๙๙๙")
-        alone_id = new_national_id()
-        alone = make_user(national_id=alone_id.translate(THAI_DIGITS), phone="๐๘๑๑๑๑๒๒๒๒")
-        # Two spellings of one new ID: neither is ASCII, both would be the same.
-        pair_id = new_national_id()
-        pair = [make_user(national_id=pair_id.translate(THAI_DIGITS)),
-                make_user(national_id=pair_id[:-1] + pair_id[-1].translate(THAI_DIGITS))]
-        agency = make_agency("old", services=(), phone="๐๔๕-๗๘๙๔๗๗")
-        req = Request.create(reference="๑๒-๖๘๐๑๐๑-K7Q4M", service_code="certificate",
-                             agency=agency, applicant_name="x", contact_phone="๐๘๑๒๓๔๕๖๗๘",
-                             status="submitted")
+        with as_at_this_step(Agency):
+            demo = "1101700123456"
+            real = make_user(national_id=demo, phone="0812345678")
+            twin = make_user(national_id=demo.translate(THAI_DIGITS), phone="๐๘๙๙๙๙๙๙๙๙")
+            alone_id = new_national_id()
+            alone = make_user(national_id=alone_id.translate(THAI_DIGITS), phone="๐๘๑๑๑๑๒๒๒๒")
+            # Two spellings of one new ID: neither is ASCII, both would be the same.
+            pair_id = new_national_id()
+            pair = [make_user(national_id=pair_id.translate(THAI_DIGITS)),
+                    make_user(national_id=pair_id[:-1] + pair_id[-1].translate(THAI_DIGITS))]
+            agency = make_agency("old", services=(), phone="๐๔๕-๗๘๙๔๗๗")
+            req = Request.create(reference="๑๒-๖๘๐๑๐๑-K7Q4M", service_code="certificate",
+                                 agency=agency, applicant_name="x", contact_phone="๐๘๑๒๓๔๕๖๗๘",
+                                 status="submitted")
 
         upgrade(pm)
 
@@ -186,9 +209,10 @@ def test_the_tambon_step_leaves_a_double_elderly_registration_for_an_admin(tmp_p
             return ElderlyRegistration.create(agency=agency, national_id=national_id,
                                               request=req, fiscal_year=2570)
 
-        first = registration(here, nid, "74-680101-AAAAA")
-        again = registration(here, nid[:-1] + "๘", "74-680101-BBBBB")
-        elsewhere = registration(there, nid.translate(THAI_DIGITS), "74-680101-CCCCC")
+        with as_at_this_step(ElderlyRegistration):
+            first = registration(here, nid, "74-680101-AAAAA")
+            again = registration(here, nid[:-1] + "๘", "74-680101-BBBBB")
+            elsewhere = registration(there, nid.translate(THAI_DIGITS), "74-680101-CCCCC")
 
         upgrade(pm)
 
@@ -205,7 +229,7 @@ def test_021_gives_old_audit_entries_the_agency_their_target_names(tmp_path):
     """Pen-test finding 7: entries are scoped by the agency they concern.
     Old ones get it where the target or detail says; the rest stay for
     system admins."""
-    from portal.models import AuditLog, Request
+    from portal.models import Agency, AuditLog, Request
 
     from .conftest import make_agency
 
@@ -213,9 +237,10 @@ def test_021_gives_old_audit_entries_the_agency_their_target_names(tmp_path):
     with app.app_context():
         pm = plugin_manager()
         dict(routers(pm))["core"].run(name="020_ascii_digits")
-        here, there = make_agency("here", services=()), make_agency("there", services=())
-        req = Request.create(reference="12-680101-AAAAA", service_code="certificate",
-                             agency=here, applicant_name="x", status="submitted")
+        with as_at_this_step(Agency):
+            here, there = make_agency("here", services=()), make_agency("there", services=())
+            req = Request.create(reference="12-680101-AAAAA", service_code="certificate",
+                                 agency=here, applicant_name="x", status="submitted")
         old = {  # action, target, detail → the agency it should get
             ("status_changed", f"request:{req.reference}", ""): here.id,
             ("download", "attachment:9", req.reference): here.id,
@@ -237,3 +262,35 @@ def test_021_gives_old_audit_entries_the_agency_their_target_names(tmp_path):
         upgrade(pm)
         got = {(e.action, e.target, e.detail): e.agency_id for e in AuditLog.select()}
         assert got == old
+
+
+def test_the_roster_step_fills_the_columns_of_registrations_already_made(tmp_path):
+    """Tambon 003: the roster's name, birth date, village and account come
+    from the answers of the registrations made before it."""
+    import datetime as dt
+
+    from plugins.tambon.models import ElderlyRegistration
+    from portal.models import Request
+
+    from .conftest import make_agency
+
+    app = create_app(make_config(tmp_path))
+    with app.app_context():
+        pm = plugin_manager()
+        steps = dict(routers(pm))
+        steps["core"].run()
+        steps["tambon"].run(name="002_tambon_ascii_digits")
+        agency = make_agency("tambon-old", services=())
+        req = Request.create(reference="74-680101-AAAAA", service_code="elderly_allowance",
+                             agency=agency, applicant_name="x", status="submitted", payload={
+                                 "applicant_name": "นางบุญมา ใจเย็น", "birth_date": "1955-04-13",
+                                 "house": "12/1", "village": "4", "bank": "ธ.ก.ส.",
+                                 "account_number": "0201234567", "account_name": "นางบุญมา"})
+        with as_at_this_step(ElderlyRegistration):
+            row = ElderlyRegistration.create(agency=agency, national_id="3100500123458",
+                                             request=req, fiscal_year=2570)
+        upgrade(pm)
+        row = ElderlyRegistration.get_by_id(row.id)
+        assert (row.name, row.birth_date, row.house, row.village, row.bank, row.account_number,
+                row.account_name) == ("นางบุญมา ใจเย็น", dt.date(1955, 4, 13), "12/1", "4",
+                                      "ธ.ก.ส.", "0201234567", "นางบุญมา")

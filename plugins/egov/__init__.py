@@ -39,6 +39,7 @@ def register_admin_views() -> list[Any]:
 @hookimpl
 def menu_links(user: Any) -> list[MenuLink]:
     if getattr(user, "is_authenticated", False) and not access.is_staff(user):
+        # On the profile, not in every citizen's menu: few people ever need it.
         return [MenuLink(label=_l("Staff sign-up with a token"), endpoint="egov.onboard",
-                         order=200)]
+                         order=200, place="profile")]
     return []

@@ -79,6 +79,8 @@ class Obstacle(BaseModel):
     rank = pw.IntegerField()  # 1 = most important
     kind = pw.ForeignKeyField(ObstacleKind, on_delete="RESTRICT")
     description = pw.TextField(default="")
+    # Off: kept, but not part of the report (its export) until switched on.
+    published = pw.BooleanField(default=True)
 
     class Meta:
         table_name = "egov_obstacle"

@@ -33,6 +33,34 @@ GAZETTE_STATES = {"all": _l("Published in the Royal Gazette for all licences"),
                   "some": _l("Published for some licences"),
                   "none": _l("Not yet published (including in progress)")}
 SCOPES = {"own": _l("For own agency"), "subordinates": _l("For all subordinate agencies")}
+# "ดูเพิ่มเติม" under each section of the report: what the Act asks of the
+# agency there (seed 003's manual and its cover letters).
+EXPLANATIONS = {
+    SECTION_10: _l(
+        "Section 10: a state agency announces the electronic channels through which people "
+        "may contact it, and takes contact through them. Upload the announcement as a PDF "
+        "(at most 5 MB), give the date it bears, and switch each file on or off; upload a "
+        "new file at any time and switch the old one off. An announcement for all "
+        "subordinate agencies is shown on the page of every agency under this one."),
+    SECTION_13_1: _l(
+        "Section 13: where a law requires a licence to be displayed in public, the licensee "
+        "has the right, and the licensing agency the duty, (1) to set how the licence may be "
+        "displayed electronically, announced in the Royal Gazette, and (2) to disclose the "
+        "licence electronically so that people can check it. Say whether the agency issues "
+        "such licences; if it does not, go on to section 16."),
+    "channel": _l(
+        "Section 13(2): for each licence, give its name and the web address where people "
+        "can check it; switch each line on or off."),
+    SECTION_16: _l(
+        "Section 16: the head of the agency orders the system by which its officials "
+        "perform their duties electronically. Upload the order, give the date it takes "
+        "effect, and switch each file on or off. Units under an agency need not issue "
+        "their own order (OPDC letter นร 1200/ว6 of 24 February 2023)."),
+    "obstacles": _l(
+        "Choose the three most important kinds of problem in carrying out the Act or in "
+        "serving people electronically, ranked 1 to 3, and describe each if you wish. A "
+        "row switched off stays here but is left out of the report."),
+}
 TOKEN_LENGTH = 15
 TOKEN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -93,7 +121,13 @@ def add_link(agency: Agency, kind: str, url: str, user: User, name: str = "") ->
     return link
 
 
-def toggle(row: EgovFile | EgovLink, user: User) -> None:
+def section_16_required(agency: Agency) -> bool:
+    """Service points issue no §16 order of their own: the cover letter of
+    seed 003 (OPDC นร 1200/ว6, 24 Feb 2023) exempts units under an agency."""
+    return agency.level != "service_point"
+
+
+def toggle(row: EgovFile | EgovLink | Obstacle, user: User) -> None:
     with database.atomic():
         row.published = not row.published
         row.save()
@@ -119,10 +153,14 @@ def set_obstacles(agency: Agency, ranked: list[tuple[int | None, str]], user: Us
     if any(ObstacleKind.get_or_none(ObstacleKind.id == k) is None for k in kinds):
         raise EgovError(_l("Unknown kind of problem."))
     with database.atomic():
+        # A kind that stays keeps its switch, whatever rank it moves to.
+        switched = {o.kind_id: o.published for o in
+                    Obstacle.select().where(Obstacle.agency == agency)}
         Obstacle.delete().where(Obstacle.agency == agency).execute()
         for rank, (kind, text) in enumerate(chosen[:3], start=1):
             Obstacle.create(agency=agency, rank=rank, kind=kind,
-                            description=(text or "").strip()[:4000])
+                            description=(text or "").strip()[:4000],
+                            published=switched.get(kind, True))
         touch(agency, user)
 
 
@@ -165,16 +203,19 @@ def published(agency: Agency) -> dict[str, Any]:
     }
 
 
-def obstacles(agency: Agency) -> list[Obstacle]:
-    return list(Obstacle.select(Obstacle, ObstacleKind).join(ObstacleKind)
-                .where(Obstacle.agency == agency).order_by(Obstacle.rank))
+def obstacles(agency: Agency, switched_on_only: bool = False) -> list[Obstacle]:
+    query = (Obstacle.select(Obstacle, ObstacleKind).join(ObstacleKind)
+             .where(Obstacle.agency == agency))
+    if switched_on_only:
+        query = query.where(Obstacle.published)
+    return list(query.order_by(Obstacle.rank))
 
 
 def csv_row(agency: Agency) -> list[Any]:
     """One agency's report as one row of the export."""
     report = EgovReport.get_or_none(EgovReport.agency == agency)
     data = published(agency)
-    problems = obstacles(agency)
+    problems = obstacles(agency, switched_on_only=True)
     return [
         agency.code, agency.name_th, agency.parent.name_th if agency.parent_id else "",
         len(data["s10"]), max((f.dated for f in data["s10"]), default=""),
@@ -182,7 +223,9 @@ def csv_row(agency: Agency) -> list[Any]:
         "" if not report or report.has_licences is None else (
             "มี" if report.has_licences else "ไม่มี"),
         str(GAZETTE_STATES.get(report.gazette_state, "")) if report else "",
-        len(data["s13_1"]), len(data["gazette"]), len(data["channels"]), len(data["s16"]),
+        len(data["s13_1"]), len(data["gazette"]), len(data["channels"]),
+        len(data["s16"]) if section_16_required(agency) or data["s16"]
+        else str(_l("Not required for service points")),
         " | ".join(f"{p.rank}. {p.kind.name}" for p in problems),
         report.created_at if report else "", report.updated_at if report else "",
     ]

@@ -22,7 +22,15 @@ from portal.staff.base import PortalBaseView, PortalModelView, SystemAdminAccess
 from portal.thai import local_today, parse_date, utcnow
 
 from . import rules
-from .models import SECTION_10, SECTION_13_1, SECTION_16, EgovFile, EgovLink, ObstacleKind
+from .models import (
+    SECTION_10,
+    SECTION_13_1,
+    SECTION_16,
+    EgovFile,
+    EgovLink,
+    Obstacle,
+    ObstacleKind,
+)
 
 bp = Blueprint("egov", __name__)
 SECTIONS = (SECTION_10, SECTION_13_1, SECTION_16)
@@ -93,7 +101,9 @@ class EgovView(PortalBaseView):
             gazette=rules.links(agency, "gazette"), channels=rules.links(agency, "channel"),
             obstacles=rules.obstacles(agency), kinds=list(ObstacleKind.select().order_by(
                 ObstacleKind.position)), inherited=rules.inherited_announcements(agency),
-            gazette_states=rules.GAZETTE_STATES, scopes=rules.SCOPES)
+            gazette_states=rules.GAZETTE_STATES, scopes=rules.SCOPES,
+            section_16_required=rules.section_16_required(agency),
+            explanations=rules.EXPLANATIONS)
 
     def _back(self, agency: Agency, anchor: str) -> Response:
         return redirect(url_for(".report", agency_id=agency.id) + f"#{anchor}")
@@ -122,11 +132,14 @@ class EgovView(PortalBaseView):
     @expose("/report/<int:agency_id>/toggle/<kind>/<int:row_id>", methods=("POST",))
     def toggle(self, agency_id: int, kind: str, row_id: int) -> Response:
         agency = self._agency(agency_id)
-        model = {"file": EgovFile, "link": EgovLink}.get(kind) or abort(404)
+        model = {"file": EgovFile, "link": EgovLink, "obstacle": Obstacle}.get(kind) \
+            or abort(404)
         row = model.get_or_none((model.id == row_id) & (model.agency == agency)) or abort(404)
         rules.toggle(row, current_user._get_current_object())
         audit.record("egov_toggle", f"agency:{agency.id}",
                      detail=f"{kind}:{row_id} published:{row.published}", agency=agency)
+        if kind == "obstacle":
+            return self._back(agency, "obstacles")
         return self._back(agency, getattr(row, "section", None) or row.kind)
 
     @expose("/report/<int:agency_id>/link/<kind>", methods=("POST",))
@@ -209,7 +222,9 @@ class EgovView(PortalBaseView):
 def public_page(agency_code: str) -> str:
     agency = Agency.get_or_none((Agency.code == agency_code) & ~Agency.suspended) or abort(404)
     return render_template("egov/public.html", agency=agency, data=rules.published(agency),
-                           obstacles=rules.obstacles(agency), gazette_states=rules.GAZETTE_STATES)
+                           obstacles=rules.obstacles(agency, switched_on_only=True),
+                           gazette_states=rules.GAZETTE_STATES,
+                           section_16_required=rules.section_16_required(agency))
 
 
 @bp.get("/egov/files/<int:file_id>")

@@ -62,6 +62,9 @@ def forget_request(request: Any) -> None:
     # Kind and village stay for the reports; the exact place could point at a house.
     (IncidentReport.update(place="", latitude=None, longitude=None)
      .where(IncidentReport.request == request).execute())
-    # The row must stay unique per agency.
-    (ElderlyRegistration.update(national_id=placeholder_id(request.id))
+    # The row must stay unique per agency; the village and the year stay
+    # for the counts, nothing that names the person or their account.
+    (ElderlyRegistration.update(national_id=placeholder_id(request.id), name="",
+                                birth_date=None, house="", bank="", account_number="",
+                                account_name="")
      .where(ElderlyRegistration.request == request).execute())

@@ -24,10 +24,20 @@ class IncidentReport(BaseModel):
 
 
 class ElderlyRegistration(BaseModel):
+    """One line of the roster the clerk sends on (to the district and the
+    bank): who, born when, where, paid into which account."""
+
     agency = pw.ForeignKeyField(Agency, on_delete="CASCADE")
     national_id = pw.CharField(max_length=13)
     request = pw.ForeignKeyField(Request, unique=True, on_delete="CASCADE")
     fiscal_year = pw.IntegerField()
+    name = pw.CharField(max_length=255, default="")
+    birth_date = pw.DateField(null=True)
+    house = pw.CharField(max_length=60, default="")
+    village = pw.CharField(max_length=10, default="")
+    bank = pw.CharField(max_length=120, default="")
+    account_number = pw.CharField(max_length=30, default="")
+    account_name = pw.CharField(max_length=255, default="")
 
     class Meta:
         table_name = "tambon_elderly"

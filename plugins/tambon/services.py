@@ -3,6 +3,7 @@ seed's flow receive → check → propose to the executive → notify (50 min)."
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -45,7 +46,12 @@ FLOW = (
         Outcome("more", _l("More information needed: contact the requester, then check "
                            "again"), back_to="check"),
     )),
-    Step("propose", _l("Propose to the executive")),
+    # The executive's decision is what the requester is then told.
+    Step("propose", _l("Propose to the executive"), outcomes=(
+        Outcome("approved", _l("Approved")),
+        Outcome("not_approved", _l("Not approved")),
+    ), value_label=_l("Executive who decided (name and position)"), tells_requester=True,
+        told_as=_l("The executive's decision")),
     Step("notify", _l("Tell the requester the result by the channel they gave")),
 )
 TARGET_MINUTES = 50
@@ -188,10 +194,28 @@ def store_elderly(request: Request, answers: dict[str, Any]) -> None:
                     "This person is registered already: reference number %(ref)s.",
                     ref=existing.request.reference)))
             existing.delete_instance()
+        roster = _roster_columns(answers)
         (ElderlyRegistration.insert(agency=request.agency_id, national_id=nid,
-                                    request=request, fiscal_year=int(answers["payment_year"]))
+                                    request=request, fiscal_year=int(answers["payment_year"]),
+                                    **roster)
          .on_conflict(conflict_target=[ElderlyRegistration.request],
-                      update={ElderlyRegistration.national_id: nid}).execute())
+                      update={ElderlyRegistration.national_id: nid,
+                              ElderlyRegistration.fiscal_year: int(answers["payment_year"]),
+                              **{getattr(ElderlyRegistration, k): v
+                                 for k, v in roster.items()}}).execute())
+
+
+def _roster_columns(answers: dict[str, Any]) -> dict[str, Any]:
+    """The roster's columns from the form's answers (a correction rewrites them)."""
+    born = answers.get("birth_date")
+    return {"name": (answers.get("applicant_name") or "").strip()[:255],
+            "birth_date": dt.date.fromisoformat(born) if isinstance(born, str) and born
+            else born or None,
+            "house": (answers.get("house") or "")[:60],
+            "village": (answers.get("village") or "")[:10],
+            "bank": (answers.get("bank") or "")[:120],
+            "account_number": (answers.get("account_number") or "")[:30],
+            "account_name": (answers.get("account_name") or "")[:255]}
 
 
 def prepare_hall(form: Any, agency: Any) -> None:

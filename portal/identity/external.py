@@ -130,7 +130,7 @@ def _start(user: User, person: VerifiedPerson, next_url: str) -> Response:
         return redirect(url_for("identity.login"))
     sessions.start(user)
     audit.record("login", f"user:{user.id}", detail=person.provider, actor=user)
-    return redirect(_safe_next(next_url))
+    return redirect(_safe_next(next_url, user))
 
 
 def _link_to_current(person: VerifiedPerson, link: ExternalAccount | None) -> Response:

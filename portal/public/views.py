@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from flask import (
     Blueprint,
     Response,
+    abort,
     current_app,
     redirect,
     render_template,
@@ -15,11 +16,20 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import Length, Regexp
 
-from ..catalogue import contact, enabled_services, offered_or_404
+from .. import uploads
+from ..catalogue import (
+    SERVICE_DOCUMENT_KINDS,
+    contact,
+    documents,
+    documents_of,
+    enabled_services,
+    offered_or_404,
+)
 from ..extensions import limiter
 from ..forms import DigitsField, PortalForm, required
 from ..links import public_url
 from ..models import Agency, Request
+from ..offices import GECC_LEVELS, ORG_TYPES, listed
 from ..plugins import get_service
 from ..request_pages import (
     checked_in_session,
@@ -36,17 +46,47 @@ LOCALES = ("th", "en")
 
 @bp.get("/")
 def home() -> str:
-    agencies = list(Agency.select().order_by(Agency.id))
+    agencies = list(listed().order_by(Agency.id))
     catalogue = [(agency, enabled_services(agency)) for agency in agencies]
     return render_template("public/home.html",
-                           catalogue=[(a, s) for a, s in catalogue if s])
+                           catalogue=[(a, s) for a, s in catalogue if s],
+                           documents=documents(agencies))
+
+
+@bp.get("/agencies/<agency_code>")
+def agency_page(agency_code: str) -> str:
+    """The office's own page: how to reach it (seed 000's footer, seed 003's
+    three e-mails) and the services it offers."""
+    agency = listed(Agency.select().where(
+        (Agency.code == agency_code) & ~Agency.suspended)).first() or abort(404)
+    return render_template("public/agency.html", agency=agency,
+                           services=enabled_services(agency), documents=documents([agency]),
+                           org_types=ORG_TYPES, gecc_levels=GECC_LEVELS)
 
 
 @bp.get("/services/<agency_code>/<service_code>")
 def service_info(agency_code: str, service_code: str) -> str:
     agency, service = offered_or_404(agency_code, service_code)
     return render_template("public/service.html", agency=agency, service=service,
-                           contact=contact(agency, service.code))
+                           contact=contact(agency, service.code),
+                           documents=documents_of(agency, service.code))
+
+
+@bp.get("/services/<agency_code>/<service_code>/<kind>")
+def service_document(agency_code: str, service_code: str, kind: str) -> Response:
+    """The manual or blank form of a service: public, but only while the
+    agency offers the service (a switched-off one's files are gone too)."""
+    agency, service = offered_or_404(agency_code, service_code)
+    doc = documents_of(agency, service.code).get(kind) if kind in SERVICE_DOCUMENT_KINDS \
+        else None
+    if doc is None:
+        abort(404)
+    response = uploads.serve(doc.stored_name, doc.original_name, doc.content_type,
+                             allowed=True, target=f"service_document:{doc.id}",
+                             detail=f"{service.code}/{kind}", agency=agency)
+    # Published for everyone: no personal data, so a browser may keep it.
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
 
 
 class StatusCheckForm(PortalForm):

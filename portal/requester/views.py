@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -18,7 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import access, audit, booking, request_pages, uploads
-from ..catalogue import contact, offered_or_404
+from ..catalogue import contact, documents_of, enabled_services, offered_or_404
 from ..extensions import limiter, login_manager
 from ..forms import (
     FieldError,
@@ -32,7 +33,8 @@ from ..forwarding import answers_service
 from ..identity import captcha
 from ..identity.forms import CaptchaMixin
 from ..lifecycle import Status, TransitionError
-from ..models import Attachment, Notice, Request, Resource, User
+from ..models import Agency, Attachment, Notice, Request, Resource, User
+from ..offices import listed
 from ..paging import PER_PAGE_CHOICES, paginate
 from ..plugins import all_services, get_service
 from ..submission import current_files, requester_cancel, resubmit, submit
@@ -53,7 +55,19 @@ def my_requests() -> str:
                             | Request.service_code.in_(codes))
     page = paginate(query, request.args)
     return render_template("requester/list.html", page=page, q=q,
-                           per_page_choices=PER_PAGE_CHOICES, services=all_services())
+                           per_page_choices=PER_PAGE_CHOICES, services=all_services(),
+                           offices=_offices_for(current_user))
+
+
+def _offices_for(user: Any) -> list[tuple[Agency, list[Any]]]:
+    """The service buttons above the list (seed 000 fig. 3.2): the offices
+    the person has sent requests to, or every listed office for a newcomer."""
+    used = Request.select(Request.agency).where(Request.requester == user.id).distinct()
+    agencies = list(listed(Agency.select().where(Agency.id.in_(used))).order_by(Agency.id))
+    if not agencies:
+        agencies = list(listed().order_by(Agency.id))
+    pairs = [(agency, enabled_services(agency)) for agency in agencies]
+    return [(agency, services) for agency, services in pairs if services]
 
 
 def _apply_field_error(form, exc: FieldError) -> None:
@@ -98,7 +112,8 @@ def new_request(agency_code: str, service_code: str) -> str | Response:
             return redirect(url_for("requester.view", reference=created.reference))
     return render_template("requester/form.html", form=form, service=service, agency=agency,
                            slot_fields=slot_fields(form), editing=False,
-                           contact=contact(agency, service.code))
+                           contact=contact(agency, service.code),
+                           documents=documents_of(agency, service.code))
 
 
 @bp.get("/requests/sent/<reference>")
@@ -160,7 +175,8 @@ def correction_page(req: Request, user: User | None, back: str) -> str | Respons
     files = {a.slot: a for a in current_files(req) if not a.is_result}
     return render_template("requester/form.html", form=form, service=service, agency=req.agency,
                            slot_fields=slot_fields(form), editing=True, request_=req,
-                           files=files, contact=contact(req.agency, service.code))
+                           files=files, contact=contact(req.agency, service.code),
+                           documents=documents_of(req.agency, service.code))
 
 
 @bp.post("/requests/<reference>/cancel")

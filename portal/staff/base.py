@@ -569,13 +569,25 @@ def status_column(view: Any, context: Any, model: Any, name: str) -> str:
     return str(STATUS_LABELS.get(model.request.status, ""))
 
 
+def _agency_of(model: Any) -> int | None:
+    agency_id = getattr(model, "agency_id", None)
+    if agency_id is None and getattr(model, "request", None) is not None:
+        agency_id = model.request.agency_id
+    return agency_id
+
+
+def account_number_column(view: Any, context: Any, model: Any, name: str) -> str:
+    """A bank account column for lists and exports, under the national ID's
+    rule (see :func:`portal.privacy.account_number_for`)."""
+    from ..privacy import account_number_for
+
+    return account_number_for(current_user, getattr(model, name) or "", _agency_of(model))
+
+
 def national_id_column(view: Any, context: Any, model: Any, name: str) -> str:
     """A national ID column for lists and exports: masked (``1-2345-xxxxx-xx-1``)
     unless the agency admin marked the viewer as needing full numbers. The
     model must have ``agency_id`` or a ``request`` with one."""
     from ..privacy import national_id_for
 
-    agency_id = getattr(model, "agency_id", None)
-    if agency_id is None and getattr(model, "request", None) is not None:
-        agency_id = model.request.agency_id
-    return national_id_for(current_user, getattr(model, name) or "", agency_id)
+    return national_id_for(current_user, getattr(model, name) or "", _agency_of(model))

@@ -20,6 +20,7 @@ from ..db import database
 from ..forms import DigitsField, NationalID, PortalForm, required
 from ..identity import reset
 from ..models import Agency, Membership, MembershipService, User
+from ..offices import GECC_LEVELS, ORG_TYPES
 from ..plugins import all_services
 from .base import AgencyAdminAccess, PortalModelView, live_options
 
@@ -64,7 +65,8 @@ class AgencyView(AgencyAdminAccess, PortalModelView):
 
     can_export = True
     export_types = ["csv", "xlsx"]
-    column_list = ("code", "name_th", "level", "parent", "phone", "email", "suspended")
+    column_list = ("code", "name_th", "level", "parent", "phone", "email", "displayed",
+                   "suspended")
     column_labels = {"code": _l("Code"), "name_th": _l("Display name (Thai)"),
                      "name_en": _l("Display name (English)"), "full_name": _l("Full name"),
                      "level": _l("Level"), "parent": _l("Parent agency"), "phone": _l("Phone"),
@@ -73,20 +75,57 @@ class AgencyView(AgencyAdminAccess, PortalModelView):
                      "email_complaint": _l("E-mail for complaints"),
                      "address": _l("Address (Thai)"), "address_en": _l("Address (English)"),
                      "website": _l("Website"), "suspended": _l("Suspended"),
-                     "attachment_retention_days": _l("Keep files of closed requests (days)")}
-    column_formatters = {"level": lambda v, c, m, n: LEVEL_LABELS.get(m.level, m.level)}
+                     "attachment_retention_days": _l("Keep files of closed requests (days)"),
+                     "fax": _l("Fax"), "org_type": _l("Organisation type"),
+                     "org_subtype": _l("Organisation sub-type"),
+                     "office_hours": _l("Note (office hours)"),
+                     "displayed": _l("Shown to the public"),
+                     "key_service_point": _l("Key service point"),
+                     "is_school": _l("School (educational institution)"),
+                     "gecc_level": _l("Government Easy Contact Center (GECC)"),
+                     "is_central": _l("Central agency"),
+                     "serves_public": _l("Serves the public")}
+    column_formatters = {"level": lambda v, c, m, n: LEVEL_LABELS.get(m.level, m.level),
+                         "org_type": lambda v, c, m, n: ORG_TYPES.get(m.org_type, m.org_type),
+                         "gecc_level": lambda v, c, m, n: GECC_LEVELS.get(m.gecc_level,
+                                                                          m.gecc_level)}
+    column_formatters_export = {
+        "level": lambda v, c, m, n: str(LEVEL_LABELS.get(m.level, m.level)),
+        "org_type": lambda v, c, m, n: str(ORG_TYPES.get(m.org_type, m.org_type)),
+        "gecc_level": lambda v, c, m, n: str(GECC_LEVELS.get(m.gecc_level, m.gecc_level))}
+    column_export_list = ("code", "name_th", "name_en", "full_name", "level", "parent",
+                          "org_type", "org_subtype", "address", "address_en", "phone", "fax",
+                          "email", "email_dga", "email_complaint", "website", "office_hours",
+                          "displayed", "key_service_point", "is_school", "gecc_level",
+                          "is_central", "serves_public", "suspended")
     column_searchable_list = ("code", "name_th", "name_en")
     search_hint = _l("Code or name")
-    form_columns = ("code", "level", "parent", "name_th", "name_en", "full_name", "address",
-                    "address_en", "website", "phone", "email", "email_dga", "email_complaint",
-                    "suspended", "attachment_retention_days")
-    form_overrides = {"level": SelectField, "phone": DigitsField}
+    form_columns = ("code", "level", "parent", "org_type", "org_subtype", "name_th", "name_en",
+                    "full_name", "address", "address_en", "website", "phone", "fax", "email",
+                    "email_dga", "email_complaint", "office_hours", "displayed",
+                    "key_service_point", "is_school", "gecc_level", "is_central",
+                    "serves_public", "suspended", "attachment_retention_days")
+    form_overrides = {"level": SelectField, "phone": DigitsField, "fax": DigitsField,
+                      "org_type": SelectField, "gecc_level": SelectField}
     form_args = {"code": {"validators": [required(), Length(max=40)]},
                  "name_th": {"validators": [required(), Length(max=255)]},
                  "email": {"validators": [Optional(), Email()]},
                  "email_dga": {"validators": [Optional(), Email()]},
                  "email_complaint": {"validators": [Optional(), Email()]},
                  "level": {"choices": list(LEVEL_LABELS.items())},
+                 "org_type": {"choices": [("", _l("— choose —")), *ORG_TYPES.items()]},
+                 "org_subtype": {"validators": [Optional(), Length(max=100)],
+                                 "description": _l("e.g. ส่วนราชการส่วนกลาง, "
+                                                   "ส่วนราชการส่วนภูมิภาค")},
+                 "office_hours": {"validators": [Optional(), Length(max=255)],
+                                  "description": _l("Shown with the address on every page "
+                                                    "of the agency, e.g. จันทร์–ศุกร์ "
+                                                    "08.30–16.30 น. เว้นวันหยุดราชการ")},
+                 "fax": {"validators": [Optional(), Length(max=60)]},
+                 "gecc_level": {"choices": list(GECC_LEVELS.items())},
+                 "displayed": {"description": _l("Off: the agency is left out of the "
+                                                 "public lists; links to its services "
+                                                 "still work.")},
                  "attachment_retention_days": {
                      "validators": [Optional(), NumberRange(min=1, max=36500)],
                      "description": _l("The files people sent with a request are deleted "
@@ -157,9 +196,10 @@ class StaffForm(PortalForm):
     services = SelectMultipleField(_l("Services handled"), widget=ListWidget(prefix_label=False),
                                    option_widget=CheckboxInput())
     sees_national_ids = BooleanField(
-        _l("Sees full national ID numbers in lists and exports"),
-        description=_l("Only for work that needs the full number, such as sending the "
-                       "elderly allowance list; everyone else sees 1-2345-xxxxx-xx-1."))
+        _l("Sees full national ID and bank account numbers in lists and exports"),
+        description=_l("Only for work that needs the full numbers, such as sending the "
+                       "elderly allowance roster; everyone else sees 1-2345-xxxxx-xx-1 "
+                       "and the last four digits of an account."))
 
 
 def _managed() -> list[Agency]:

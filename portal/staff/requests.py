@@ -241,6 +241,10 @@ class RequestView(PortalModelView):
                       "success")
                 return redirect(url_for(".index_view"))
         ctx = request_pages.context(req, staff=True)
+        if request.method == "GET" and not form.message.data and ctx["told"] \
+                and req.status in OPEN_STATUSES:
+            # What the requester is told starts from the answer they were given.
+            form.message.data = "\n".join(steps.told_text(step, e) for step, e in ctx["told"])
         survey = ctx["survey"]
         reopen_form = None
         if (req.status == Status.COMPLETED and survey and survey.reopen_requested
@@ -366,6 +370,8 @@ class RequestView(PortalModelView):
         form = StepForm(formdata=None, step=step.code)
         form.outcome.choices = [(o.code, o.label) for o in step.outcomes]
         form.value.label.text = str(step.value_label or "")
+        if step.tells_requester:
+            form.note.label.text = str(_l("Message to the requester (the requester sees this)"))
         return form
 
     @expose("/steps/<int:id>", methods=("POST",))
@@ -383,7 +389,8 @@ class RequestView(PortalModelView):
         except steps.StepError as exc:
             flash(str(exc), "error")
         else:
-            audit.record("step", f"request:{req.reference}", detail=form.step.data,
+            audit.record("step", f"request:{req.reference}",
+                         detail=f"{form.step.data} {form.outcome.data or ''}".strip(),
                          agency=req.agency_id)
             flash(_("Step recorded."), "success")
         return redirect(url_for(".process", id=id))

@@ -11,8 +11,15 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import SelectField, validators
 
-from .. import access, audit
-from ..catalogue import enabled_codes, set_enabled
+from .. import access, audit, uploads
+from ..catalogue import (
+    SERVICE_DOCUMENT_KINDS,
+    documents,
+    enabled_codes,
+    remove_document,
+    save_document,
+    set_enabled,
+)
 from ..lifecycle import STATUS_LABELS
 from ..models import Agency, AgencyService, ApiKey, CannedReply, Holiday
 from ..plugins import all_services
@@ -35,7 +42,43 @@ class ServiceSwitchView(AgencyAdminAccess, PortalBaseView):
         table = [(agency, enabled_codes(agency), {
             row.service_code: row for row in AgencyService.select().where(
                 AgencyService.agency == agency)}) for agency in agencies]
-        return self.render("staff/services.html", table=table, services=all_services())
+        return self.render("staff/services.html", table=table, services=all_services(),
+                           documents=documents(agencies))
+
+    def _target(self) -> tuple[Agency, str, str]:
+        agency_id = request.form.get("agency", type=int)
+        code = request.form.get("service", "")
+        kind = request.form.get("kind", "")
+        agency = next((a for a in _managed_agencies() if a.id == agency_id), None)
+        if agency is None or code not in all_services() or kind not in SERVICE_DOCUMENT_KINDS:
+            abort(404)
+        return agency, code, kind
+
+    @expose("/document", methods=("POST",))
+    def document(self) -> Any:
+        """The service's manual or blank paper form, published on its pages."""
+        agency, code, kind = self._target()
+        try:
+            checked = uploads.check(request.files.get("file"), SERVICE_DOCUMENT_KINDS[kind])
+            if checked is None:
+                raise uploads.UploadError(_("Please choose a file."))
+        except uploads.UploadError as exc:
+            flash(str(exc), "error")
+        else:
+            save_document(agency, code, kind, checked, current_user._get_current_object())
+            audit.record("service_document_saved", f"agency:{agency.id}",
+                         detail=f"{code}/{kind}", agency=agency)
+            flash(_("Saved."), "success")
+        return redirect(url_for(".index") + f"#svc-{agency.id}-{code}")
+
+    @expose("/document/remove", methods=("POST",))
+    def remove(self) -> Any:
+        agency, code, kind = self._target()
+        if remove_document(agency, code, kind):
+            audit.record("service_document_removed", f"agency:{agency.id}",
+                         detail=f"{code}/{kind}", agency=agency)
+            flash(_("Removed."), "success")
+        return redirect(url_for(".index") + f"#svc-{agency.id}-{code}")
 
     @expose("/contact", methods=("POST",))
     def contact(self) -> Any:

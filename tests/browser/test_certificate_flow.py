@@ -58,7 +58,7 @@ def test_certificate_from_registration_to_download(live_server, browser, shot, t
     clerk.fill("#national_id", staff.national_id)
     clerk.fill("#password", "correct-horse-9")
     clerk.get_by_role("button", name="เข้าสู่ระบบ").click()
-    clerk.wait_for_url("**/requests")  # the robot check's proof of work, then the login
+    clerk.wait_for_url("**/admin/")  # the robot check's proof of work, then the login
     clerk.goto(url + "/admin/requests/")
     shot(clerk, "staff-list")
     clerk.locator(f"tr:has-text('{reference}') a[title='ดำเนินการ']").first.click()

@@ -28,7 +28,7 @@ def _sign_in(page: Any, url: str, national_id: str) -> None:
     page.fill("#national_id", national_id)
     page.fill("#password", DEMO_PASSWORD)
     page.get_by_role("button", name="เข้าสู่ระบบ").click()
-    page.wait_for_url("**/requests")
+    page.wait_for_url("**/admin/")  # staff land on the staff pages
 
 
 def test_public_and_staff_pages_work_without_inline_script(live_server, browser, shot):

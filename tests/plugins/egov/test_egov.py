@@ -189,7 +189,7 @@ def test_tokens_bind_once_and_expire(app, tree):
     assert token not in str(list(OnboardingToken.select().dicts()))  # only a hash is kept
     newcomer, other = make_user(), make_user()
     client = client_for(app, newcomer)
-    assert "ยืนยันตัวตนเจ้าหน้าที่ด้วย Token" in client.get("/").get_data(as_text=True)
+    assert "ยืนยันตัวตนเจ้าหน้าที่ด้วย Token" in client.get("/profile").get_data(as_text=True)
     r = client.post("/onboard", data={"token": token.lower()}, follow_redirects=True)
     assert "ท่านเป็นเจ้าหน้าที่ของ โรงเรียนบ้านหนองน้ำใส แล้ว" in r.get_data(as_text=True)
     membership = Membership.get(Membership.user == newcomer)
