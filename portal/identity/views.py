@@ -20,9 +20,10 @@ from flask_login import current_user, login_required, logout_user
 from .. import audit, privacy
 from ..db import database
 from ..extensions import CONTENT_SECURITY_POLICY, limiter, login_manager, talisman
+from ..i18n import show_datetime
 from ..models import User
 from ..safe_urls import local_path
-from ..thai import format_datetime, normalise_national_id, utcnow
+from ..thai import normalise_national_id, utcnow
 from . import captcha, external, sessions, throttle
 from .forms import (
     DeleteAccountForm,
@@ -135,7 +136,7 @@ def login() -> str | Response:
         wait = throttle.wait_seconds(national_id)
         if locked:
             error = _("Too many wrong passwords. Please try again after %(time)s.",
-                      time=format_datetime(locked))
+                      time=show_datetime(locked))
         elif wait:
             error = _slowed_down(wait)
         elif captcha.passed(form):
@@ -250,7 +251,7 @@ def external_link() -> str | Response:
         wait = throttle.wait_seconds(person.national_id)
         if locked:
             error = _("Too many wrong passwords. Please try again after %(time)s.",
-                      time=format_datetime(locked))
+                      time=show_datetime(locked))
         elif wait:
             error = _slowed_down(wait)
         elif verify_password(user.password_hash, form.password.data) and user.is_active:
