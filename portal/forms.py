@@ -315,7 +315,7 @@ def form_data(service: Service, agency: Agency, payload: dict[str, Any]) -> dict
             data[field.name] = decimal.Decimal(str(raw))
         elif isinstance(field, DateField):
             data[field.name] = dt.date.fromisoformat(raw)
-        elif isinstance(field, DateTimeField):
+        elif isinstance(field, LocalDateTimeField):
             data[field.name] = dt.datetime.fromisoformat(raw)
         elif isinstance(field, TimeField):
             data[field.name] = dt.time.fromisoformat(raw)
@@ -339,7 +339,7 @@ def display_answers(service: Service, payload: dict[str, Any], agency: Agency | 
                 text = choices.get(str(raw), str(raw))
         elif isinstance(field, DateField):
             text = format_date(dt.date.fromisoformat(raw), locale)
-        elif isinstance(field, DateTimeField):
+        elif isinstance(field, LocalDateTimeField):
             text = format_datetime(dt.datetime.fromisoformat(raw), locale, local_tz())
         elif isinstance(field, TimeField):
             text = raw[:5] + (" น." if locale.startswith("th") else "")

@@ -20,10 +20,10 @@ from flask_login import current_user, login_required, logout_user
 from .. import audit, privacy
 from ..db import database
 from ..extensions import CONTENT_SECURITY_POLICY, limiter, login_manager, talisman
-from ..i18n import show_datetime
+from ..i18n import local_tz, show_datetime
 from ..models import User
 from ..safe_urls import local_path
-from ..thai import normalise_national_id, utcnow
+from ..thai import local_today, normalise_national_id, utcnow
 from . import captcha, external, sessions, throttle
 from .forms import (
     DeleteAccountForm,
@@ -280,7 +280,7 @@ def my_data() -> Response:
     body = json.dumps(privacy.personal_data(user), ensure_ascii=False, indent=1)
     audit.record("personal_data_exported", f"user:{user.id}", actor=user)
     response = Response(body, mimetype="application/json")
-    stamp = utcnow().strftime("%Y%m%d")
+    stamp = local_today(local_tz()).strftime("%Y%m%d")
     response.headers["Content-Disposition"] = f'attachment; filename="my-data-{stamp}.json"'
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -58,3 +58,19 @@ def test_figures_range_is_a_range_of_dates(app, ict):
         "/admin/ict_plan/figures?start=01/03/2569&end=31/03/2569").get_data(as_text=True)
     assert "ตั้งแต่วันที่" in page and "ถึงวันที่" in page
     assert "ตั้งแต่เวลา" not in page and "ถึงเวลา" not in page
+
+
+def test_call_backs_saved_before_are_moved_to_utc(app, ict):
+    import importlib
+
+    from portal.db import database
+
+    step = importlib.import_module("plugins.ict.migrations.003_ict_callback_due_utc")
+    with app.app_context():
+        typed = PhoneCall.create(agency=ict["agency"], caller="ก่อนแก้", unit="u", problem="p",
+                                 answered_at_once=False,
+                                 callback_due=dt.datetime(2026, 12, 2, 10, 0))  # as typed
+        none = PhoneCall.create(agency=ict["agency"], caller="ตอบแล้ว", unit="u", problem="p")
+        step.shift(database, -step.OFFSET)
+        assert PhoneCall.get_by_id(typed.id).callback_due == dt.datetime(2026, 12, 2, 3, 0)
+        assert PhoneCall.get_by_id(none.id).callback_due is None
