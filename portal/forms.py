@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, Field, HiddenField, SelectField, StringField, TimeField
+from wtforms import (
+    DateField,
+    DateTimeField,
+    Field,
+    HiddenField,
+    SelectField,
+    StringField,
+    TimeField,
+)
 from wtforms.validators import (
     Email,
     InputRequired,
@@ -21,14 +29,19 @@ from wtforms.validators import (
     StopValidation,
     ValidationError,
 )
+from wtforms.widgets import DateTimeLocalInput
 
+from .i18n import local_tz
 from .services import Service
 from .thai import (
     ascii_digits,
     format_date,
+    format_datetime,
     national_id_is_valid,
     normalise_national_id,
     parse_date,
+    parse_local_datetime,
+    to_local,
 )
 
 if TYPE_CHECKING:
@@ -58,6 +71,42 @@ class ThaiDateField(DateField):
             self.data = None
             raise ValueError(_l("Please type a date as day/month/year, e.g. 25/06/2567.")) \
                 from None
+
+
+class LocalDateTimeField(DateTimeField):
+    """The one field for a moment a person types (a promised call-back, an
+    appointment): typed and shown in office time (Asia/Bangkok), kept as the
+    naive UTC every timestamp column stores.
+
+    The browser's own date-and-time picker (``datetime-local``) sends
+    ``2026-12-02T10:00``; typed text may also be ``02/12/2569 10:00`` (Buddhist
+    or Christian era, Thai digits)."""
+
+    widget = DateTimeLocalInput()
+    INPUT_FORMAT = "%Y-%m-%dT%H:%M"
+
+    def __init__(self, label: Any = None, validators: Any = None, **kwargs: Any) -> None:
+        kwargs.pop("format", None)  # Flask-Admin passes its own; ours is the browser's
+        super().__init__(label, validators, format=self.INPUT_FORMAT, **kwargs)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        if self.data is None:
+            return ""
+        return to_local(self.data, local_tz()).strftime(self.INPUT_FORMAT)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = parse_local_datetime(valuelist[0], local_tz())
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Please type a date and time as day/month/year "
+                                "hours:minutes, e.g. 25/06/2567 13:30.")) from None
+
 
 TITLES = ("นาย", "นาง", "นางสาว", "ว่าที่ร้อยตรี", "ว่าที่ร้อยตรีหญิง", "ดร.",
           "ผศ.", "รศ.", "ศ.")
@@ -276,6 +325,8 @@ def form_data(service: Service, agency: Agency, payload: dict[str, Any]) -> dict
             data[field.name] = decimal.Decimal(str(raw))
         elif isinstance(field, DateField):
             data[field.name] = dt.date.fromisoformat(raw)
+        elif isinstance(field, LocalDateTimeField):
+            data[field.name] = dt.datetime.fromisoformat(raw)
         elif isinstance(field, TimeField):
             data[field.name] = dt.time.fromisoformat(raw)
     return data
@@ -298,6 +349,8 @@ def display_answers(service: Service, payload: dict[str, Any], agency: Agency | 
                 text = choices.get(str(raw), str(raw))
         elif isinstance(field, DateField):
             text = format_date(dt.date.fromisoformat(raw), locale)
+        elif isinstance(field, LocalDateTimeField):
+            text = format_datetime(dt.datetime.fromisoformat(raw), locale, local_tz())
         elif isinstance(field, TimeField):
             text = raw[:5] + (" น." if locale.startswith("th") else "")
         elif field.type == "DecimalField" and getattr(field, "places", None):

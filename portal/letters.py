@@ -9,11 +9,12 @@ from flask import render_template
 
 from . import jobs, notify, uploads, verify
 from .db import database
+from .i18n import local_tz
 from .lifecycle import Role
 from .models import Attachment, Request, StatusEvent, User
 from .plugins import get_service
 from .printing import qr_svg_data_uri, render_pdf
-from .thai import format_date, utcnow
+from .thai import format_date, local_today
 
 DELAY_SLOT = "delay_letter"
 
@@ -26,7 +27,7 @@ def send_delay_letter(req: Request, clerk: User, reason: str, new_date: dt.date)
         document = verify.reserve(f"result:delay:{req.reference}", req)
         html = render_template(
             "print/delay_letter.html", request_=req, service=get_service(req.service_code),
-            reason=reason, new_date=new_date, today=utcnow(), clerk=clerk,
+            reason=reason, new_date=new_date, today=local_today(local_tz()), clerk=clerk,
             verify_code=document.code, verify_url=verify.verify_url(document.code),
             verify_qr=qr_svg_data_uri(verify.verify_url(document.code)))
         pdf = verify.seal(document, render_pdf(html))

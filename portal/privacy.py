@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 
 from . import access, audit
 from .db import database
+from .i18n import show_iso
 from .lifecycle import FINAL_STATUSES, OPEN_STATUSES, STATUS_LABELS
 from .links import public_url
 from .models import (
@@ -91,7 +92,11 @@ def account_number_for(user: Any, value: str, agency_id: int | None) -> str:
 
 
 def _iso(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, (dt.date, dt.datetime, dt.time)) else value
+    # Instants with their offset (+07:00): a program reading the file must
+    # not take the stored UTC for Bangkok time.
+    if isinstance(value, dt.datetime):
+        return show_iso(value)
+    return value.isoformat() if isinstance(value, (dt.date, dt.time)) else value
 
 
 def personal_data(user: User) -> dict[str, Any]:

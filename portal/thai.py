@@ -68,12 +68,17 @@ def local_today(tz: str = "Asia/Bangkok") -> dt.date:
     return dt.datetime.now(ZoneInfo(tz)).date()
 
 
-def format_date(value: dt.date | None, locale: str = "th", long: bool = False) -> str:
-    """``25 มิ.ย. 2567`` in Thai (Buddhist era), ``25 Jun 2024`` otherwise."""
+def format_date(value: dt.date | None, locale: str = "th", long: bool = False,
+                tz: str = "Asia/Bangkok") -> str:
+    """``25 มิ.ย. 2567`` in Thai (Buddhist era), ``25 Jun 2024`` otherwise.
+
+    A day (``date``) is shown as it is; an instant (``datetime``, stored as
+    naive UTC) is shown as the office's day: 17:30 UTC on 1 December is
+    2 December in Bangkok."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
-        value = value.date()
+        value = to_local(value, tz).date()
     if locale.startswith("th"):
         months = MONTHS_LONG if long else MONTHS_SHORT
         return f"{value.day} {months[value.month - 1]} {value.year + BE_OFFSET}"
@@ -88,6 +93,28 @@ def format_datetime(value: dt.datetime | None, locale: str = "th",
     local = to_local(value, tz)
     suffix = " น." if locale.startswith("th") else ""
     return f"{format_date(local.date(), locale)}, {local:%H:%M}{suffix}"
+
+
+def iso_instant(value: dt.datetime | None, tz: str = "Asia/Bangkok") -> str:
+    """``2024-06-25T13:11:00+07:00``: a stored (naive UTC) instant for
+    machines, to the second and with its offset, so nothing reads it as UTC."""
+    if value is None:
+        return ""
+    return to_local(value, tz).replace(microsecond=0).isoformat()
+
+
+def parse_local_datetime(value: str, tz: str = "Asia/Bangkok") -> dt.datetime:
+    """A moment typed at the office (``2024-06-25T13:11``, ``2024-06-25 13:11:00``,
+    ``25/06/2567 13.11``; a year above 2400 is Buddhist era) as the naive UTC
+    the columns store. Raises ValueError when it is not one."""
+    text = ascii_digits(value or "").strip()
+    m = re.fullmatch(r"(.+?)[T ]+(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?(?:\s*น\.)?", text)
+    if not m:
+        raise ValueError(value)
+    day = parse_date(m.group(1))
+    clock = dt.time(int(m.group(2)), int(m.group(3)), int(m.group(4) or 0))
+    local = dt.datetime.combine(day, clock, tzinfo=ZoneInfo(tz))
+    return local.astimezone(UTC).replace(tzinfo=None)
 
 
 def format_due(item: object, locale: str = "th", tz: str = "Asia/Bangkok") -> str:

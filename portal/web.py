@@ -20,18 +20,12 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import access
 from .config import production_start
 from .extensions import CONTENT_SECURITY_POLICY, babel, csrf, limiter, login_manager, talisman
+from .i18n import local_tz, show_date, show_datetime, show_due
 from .identity import captcha
 from .lifecycle import STATUS_LABELS
 from .links import check_base_url, public_host, public_url
 from .plugins import collect
-from .thai import (
-    age_years,
-    baht_text,
-    format_date,
-    format_datetime,
-    format_due,
-    mask_national_id,
-)
+from .thai import BE_OFFSET, age_years, baht_text, mask_national_id, to_local
 
 
 def _locale() -> str:
@@ -171,11 +165,17 @@ def configure_templates(app: Flask, pm: pluggy.PluginManager) -> None:
                             delimiter=":"),
     ])
     app.add_template_global(captcha.widget_strings, "robot_check_strings")
+    if app.config.get("TESTING"):
+        app.jinja_env.finalize = _no_raw_instants
+    # Every day and instant a template shows goes through these (portal.i18n).
     app.jinja_env.filters.update(
-        be_date=lambda v: format_date(v, str(get_locale() or "th")),
-        be_datetime=lambda v: format_datetime(v, str(get_locale() or "th"),
-                                              app.config["PORTAL_TIMEZONE"]),
-        be_due=lambda r: format_due(r, str(get_locale() or "th"), app.config["PORTAL_TIMEZONE"]),
+        be_date=show_date,
+        be_datetime=show_datetime,
+        be_due=show_due,
+        iso_date=iso_date,
+        iso_month=iso_month,
+        typed_date=typed_date,
+        hhmm=hhmm,
         mask_nid=mask_national_id,
         status_label=lambda s: STATUS_LABELS.get(s, s),
         age_years=age_years,
@@ -198,6 +198,47 @@ def configure_templates(app: Flask, pm: pluggy.PluginManager) -> None:
             "is_staff": access.is_staff(current_user),
             "current_locale": str(get_locale() or "th"),
         }
+
+
+def iso_date(value: dt.date | None) -> str:
+    """A day as a date input and a URL want it (``2026-12-02``); an instant
+    is first made the office's day."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = to_local(value, local_tz()).date()
+    return value.isoformat()
+
+
+def iso_month(value: dt.date | None) -> str:
+    """A month as a month input and a URL want it (``2026-12``)."""
+    return "" if value is None else f"{value.year:04d}-{value.month:02d}"
+
+
+def typed_date(value: dt.date | None) -> str:
+    """A day as staff type it in a text box: ``02/12/2569`` (Buddhist era)."""
+    if value is None:
+        return ""
+    return f"{value.day:02d}/{value.month:02d}/{value.year + BE_OFFSET}"
+
+
+def hhmm(value: dt.time | None) -> str:
+    """A time of day at the office (a room's slot, opening hours): ``09:30``.
+    Not for instants: those are shown with ``be_datetime``."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        raise TypeError("hhmm is for times of day; show an instant with be_datetime")
+    return value.strftime("%H:%M")
+
+
+def _no_raw_instants(value: Any) -> Any:
+    """Under test, ``{{ a_datetime }}`` fails: printed raw it is UTC, in the
+    Christian era and to the microsecond."""
+    if isinstance(value, dt.datetime):
+        raise TypeError(f"a datetime rendered without a filter ({value!r}): "
+                        "use |be_datetime, |be_date or |iso_date")
+    return value
 
 
 def unread_notices() -> int:

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal import access, uploads
 from portal.db import database
+from portal.exports import iso_cell
 from portal.models import Agency, Membership, User
 from portal.thai import utcnow
 
@@ -227,7 +228,11 @@ def csv_row(agency: Agency) -> list[Any]:
         len(data["s16"]) if section_16_required(agency) or data["s16"]
         else str(_l("Not required for service points")),
         " | ".join(f"{p.rank}. {p.kind.name}" for p in problems),
+        # For people (Bangkok, Buddhist era: portal.exports), then the same two
+        # moments for the programs that gather the reports of many agencies.
         report.created_at if report else "", report.updated_at if report else "",
+        iso_cell(report.created_at) if report else "",
+        iso_cell(report.updated_at) if report else "",
     ]
 
 
@@ -237,7 +242,8 @@ CSV_HEADER = (_l("Agency code"), _l("Agency"), _l("Parent agency"),
               _l("Royal Gazette"), _l("Section 13(1) files published"),
               _l("Royal Gazette links published"), _l("Section 13(2) channels published"),
               _l("Section 16 orders published"), _l("Obstacles"), _l("Report created"),
-              _l("Report last edited"))
+              _l("Report last edited"), _l("Report created (ISO 8601)"),
+              _l("Report last edited (ISO 8601)"))
 
 
 # --------------------------------------------------------------- tokens ---

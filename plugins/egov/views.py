@@ -15,11 +15,12 @@ from flask_login import current_user, login_required
 from portal import access, audit, uploads
 from portal.catalogue import enabled_services
 from portal.exports import csv_response
+from portal.i18n import local_tz
 from portal.models import Agency
 from portal.printing import render_pdf
 from portal.request_pages import status_check_url
 from portal.staff.base import PortalBaseView, PortalModelView, SystemAdminAccess
-from portal.thai import local_today, parse_date, utcnow
+from portal.thai import local_today, parse_date, to_local, utcnow
 
 from . import rules
 from .models import (
@@ -75,7 +76,7 @@ class EgovView(PortalBaseView):
         if first or last:
             def created(a: Agency) -> bool:
                 report = reports.get(a.id)
-                day = report.created_at.date() if report else None
+                day = to_local(report.created_at, local_tz()).date() if report else None
                 return bool(day and (not first or day >= first) and (not last or day <= last))
             agencies = [a for a in agencies if created(a)]
         ids = access.managed_agency_ids(current_user)

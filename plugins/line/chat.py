@@ -15,10 +15,11 @@ from limits import parse_many
 from portal import access
 from portal.catalogue import enabled_services
 from portal.extensions import limiter
+from portal.i18n import show_datetime, show_due
 from portal.links import public_url
 from portal.models import Agency, ExternalAccount, Request
 from portal.request_pages import checked_request, public_status, status_check_url
-from portal.thai import ascii_digits, format_datetime, format_due
+from portal.thai import ascii_digits
 
 from .models import LineChannel
 
@@ -99,9 +100,9 @@ def _status_text(channel: LineChannel, line_user: str, reference: str, last4: st
     status = public_status(req)
     lines = [f"{status['reference']} · {status['service']}",
              _("Status") + f": {status['status_label']}",
-             _("Last change") + f": {format_datetime(status['changed_at'])}"]
+             _("Last change") + f": {show_datetime(status['changed_at'])}"]
     if req.due_date:
-        lines.append(_("Expected by") + f": {format_due(req)}")
+        lines.append(_("Expected by") + f": {show_due(req)}")
     lines.append(status_check_url(req.reference))
     return "\n".join(lines)
 

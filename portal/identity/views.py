@@ -23,9 +23,10 @@ from flask_login import current_user, login_required, logout_user
 from .. import access, audit, jobs, privacy
 from ..db import database
 from ..extensions import CONTENT_SECURITY_POLICY, limiter, login_manager, talisman
+from ..i18n import local_tz, show_datetime
 from ..models import User
 from ..safe_urls import local_path
-from ..thai import format_datetime, mask_national_id, normalise_national_id, utcnow
+from ..thai import local_today, mask_national_id, normalise_national_id, utcnow
 from . import captcha, external, reset, sessions, throttle
 from .forms import (
     DeleteAccountForm,
@@ -147,7 +148,7 @@ def login() -> str | Response:
         wait = throttle.wait_seconds(national_id)
         if locked:
             error = _("Too many wrong passwords. Please try again after %(time)s.",
-                      time=format_datetime(locked))
+                      time=show_datetime(locked))
         elif wait:
             error = _slowed_down(wait)
         elif captcha.passed(form):
@@ -261,7 +262,7 @@ def external_link() -> str | Response:
         wait = throttle.wait_seconds(person.national_id)
         if locked:
             error = _("Too many wrong passwords. Please try again after %(time)s.",
-                      time=format_datetime(locked))
+                      time=show_datetime(locked))
         elif wait:
             error = _slowed_down(wait)
         elif verify_password(user.password_hash, form.password.data) and user.is_active:
@@ -290,7 +291,7 @@ def my_data() -> Response:
     body = json.dumps(privacy.personal_data(user), ensure_ascii=False, indent=1)
     audit.record("personal_data_exported", f"user:{user.id}", actor=user)
     response = Response(body, mimetype="application/json")
-    stamp = utcnow().strftime("%Y%m%d")
+    stamp = local_today(local_tz()).strftime("%Y%m%d")
     response.headers["Content-Disposition"] = f'attachment; filename="my-data-{stamp}.json"'
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -60,7 +60,9 @@ class AuditLogView(AgencyAdminAccess, PortalModelView):
                      "agency": _l("Agency")}
     column_formatters = {"at": be_datetime,
                          "action": lambda v, c, m, n: _label(m.action)}
-    column_formatters_export = {"at": lambda v, c, m, n: m.at.isoformat(timespec="seconds")}
+    # "When" is exported for people and, beside it, as ISO 8601 with its
+    # offset (PortalModelView.export_iso_instants): evidence to the second.
+    column_formatters_export = {"at": be_datetime}
     column_default_sort = ("at", True)
     column_searchable_list = ("action", "target", "detail", "ip")
     search_hint = _l("Action, target (e.g. a reference number), detail or IP address")

@@ -13,7 +13,10 @@ from flask import Response, abort, flash, g, has_request_context, redirect, requ
 from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.actions import action
 from flask_admin.contrib.peewee import ModelView
-from flask_admin.contrib.peewee.filters import BasePeeweeFilter
+from flask_admin.contrib.peewee.filters import BasePeeweeFilter, FilterConverter
+from flask_admin.contrib.peewee.form import CustomModelConverter
+from flask_admin.model import filters as admin_filters
+from flask_admin.model import typefmt
 from flask_admin.model.filters import BaseDateBetweenFilter
 from flask_admin.model.template import (
     BaseListRowAction,
@@ -34,11 +37,12 @@ from wtforms.validators import ValidationError
 
 from .. import access, audit
 from ..db import database
-from ..exports import safe_cell
-from ..forms import PortalForm
+from ..exports import export_cell, iso_cell
+from ..forms import LocalDateTimeField, PortalForm
+from ..i18n import local_tz, show_date, show_datetime, show_due
 from ..models import Agency, AuditLog, Request
 from ..safe_urls import local_path
-from ..thai import day_start_utc, format_date, format_datetime, format_due
+from ..thai import day_start_utc
 
 log = logging.getLogger(__name__)
 
@@ -155,7 +159,7 @@ class PageLink(LinkRowAction):
 
 
 def be_datetime(view: Any, context: Any, model: Any, name: str) -> str:
-    return format_datetime(getattr(model, name))
+    return show_datetime(getattr(model, name))
 
 
 def baht(view: Any, context: Any, model: Any, name: str) -> str:
@@ -167,11 +171,60 @@ def baht(view: Any, context: Any, model: Any, name: str) -> str:
 
 
 def be_date(view: Any, context: Any, model: Any, name: str) -> str:
-    return format_date(getattr(model, name))
+    return show_date(getattr(model, name))
 
 
 def due(view: Any, context: Any, model: Any, name: str) -> str:
-    return format_due(model)
+    return show_due(model)
+
+
+# A column a view gives no formatter still shows days and instants as the
+# pages do (isinstance order: a datetime is also a date).
+def _instant_cell(view: Any, value: dt.datetime, name: str) -> str:
+    return show_datetime(value)
+
+
+def _day_cell(view: Any, value: dt.date, name: str) -> str:
+    return show_date(value)
+
+
+LIST_FORMATTERS = {dt.datetime: _instant_cell, dt.date: _day_cell, **typefmt.BASE_FORMATTERS}
+DETAIL_FORMATTERS = {dt.datetime: _instant_cell, dt.date: _day_cell,
+                     **typefmt.DETAIL_FORMATTERS}
+
+
+class PortalModelConverter(CustomModelConverter):
+    """Every timestamp column's form field is typed in Bangkok time."""
+
+    def handle_datetime(self, model: Any, field: Any, **kwargs: Any) -> tuple[str, Any]:
+        kwargs.pop("widget", None)
+        return field.name, LocalDateTimeField(**kwargs)
+
+
+class PortalFilterConverter(FilterConverter):
+    """A filter Flask-Admin makes for a timestamp column asks for Bangkok days."""
+
+    @admin_filters.convert("DateTimeField")
+    def conv_datetime(self, column: Any, name: str) -> list[BasePeeweeFilter]:
+        return [LocalDateBetweenFilter(column, name)]
+
+
+def _field_of(model: Any, name: Any) -> pw.Field | None:
+    """The model field a (dotted) list column names, following foreign keys."""
+    if isinstance(name, pw.Field):
+        return name
+    field = None
+    for part in str(name).split("."):
+        if model is None:
+            return None
+        field = model._meta.fields.get(part)
+        model = field.rel_model if isinstance(field, pw.ForeignKeyField) else None
+        if field is None:
+            return None
+    return field
+
+
+ISO_SUFFIX = "@iso"
 
 
 class PortalModelView(StaffAccess, ModelView):
@@ -185,6 +238,13 @@ class PortalModelView(StaffAccess, ModelView):
     page_size_options = (10, 25, 50)
     export_types = ["csv"]
     export_max_rows = 50000
+    model_form_converter = PortalModelConverter
+    filter_converter = PortalFilterConverter()
+    column_type_formatters = LIST_FORMATTERS
+    column_type_formatters_detail = DETAIL_FORMATTERS
+    # Each instant column of an export gets an ISO 8601 twin (with +07:00),
+    # for sorting in a spreadsheet and for programs that read the file.
+    export_iso_instants = True
 
     # Flask-Admin's peewee backend leaves the search box blank ("None").
     search_hint: Any = _l("Search")
@@ -392,8 +452,22 @@ class PortalModelView(StaffAccess, ModelView):
         flash(ngettext("Record was successfully deleted.",
                        "%(num)d records were successfully deleted.", len(rows)), "success")
 
+    def get_export_columns(self) -> list[tuple[Any, Any]]:
+        columns = []
+        for name, label in super().get_export_columns():
+            columns.append((name, label))
+            if self.export_iso_instants and isinstance(_field_of(self.model, name),
+                                                       pw.DateTimeField):
+                columns.append((f"{name}{ISO_SUFFIX}", _iso_label(label)))
+        return columns
+
     def get_export_value(self, model: Any, name: Any) -> Any:
-        return safe_cell(super().get_export_value(model, name))
+        if isinstance(name, str) and name.endswith(ISO_SUFFIX):
+            value = model
+            for part in name[:-len(ISO_SUFFIX)].split("."):
+                value = getattr(value, part, None)
+            return iso_cell(value)
+        return export_cell(super().get_export_value(model, name))
 
     def audit_agency(self, model: Any) -> int | None:
         """The agency a change to ``model`` concerns, for the audit log: its
@@ -446,6 +520,11 @@ class PortalModelView(StaffAccess, ModelView):
         response.mimetype = "text/csv"
         response.charset = "utf-8"
         return response
+
+
+def _iso_label(label: Any) -> LazyString:
+    # Column labels are lazy (translated per request); so is their twin's.
+    return LazyString(lambda: f"{label} (ISO 8601)")
 
 
 def rows_pointing_at(model: Any, owned: tuple[pw.ForeignKeyField, ...] = ()) -> int:
@@ -516,7 +595,7 @@ def secret_state(view: Any, context: Any, model: Any, name: str) -> str:
 class LocalDateBetweenFilter(BasePeeweeFilter, BaseDateBetweenFilter):
     """Dates as the office means them (Bangkok days) over UTC timestamps."""
 
-    def __init__(self, column: Any, name: Any, tz: str = "Asia/Bangkok", **kwargs: Any) -> None:
+    def __init__(self, column: Any, name: Any, tz: str | None = None, **kwargs: Any) -> None:
         super().__init__(column, name, data_type="daterangepicker", **kwargs)
         self.tz = tz
 
@@ -524,8 +603,9 @@ class LocalDateBetweenFilter(BasePeeweeFilter, BaseDateBetweenFilter):
         start, end = value
         if isinstance(self.column, pw.DateField):  # a plain date: no time zone
             return query.where((self.column >= start) & (self.column <= end))
-        return query.where((self.column >= day_start_utc(start, self.tz))
-                           & (self.column < day_start_utc(end + dt.timedelta(days=1), self.tz)))
+        tz = self.tz or local_tz()
+        return query.where((self.column >= day_start_utc(start, tz))
+                           & (self.column < day_start_utc(end + dt.timedelta(days=1), tz)))
 
     def operation(self) -> Any:
         return _l("between")

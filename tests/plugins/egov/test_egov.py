@@ -173,7 +173,7 @@ def test_licences_obstacles_and_csv(app, tree):
                                        .decode("utf-8-sig"))))
     assert rows[0][:2] == ["รหัสหน่วยงาน", "หน่วยงาน"]
     area = next(r for r in rows if r[0] == "area1")
-    assert area[2] == "สพฐ." and area[3] == "1" and area[4] == "2023-11-01"
+    assert area[2] == "สพฐ." and area[3] == "1" and area[4] == "1 พ.ย. 2566"
     assert area[6:12] == ["มี", "ประกาศแล้ว ยังไม่ครบถ้วนทุกใบอนุญาต", "0", "0", "1", "1"]
     assert area[12] == "1. งบประมาณ | 2. บุคลากร"
     school = next(r for r in rows if r[0] == "school1")
