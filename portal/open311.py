@@ -19,7 +19,13 @@ from wtforms import SelectField
 from wtforms.validators import Optional
 
 from .catalogue import enabled_services
-from .forms import TITLE_CHOICES, FieldError, answer_fields, build_request_form
+from .forms import (
+    TITLE_CHOICES,
+    FieldError,
+    answer_fields,
+    build_request_form,
+    is_placeholder,
+)
 from .lifecycle import FINAL_STATUSES, STATUS_LABELS
 from .models import Agency, ApiKey, Request, User
 from .plugins import all_services
@@ -102,7 +108,8 @@ def _definition(service: Service) -> dict[str, Any]:
                 "text" if field.type == "TextAreaField" else "string"),
             "required": bool(field.flags.required), "datatype_description": "",
             "order": order + 1, "description": _thai(field.label.text),
-            **({"values": [{"key": str(k), "name": _thai(v)} for k, v in choices if k != ""]}
+            **({"values": [{"key": str(k), "name": _thai(v)} for k, v in choices
+                           if k != "" and not is_placeholder(field, k)]}
                if choices else {}),
         })
     return {"service_code": service.code, "attributes": attributes}

@@ -232,3 +232,18 @@ def test_demo_data_is_loaded_once(app):
     assert len(kinds) == 4 and kinds[0][0] == "executive"
     assert School.select().where(School.agency == agency).count() == 3
     assert callable(load_demo)
+
+
+def test_an_unpicked_choice_reads_as_no_answer_on_view_and_print(app, edu, bangkok_night):
+    """No school picked (the affiliation typed instead): the answer is "-",
+    never the list's "— เลือก —" entry, on the page, the staff page and the PDF."""
+    client = client_for(app, edu["citizen"])
+    req = created(submit(client, "school_forms", {"other_affiliation": "สช. ยโสธร",
+                                                  "qty_pp2_b": 5, "file_payment_slip": pdf()}))
+    assert req.payload["school"] == 0
+    staff = client_for(app, edu["staff"])
+    for text in (client.get(f"/requests/{req.reference}").get_data(as_text=True),
+                 staff.get(f"/admin/requests/process/{req.id}").get_data(as_text=True),
+                 pdf_text(client.get(f"/requests/{req.reference}/print").data)):
+        assert "สช. ยโสธร" in text
+        assert "— เลือก —" not in text and "— choose —" not in text
