@@ -266,3 +266,20 @@ def test_resubmission_lists_only_what_the_requester_changed(app, world, bangkok_
     login(staff, world["staff"])
     page = staff.get(f"/admin/requests/process/{req.id}").get_data(as_text=True)
     assert "อัตราเงินเดือน" not in page.split("ผู้ยื่นคำขอแก้ไขข้อมูล", 1)[1].split("</", 1)[0]
+
+
+def test_returning_without_a_message_keeps_the_choice_and_marks_the_field(app, world):
+    import re
+
+    _client, req = new_certificate(app, world["citizen"])
+    r = _staff_sets(app, world["staff"], req, "returned", "   ")
+    assert r.status_code == 200
+    page = r.get_data(as_text=True)
+    assert re.search(r'<option selected value="returned">|<option value="returned" selected',
+                     page), "the chosen status was reset"
+    textarea = re.search(r"<textarea[^>]*name=\"message\"[^>]*>", page).group(0)
+    assert 'aria-invalid="true"' in textarea
+    described = re.search(r'aria-describedby="([^"]+)"', textarea).group(1)
+    error = re.search(rf'id="{described}"[^>]*>([^<]+)<', page).group(1)
+    assert "กรุณา" in error
+    assert Request.get_by_id(req.id).status == "submitted"

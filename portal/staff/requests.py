@@ -31,6 +31,7 @@ from ..lifecycle import (
     ACTION_LABELS,
     CHANNELS,
     OPEN_STATUSES,
+    REMARK_REQUIRED,
     STALE,
     STATUS_LABELS,
     Role,
@@ -85,6 +86,13 @@ class ProcessForm(PortalForm):
     message = TextAreaField(_l("Message to the requester"), [Length(max=4000)])
     result = FileField(_l("Result file for the requester (png, jpg, pdf; at most 5 MB)"))
     version = HiddenField()
+
+    def validate_message(self, field: Any) -> None:
+        # Checked here as well as in change_status, so the page comes back
+        # with the status still chosen and this field marked, not a redirect.
+        if ((Role.STAFF, self.status.data) in REMARK_REQUIRED
+                and not (field.data or "").strip()):
+            raise ValidationError(_l("Please write a remark for the requester."))
 
 
 def _service_options() -> list[tuple[str, str]]:
