@@ -10,6 +10,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_login import current_user, login_required
 
 from portal import access, audit, uploads
@@ -244,7 +245,7 @@ class ObstacleKindView(SystemAdminAccess, PortalModelView):
     """The list of problem types agencies rank (a system-wide setting)."""
 
     column_list = ("position", "name")
-    column_labels = {"position": _l("Order"), "name": _l("Kind of obstacle")}
+    column_labels = {"position": lazy_pgettext("rank", "Order"), "name": _l("Kind of obstacle")}
     column_default_sort = "position"
     form_columns = ("position", "name")
     can_delete = False  # reports refer to them; rename instead

@@ -25,7 +25,7 @@ from flask_admin.model.template import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
+from flask_babel import lazy_pgettext, ngettext
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from jinja2 import pass_context
@@ -534,7 +534,7 @@ class LocalDateBetweenFilter(BasePeeweeFilter, BaseDateBetweenFilter):
 # Process and print, for any list whose rows point at a request.
 REQUEST_ROW_ACTIONS = [
     LinkRowAction("fa fa-pencil", lambda view, row_id, row: url_for(
-        "requests.process", id=row.request_id), title=_l("Process")),
+        "requests.process", id=row.request_id), title=lazy_pgettext("action", "Process")),
     LinkRowAction("fa fa-print", lambda view, row_id, row: url_for(
         "requester.print_pdf", reference=row.request.reference), title=_l("Print")),
 ]

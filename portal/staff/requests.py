@@ -11,6 +11,7 @@ from flask_admin.contrib.peewee.filters import FilterEqual
 from flask_admin.model.template import EndpointLinkRowAction, LinkRowAction
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_login import current_user
 from flask_wtf.file import FileField
 from markupsafe import Markup, escape
@@ -179,7 +180,7 @@ class RequestView(PortalModelView):
                     options=lambda: [(k, v) for k, v in CHANNELS.items()]),
     )
     column_extra_row_actions = [
-        EndpointLinkRowAction("fa fa-pencil", ".process", title=_l("Process")),
+        EndpointLinkRowAction("fa fa-pencil", ".process", title=lazy_pgettext("action", "Process")),
         LinkRowAction("fa fa-print", lambda view, row_id, row: url_for(
             "requester.print_pdf", reference=row.reference), title=_l("Print")),
         EndpointLinkRowAction("fa fa-times", ".process", title=_l("Cancel"),
