@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import gettext
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -202,3 +203,21 @@ def test_report_periods_in_office_days():
     assert period_from("31/03/2569", "01/03/2569", today) == (dt.date(2026, 3, 1),
                                                               dt.date(2026, 3, 31))
     assert period_from("", "x", today) == (dt.date(2026, 11, 1), today)
+
+
+def test_the_page_size_menu_of_staff_lists_is_thai(app, world):
+    """Flask-Admin builds "10 items" from the number, a msgid per size: our
+    layout says it with one message for every size a list offers."""
+    from portal.staff.base import PortalModelView
+
+    from .conftest import login
+
+    clerk = app.test_client()
+    login(clerk, world["staff"])
+    page = clerk.get("/admin/requests/").get_data(as_text=True)
+    sizes = re.findall(r'class="dropdown-item[^"]*" href="[^"]*page_size=(\d+)[^"]*">([^<]*)<',
+                       page)
+    assert sorted(int(n) for n, _label in sizes) == sorted(PortalModelView.page_size_options)
+    for size, label in sizes:
+        assert label.strip() == f"{size} รายการต่อหน้า"
+    assert "items" not in page and " item<" not in page
