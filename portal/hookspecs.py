@@ -112,6 +112,23 @@ def demo_data(agency: Agency) -> Agency | None:
     """
 
 
+@hookspec
+def audit_actions() -> dict[str, Any]:
+    """Words for the audit-log action codes this plugin writes.
+
+    The staff's audit log shows an action in words, never its code; a test
+    fails when a ``portal.audit.record(...)`` call anywhere writes a code
+    that no plugin (and not the core) gives words for.
+
+    :return: ``{code: lazy text}``.
+    Example::
+
+        @hookimpl
+        def audit_actions():
+            return {"kpi_sent": _l("KPI document sent")}
+    """
+
+
 # -------------------------------------------------------------- Request ---
 
 
