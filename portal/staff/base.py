@@ -14,6 +14,7 @@ from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.actions import action
 from flask_admin.contrib.peewee import ModelView
 from flask_admin.contrib.peewee.filters import BasePeeweeFilter
+from flask_admin.model import typefmt
 from flask_admin.model.filters import BaseDateBetweenFilter
 from flask_admin.model.template import (
     BaseListRowAction,
@@ -174,6 +175,20 @@ def due(view: Any, context: Any, model: Any, name: str) -> str:
     return format_due(model)
 
 
+def yes_no(view: Any, value: Any, name: str) -> Markup:
+    """A yes/no cell: Flask-Admin's tick says "has_pledge: true" to anyone
+    who points at it; this one says the column's label and ใช่/ไม่ใช่."""
+    word = _("Yes") if value else _("No")
+    icon = "fa-check-circle" if value else "fa-minus-circle"
+    title = f"{view.get_column_name(name)}: {word}"
+    return Markup(f'<span class="fa {icon}" title="{escape(title)}" aria-hidden="true"></span>'
+                  f'<span class="sr-only">{escape(word)}</span>')
+
+
+def _yes_no_text(view: Any, value: Any, name: str) -> str:
+    return _("Yes") if value else _("No")
+
+
 class PortalModelView(StaffAccess, ModelView):
     """Base of every staff list: CSRF through Flask-WTF, no page counts a
     whole table, CSV that Thai Excel opens, and a ``scope`` hook."""
@@ -185,6 +200,9 @@ class PortalModelView(StaffAccess, ModelView):
     page_size_options = (10, 25, 50)
     export_types = ["csv"]
     export_max_rows = 50000
+    column_type_formatters = {**typefmt.BASE_FORMATTERS, bool: yes_no}
+    column_type_formatters_detail = {**typefmt.DETAIL_FORMATTERS, bool: yes_no}
+    column_type_formatters_export = {**typefmt.EXPORT_FORMATTERS, bool: _yes_no_text}
 
     # Flask-Admin's peewee backend leaves the search box blank ("None").
     search_hint: Any = _l("Search")

@@ -247,3 +247,19 @@ def test_an_unpicked_choice_reads_as_no_answer_on_view_and_print(app, edu, bangk
                  pdf_text(client.get(f"/requests/{req.reference}/print").data)):
         assert "สช. ยโสธร" in text
         assert "— เลือก —" not in text and "— choose —" not in text
+
+
+def test_yes_no_cells_say_their_column_and_answer_in_thai(app, edu):
+    """The pension list's pledge column: a tick whose tooltip read
+    "has_pledge: true"."""
+    client = client_for(app, edu["citizen"])
+    created(submit(client, "pension_gratuity", pension_data()))
+    staff = client_for(app, edu["staff"])
+    page = staff.get("/admin/pensions/").get_data(as_text=True)
+    import re
+
+    titles = re.findall(r'title="([^"]*)"', page.split("</thead>", 1)[1])
+    assert "หนี้บำเหน็จค้ำประกันเงินกู้: มี" in titles
+    assert not [t for t in titles if "has_pledge" in t or "true" in t]
+    csv = staff.get("/admin/pensions/export/csv/").get_data(as_text=True)
+    assert "True" not in csv and ",มี," in csv
