@@ -221,3 +221,36 @@ def test_the_page_size_menu_of_staff_lists_is_thai(app, world):
     for size, label in sizes:
         assert label.strip() == f"{size} รายการต่อหน้า"
     assert "items" not in page and " item<" not in page
+
+
+def test_english_pages_name_the_agency_in_english(app, world):
+    from .conftest import login
+    from .helpers.certificate import new_certificate
+
+    agency = world["agency"]
+    agency.name_th, agency.name_en = "สำนักงานเขตพื้นที่การศึกษาทดสอบ", "Test Education Office"
+    agency.save()
+    client, req = new_certificate(app, world["citizen"])
+    clerk = app.test_client()
+    login(clerk, world["staff"])
+    for who, url in ((client, f"/requests/new/{agency.code}/certificate"),
+                     (client, "/"), (clerk, f"/admin/requests/record?agency={agency.id}"
+                                            "&service=certificate")):
+        who.get("/lang/en", headers={"Referer": "http://localhost/"})
+        page = who.get(url).get_data(as_text=True)
+        assert "Test Education Office" in page, url
+        assert "สำนักงานเขตพื้นที่การศึกษาทดสอบ" not in page, url
+        who.get("/lang/th", headers={"Referer": "http://localhost/"})
+        assert "สำนักงานเขตพื้นที่การศึกษาทดสอบ" in who.get(url).get_data(as_text=True), url
+
+
+@pytest.mark.once
+def test_templates_name_an_agency_through_the_one_helper():
+    """``agency.name_th`` in a template is Thai on an English page; the
+    ``agency_name`` filter picks the reader's language. Only the e-Government
+    Act announcement draft, a Thai legal text, names it in Thai always."""
+    thai_always = {"draft.html", "draft.txt"}
+    found = [str(p.relative_to(ROOT)) for p in [*ROOT.glob("templates/**/*"),
+                                                *ROOT.glob("plugins/*/templates/**/*")]
+             if p.is_file() and p.name not in thai_always and ".name_th" in p.read_text()]
+    assert found == []

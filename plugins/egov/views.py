@@ -16,6 +16,7 @@ from flask_login import current_user, login_required
 from portal import access, audit, uploads
 from portal.catalogue import enabled_services
 from portal.exports import csv_response
+from portal.i18n import agency_name
 from portal.models import Agency
 from portal.printing import render_pdf
 from portal.request_pages import status_check_url
@@ -235,7 +236,7 @@ def onboard() -> Any:
         else:
             audit.record("token_redeemed", f"agency:{membership.agency_id}",
                          agency=membership.agency_id)
-            flash(_("You are now staff of %(agency)s.", agency=membership.agency.name_th),
+            flash(_("You are now staff of %(agency)s.", agency=agency_name(membership.agency)),
                   "success")
             return redirect(url_for("admin.index"))
     return render_template("egov/onboard.html")

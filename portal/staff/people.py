@@ -17,6 +17,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from .. import access, audit
 from ..db import database
 from ..forms import DigitsField, NationalID, PortalForm, required
+from ..i18n import agency_name
 from ..models import Agency, Membership, MembershipService, User
 from ..plugins import all_services
 from .base import AgencyAdminAccess, PortalModelView, live_options
@@ -51,7 +52,7 @@ class ShowSuspendedFilter(BasePeeweeFilter):
 
 
 def _levelled(level: str) -> Any:
-    return live_options(lambda: [(a.id, a.name_th) for a in Agency.select().where(
+    return live_options(lambda: [(a.id, agency_name(a)) for a in Agency.select().where(
         (Agency.level == level) & Agency.id.in_(list(access.managed_agency_ids(current_user))))
         .order_by(Agency.name_th)])
 
@@ -204,7 +205,7 @@ class StaffView(AgencyAdminAccess, PortalModelView):
         return super()._handle_join(query, field, joins)
 
     def _choices(self, form: StaffForm) -> StaffForm:
-        form.agency.choices = [(a.id, a.name_th) for a in _managed()]
+        form.agency.choices = [(a.id, agency_name(a)) for a in _managed()]
         form.services.choices = [(code, s.title) for code, s in all_services().items()]
         return form
 

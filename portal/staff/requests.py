@@ -28,6 +28,7 @@ from ..forms import (
     required,
     slot_fields,
 )
+from ..i18n import agency_name
 from ..lifecycle import (
     ACTION_LABELS,
     CHANNELS,
@@ -267,7 +268,7 @@ class RequestView(PortalModelView):
         places = {f"{a.id}:{s.code}": (a, s) for a, s in forwarding.destinations(req)}
         form = ForwardForm()
         form.destination.choices = [("", _l("— choose —"))] + [
-            (key, f"{a.name_th} · {s.title}") for key, (a, s) in places.items()]
+            (key, f"{agency_name(a)} · {s.title}") for key, (a, s) in places.items()]
         if request.method == "GET":
             form.version.data = req.version
         if form.validate_on_submit() and form.destination.data in places:
@@ -284,7 +285,7 @@ class RequestView(PortalModelView):
                 # (kind "forward") that change_status wrote before the move.
                 audit.record("request_forwarded", f"request:{req.reference}",
                              detail=f"{agency.code}/{service.code}", agency=agency)
-                flash(_("Forwarded to %(agency)s · %(service)s.", agency=agency.name_th,
+                flash(_("Forwarded to %(agency)s · %(service)s.", agency=agency_name(agency),
                         service=service.title), "success")
                 return redirect(url_for(".index_view"))
         return self.render("staff/forward.html", form=form, request_=req,
