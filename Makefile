@@ -11,7 +11,7 @@ PORT   ?= 5000
 PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 TRUSTED_HOSTS   ?= localhost
 
-.PHONY: run test lint catalog system-deps clean
+.PHONY: run test lint catalog extract system-deps clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -21,6 +21,15 @@ $(STAMP): setup.cfg pyproject.toml
 
 catalog: $(STAMP)
 	$(VENV)/bin/pybabel compile -d portal/translations -D "messages admin wtforms" >/dev/null
+
+# Every msgid the code and templates show, with its pgettext context, into
+# var/messages.pot (to see what messages.po still lacks). The keywords are
+# those tests/test_i18n.py reads with: a word with two meanings goes through
+# pgettext / lazy_pgettext with a context for each.
+extract: $(STAMP)
+	mkdir -p var
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 \
+		-o var/messages.pot .
 
 system-deps:
 	bash scripts/system-deps.sh

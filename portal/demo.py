@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask
 
 from .access import AGENCY_ADMIN, STAFF
-from .catalogue import set_enabled
+from .catalogue import enabled_codes, set_enabled
 from .db import database
 from .identity.passwords import hash_password
 from .models import Agency, Membership, MembershipService, User
@@ -43,8 +43,6 @@ def load_demo(app: Flask) -> dict[str, Any]:
             "phone": "045-789477", "email": "saraban@example.go.th",
             "fax": "045-789478", "office_hours": "จันทร์–ศุกร์ 08.30–16.30 น. เว้นวันหยุดราชการ",
             "org_type": "government", "org_subtype": "ส่วนราชการส่วนภูมิภาค"})
-        for code in all_services():
-            set_enabled(agency, code, True)
         users = []
         for role, first12, title, first, last, phone in DEMO_USERS:
             nid = demo_id(first12)
@@ -53,12 +51,42 @@ def load_demo(app: Flask) -> dict[str, Any]:
                 "email": f"{role}@example.go.th", "password_hash": hash_password(DEMO_PASSWORD),
                 "is_system_admin": role == "system_admin"})
             if role in (STAFF, AGENCY_ADMIN):
-                membership, _ = Membership.get_or_create(user=user, agency=agency,
-                                                         defaults={"role": role})
-                if role == STAFF:
-                    for code in all_services():
-                        MembershipService.get_or_create(membership=membership,
-                                                        service_code=code)
+                Membership.get_or_create(user=user, agency=agency, defaults={"role": role})
             users.append((role, nid, user.full_name))
-        plugin_manager().hook.demo_data(agency=agency)
+        homes = _demo_offices(agency)
+        for code, service in all_services().items():
+            home = homes.get(service.plugin, agency)
+            set_enabled(home, code, True)
+            if home.id != agency.id:
+                # Databases made before each office had its own family had
+                # every service on at the education office.
+                set_enabled(agency, code, False)
+        _clerk_handles_what_is_offered()
     return {"password": DEMO_PASSWORD, "users": users, "agency": agency}
+
+
+def _demo_offices(agency: Agency) -> dict[str, Agency]:
+    """Each plugin's demo office: the one its ``demo_data`` made, else ``agency``.
+
+    Called per implementation (as :func:`portal.plugins.collect_services`
+    does) because the answer belongs to the plugin that gave it."""
+    homes: dict[str, Agency] = {}
+    for impl in plugin_manager().hook.demo_data.get_hookimpls():
+        home = impl.function(agency=agency)
+        homes[impl.plugin_name] = home if isinstance(home, Agency) else agency
+    return homes
+
+
+def _clerk_handles_what_is_offered() -> None:
+    """The demo clerk, in every demo office they belong to, handles each
+    service that office offers (and no other)."""
+    clerk = User.get(User.national_id == demo_id(DEMO_USERS[1][1]))
+    for membership in Membership.select().where((Membership.user == clerk)
+                                                & (Membership.role == STAFF)):
+        offered = enabled_codes(membership.agency)
+        (MembershipService.delete()
+         .where((MembershipService.membership == membership)
+                & MembershipService.service_code.not_in(sorted(offered) or [""]))
+         .execute())
+        for code in sorted(offered):
+            MembershipService.get_or_create(membership=membership, service_code=code)

@@ -110,7 +110,16 @@ class LocalDateTimeField(DateTimeField):
 
 TITLES = ("นาย", "นาง", "นางสาว", "ว่าที่ร้อยตรี", "ว่าที่ร้อยตรีหญิง", "ดร.",
           "ผศ.", "รศ.", "ศ.")
-TITLE_CHOICES = [("", _l("— choose —"))] + [(t, t) for t in TITLES]
+# The first entry of every list: the rendering code knows it is no answer.
+CHOOSE = _l("— choose —")
+
+
+def choose(key: Any = "") -> tuple[Any, Any]:
+    """The "— choose —" entry to put first in a select's choices."""
+    return (key, CHOOSE)
+
+
+TITLE_CHOICES = [choose()] + [(t, t) for t in TITLES]
 
 
 class Required(InputRequired):
@@ -332,14 +341,52 @@ def form_data(service: Service, agency: Agency, payload: dict[str, Any]) -> dict
     return data
 
 
+def is_placeholder(field: Field, raw: Any) -> bool:
+    """``raw`` is the "— choose —" entry of a select, not an answer (some
+    lists keep it under "" and some, such as the schools, under 0)."""
+    choices = getattr(field, "choices", None)
+    if not choices or isinstance(raw, list):
+        return False
+    placeholder = str(CHOOSE)
+    return any(str(k) == str(raw) and str(v) == placeholder for k, v in choices)
+
+
+def is_unanswered(field: Field, raw: Any) -> bool:
+    return (raw is None or (isinstance(raw, str) and not raw.strip()) or raw == []
+            or is_placeholder(field, raw))
+
+
+def _normalised(field: Field, raw: Any) -> Any:
+    """One spelling per answer, however it was stored or sent back: the edit
+    form shows 35000 as 35000.00 and an empty list as its first option."""
+    if is_unanswered(field, raw):
+        return None
+    try:
+        if field.type in {"DecimalField", "IntegerField", "FloatField"}:
+            return decimal.Decimal(str(raw)).normalize()
+        if isinstance(field, DateField):
+            return raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw))
+        if isinstance(field, TimeField):
+            return str(raw)[:5]
+    except (ValueError, ArithmeticError):
+        pass
+    if isinstance(raw, list):
+        return sorted(str(r) for r in raw)
+    if isinstance(raw, str):
+        return raw.replace("\r\n", "\n").strip()
+    return str(raw)
+
+
 def display_answers(service: Service, payload: dict[str, Any], agency: Agency | None = None,
                     locale: str = "th") -> list[tuple[Any, str]]:
-    """(label, text) pairs in the form's order, for view, staff and print pages."""
+    """(label, text) pairs in the form's order, for view, staff and print pages.
+
+    An empty answer, the placeholder of a list included, reads "-"."""
     form = blank_form(service, agency)
     rows: list[tuple[Any, str]] = []
     for field in answer_fields(form):
         raw = payload.get(field.name)
-        if raw in (None, ""):
+        if is_unanswered(field, raw):
             text = "-"
         elif hasattr(field, "choices") and field.choices:
             choices = {str(k): str(v) for k, v in field.choices}
@@ -365,6 +412,7 @@ def display_answers(service: Service, payload: dict[str, Any], agency: Agency | 
 
 def changed_labels(service: Service, agency: Agency, before: dict[str, Any],
                    after: dict[str, Any]) -> list[str]:
+    """Labels of the answers the requester really changed on a resubmission."""
     form = blank_form(service, agency)
     return [str(f.label.text) for f in answer_fields(form)
-            if before.get(f.name) != after.get(f.name)]
+            if _normalised(f, before.get(f.name)) != _normalised(f, after.get(f.name))]

@@ -91,14 +91,41 @@ def register_admin_views() -> list[BaseView]:
 
 
 @hookspec
-def demo_data(agency: Agency) -> None:
+def demo_data(agency: Agency) -> Agency | None:
     """Load this plugin's demo records (rooms, schools...) for ``agency``.
 
     Called by ``flask demo`` (which ``make run`` uses) inside a transaction,
     after the demo agency and accounts exist. Must be idempotent: the command
     runs at every start.
 
-    :param agency: the demo agency, with every service switched on.
+    :param agency: the demo agency (an education area office).
+    :return: the demo agency this plugin's services belong to when it made
+        one of its own (a sub-district office), None for ``agency``. The
+        core then switches the plugin's services on there, and only there,
+        and lets the demo clerk handle them.
+    Example::
+
+        @hookimpl
+        def demo_data(agency):
+            office, _ = Agency.get_or_create(code="demo-tambon", defaults={...})
+            return office
+    """
+
+
+@hookspec
+def audit_actions() -> dict[str, Any]:
+    """Words for the audit-log action codes this plugin writes.
+
+    The staff's audit log shows an action in words, never its code; a test
+    fails when a ``portal.audit.record(...)`` call anywhere writes a code
+    that no plugin (and not the core) gives words for.
+
+    :return: ``{code: lazy text}``.
+    Example::
+
+        @hookimpl
+        def audit_actions():
+            return {"kpi_sent": _l("KPI document sent")}
     """
 
 

@@ -81,3 +81,19 @@ class WTFormsTranslations:
 
 
 wtforms_translations = WTFormsTranslations()
+
+
+def agency_name(agency: Any, locale: str | None = None) -> str:
+    """An agency's name in the reader's language: its English name on an
+    English page when it has one, the Thai name otherwise. Every page,
+    e-mail, PDF and staff list names an agency through this (the
+    ``agency_name`` template filter, ``str(agency)``)."""
+    if agency is None:
+        return ""
+    if locale is None:
+        try:
+            locale = str(get_locale() or "th")
+        except RuntimeError:  # no app: a CLI message, a log line
+            locale = "th"
+    english = (getattr(agency, "name_en", "") or "").strip()
+    return english if english and not locale.startswith("th") else agency.name_th

@@ -58,6 +58,15 @@ ACTION_LABELS: dict[str, Any] = {
     Status.RESUBMITTED: _l("Send the correction"),
 }
 
+# Who moved a request, and what kind of move, for the history and the audit log.
+ROLE_LABELS: dict[str, Any] = {
+    Role.REQUESTER: _l("requester"), Role.STAFF: _l("staff"), Role.SYSTEM: _l("system"),
+}
+EVENT_KIND_LABELS: dict[str, Any] = {
+    "status": _l("status change"), "reopen": _l("reopened"), "forward": _l("forwarded"),
+    "delay": _l("delay notice"),
+}
+
 # How a request reached the office (seed 004): staff record the others.
 CHANNELS: dict[str, Any] = {
     "web": _l("Web form"), "email": _l("E-mail"), "facebook": _l("Facebook"),

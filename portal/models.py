@@ -13,6 +13,7 @@ import peewee as pw
 from flask_login import UserMixin
 
 from .db import BaseModel
+from .i18n import agency_name
 from .thai import utcnow
 
 
@@ -69,7 +70,7 @@ class Agency(BaseModel):
         table_name = "agency"
 
     def __str__(self) -> str:
-        return self.name_th
+        return agency_name(self)
 
 
 class User(BaseModel, UserMixin):

@@ -19,7 +19,13 @@ from wtforms import SelectField
 from wtforms.validators import Optional
 
 from .catalogue import enabled_services
-from .forms import TITLE_CHOICES, FieldError, answer_fields, build_request_form
+from .forms import (
+    TITLE_CHOICES,
+    FieldError,
+    answer_fields,
+    build_request_form,
+    is_placeholder,
+)
 from .lifecycle import FINAL_STATUSES, STATUS_LABELS
 from .models import Agency, ApiKey, Request, User
 from .plugins import all_services
@@ -49,13 +55,36 @@ def error(status: int, description: str) -> tuple[Response, int]:
     return jsonify([{"code": status, "description": description}]), status
 
 
-def _agency() -> Agency | None:
+class Open311Error(Exception):
+    """An answer in GeoReport v2's error format, raised from anywhere below."""
+
+    def __init__(self, status: int, description: str) -> None:
+        super().__init__(description)
+        self.status, self.description = status, description
+
+
+@bp.errorhandler(Open311Error)
+def _open311_error(exc: Open311Error) -> tuple[Response, int]:
+    return error(exc.status, exc.description)
+
+
+def _agency() -> Agency:
+    """The agency ``jurisdiction_id`` names. GeoReport v2 lets a caller leave
+    it out only where one jurisdiction answers: with several, leaving it
+    out is a missing required argument (400), not an unknown one (404)."""
     code = request.values.get("jurisdiction_id")
     if code:
-        return Agency.get_or_none((Agency.code == code) & ~Agency.suspended)
+        agency = Agency.get_or_none((Agency.code == code) & ~Agency.suspended)
+        if agency is None:
+            raise Open311Error(404, "jurisdiction_id not found")
+        return agency
     offering = [a for a in Agency.select().where(~Agency.suspended)
                 if any(s.open311 for s in enabled_services(a))]
-    return offering[0] if len(offering) == 1 else None
+    if len(offering) > 1:
+        raise Open311Error(400, "jurisdiction_id is required")
+    if not offering:
+        raise Open311Error(404, "jurisdiction_id not found")
+    return offering[0]
 
 
 def _services(agency: Agency) -> list[Service]:
@@ -79,7 +108,8 @@ def _definition(service: Service) -> dict[str, Any]:
                 "text" if field.type == "TextAreaField" else "string"),
             "required": bool(field.flags.required), "datatype_description": "",
             "order": order + 1, "description": _thai(field.label.text),
-            **({"values": [{"key": str(k), "name": _thai(v)} for k, v in choices if k != ""]}
+            **({"values": [{"key": str(k), "name": _thai(v)} for k, v in choices
+                           if k != "" and not is_placeholder(field, k)]}
                if choices else {}),
         })
     return {"service_code": service.code, "attributes": attributes}
@@ -88,8 +118,6 @@ def _definition(service: Service) -> dict[str, Any]:
 @bp.get("/services.json")
 def services() -> Any:
     agency = _agency()
-    if agency is None:
-        return error(404, "jurisdiction_id not found")
     return jsonify([{
         "service_code": s.code, "service_name": _thai(s.title),
         "description": _thai(s.description), "metadata": True, "type": "realtime",
@@ -99,7 +127,7 @@ def services() -> Any:
 @bp.get("/services/<code>.json")
 def service_definition(code: str) -> Any:
     agency = _agency()
-    service = next((s for s in _services(agency) if s.code == code), None) if agency else None
+    service = next((s for s in _services(agency) if s.code == code), None)
     if service is None:
         return error(404, f"service_code {code} not found")
     return jsonify(_definition(service))
@@ -137,8 +165,6 @@ def _public_degree(value: Any) -> float | None:
 @bp.get("/requests.json")
 def list_requests() -> Any:
     agency = _agency()
-    if agency is None:
-        return error(404, "jurisdiction_id not found")
     codes = [s.code for s in _services(agency)]
     query = Request.select().where((Request.agency == agency)
                                    & Request.service_code.in_(codes))

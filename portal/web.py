@@ -20,7 +20,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import access
 from .config import production_start
 from .extensions import CONTENT_SECURITY_POLICY, babel, csrf, limiter, login_manager, talisman
-from .i18n import local_tz, show_date, show_datetime, show_due
+from .i18n import agency_name, local_tz, show_date, show_datetime, show_due
 from .identity import captcha
 from .lifecycle import STATUS_LABELS
 from .links import check_base_url, public_host, public_url
@@ -180,6 +180,7 @@ def configure_templates(app: Flask, pm: pluggy.PluginManager) -> None:
         status_label=lambda s: STATUS_LABELS.get(s, s),
         age_years=age_years,
         bahttext=baht_text,
+        agency_name=agency_name,
     )
 
     def plugin_menu(place: str = "menu") -> list[Any]:

@@ -45,7 +45,8 @@ SYSTEM = frozenset({SYSTEM_ADMIN})
 REQUEST_HANDLERS = frozenset({HANDLER, AGENCY_ADMIN, SYSTEM_ADMIN})
 REQUEST_READERS = REQUEST_HANDLERS | {OWNER}
 ONLY_OWNER = frozenset({OWNER})
-# Staff who handle an ICT service (the demo clerk handles all), admins.
+# Staff who handle an ICT service (the demo clerk handles every service of
+# the demo office), admins.
 ICT_STAFF = frozenset({HANDLER, AGENCY_ADMIN, SYSTEM_ADMIN})
 # The demo KPIs: the demo clerk reports, the agency admin receives.
 KPI_REPORTERS = frozenset({HANDLER})
@@ -135,7 +136,8 @@ OVERRIDES: dict[str, dict[str, Any]] = {
     "egov_report.toggle": {"kind": "link"},
     "egov_report.upload": {"section": "s10"},
 }
-OPEN311 = {"jurisdiction_id": "demo"}
+# The demo sub-district office serves Open311 (the education office offers none).
+OPEN311 = {"jurisdiction_id": "demo-tambon"}
 # Forms that answer 404 to a missing choice, before any change.
 POST_DATA: dict[str, dict[str, Any]] = {
     "services.contact": {"service": "certificate", "officer_name": "นางสาวสุดา ทำงานดี"},

@@ -181,3 +181,118 @@ def test_each_entry_stores_the_agency_it_concerns(app, world):
         assert agency_of(action) == agency.id, action
     for action in ("login", "personal_data_exported"):
         assert agency_of(action) is None, action
+
+
+def _written_action_codes() -> dict[str, str]:
+    """Every action code a ``audit.record(...)`` call in the portal or a
+    built-in plugin can write, with where: read from the source, so a new
+    call is covered the day it is written."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+
+    def values(node: ast.AST) -> list[str]:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return [node.value]
+        if isinstance(node, ast.IfExp):
+            return values(node.body) + values(node.orelse)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            return [a + b for a in values(node.left) for b in values(node.right)]
+        raise ValueError(ast.dump(node))
+
+    found: dict[str, str] = {}
+    for path in [*root.glob("portal/**/*.py"), *root.glob("plugins/**/*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "record" and isinstance(node.func.value, ast.Name)
+                    and node.func.value.id == "audit"):
+                first = node.args[0] if node.args else next(
+                    k.value for k in node.keywords if k.arg == "action")
+                where = f"{path.relative_to(root)}:{node.lineno}"
+                try:
+                    codes = values(first)
+                except ValueError:
+                    place = str(path.relative_to(root))
+                    assert place in COMPUTED_ACTIONS, (
+                        f"{where}: spell the action code out, or list what it computes "
+                        "in COMPUTED_ACTIONS")
+                    codes = sorted(COMPUTED_ACTIONS[place])
+                for code in codes:
+                    found.setdefault(code, where)
+    return found
+
+
+# Calls that build their code from the table they write: what each can make.
+COMPUTED_ACTIONS = {
+    "plugins/education/admin.py": {"school_saved", "school_deleted", "form_price_saved",
+                                   "form_price_deleted"},
+    "plugins/ict/admin.py": {"ict_phone_call_saved", "ict_security_review_saved"},
+}
+
+
+def test_every_action_code_written_anywhere_has_words(app):
+    from portal.staff.audit_log import action_labels
+
+    written = _written_action_codes()
+    assert {"status_changed", "delay_letter", "step", "recorded_on_behalf", "kpi_sent",
+            "egov_upload", "service_disabled", "line_messages_off"} <= set(written)
+    with app.test_request_context():
+        labels = action_labels()
+        missing = {code: where for code, where in written.items() if code not in labels}
+        assert missing == {}
+        assert all(str(labels[code]).strip() and str(labels[code]) != code for code in written)
+
+
+def test_the_log_shows_words_for_actions_statuses_and_channels(app, world, bangkok_night):
+    """The entries a clerk's day leaves, read by the agency admin: no code
+    (delay_letter, recorded_on_behalf, in_progress → completed (status,
+    staff), certificate via facebook) reaches the page."""
+    import re
+
+    from .helpers.certificate import certificate_data
+
+    clerk = app.test_client()
+    login(clerk, world["staff"])
+    data = {k: v for k, v in certificate_data(channel="facebook").items()}
+    r = clerk.post(f"/admin/requests/record?agency={world['agency'].id}&service=certificate",
+                   data=data, content_type="multipart/form-data")
+    assert r.status_code == 302, r.get_data(as_text=True)[-2000:]
+    from portal.models import Request
+
+    req = Request.select().order_by(Request.id.desc()).first()
+    clerk.post(f"/admin/requests/process/{req.id}", data={
+        "status": Status.IN_PROGRESS, "message": "", "version": req.version})
+    clerk.post(f"/admin/requests/delay/{req.id}", data={
+        "reason": "รอเอกสารจากโรงเรียน", "new_date": "31/12/2570"})
+    assert {"request_submitted", "recorded_on_behalf", "status_changed", "delay_letter"} <= {
+        e.action for e in AuditLog.select()}
+    boss = app.test_client()
+    login(boss, world["admin"])
+    page = boss.get("/admin/audit/?search=" + req.reference).get_data(as_text=True)
+    table = page.split("</thead>", 1)[1].split("</table>", 1)[0]
+    cells = " ".join(re.sub(r"<[^>]+>", " ", table).split())
+    for code in ("delay_letter", "recorded_on_behalf", "status_changed", "request_submitted",
+                 "in_progress", "submitted →", "(status", "staff)", "via", "facebook",
+                 "certificate"):
+        assert code not in cells, code
+    for words in ("ออกหนังสือแจ้งเรื่องล่าช้า", "บันทึกคำร้องแทนผู้ยื่น", "เปลี่ยนสถานะ",
+                  "เจ้าหน้าที่กำลังดำเนินการ", "ทาง Facebook", "หนังสือรับรอง"):
+        assert words in cells, words
+
+
+def test_a_plugin_gives_words_for_its_own_actions_through_audit_actions(tmp_path, migrated_db):
+    from portal import create_app, hookimpl
+    from portal.staff.audit_log import action_words
+
+    from .conftest import make_config
+
+    class Parking:
+        @hookimpl
+        def audit_actions(self):
+            return {"parking_permit_issued": "ออกบัตรจอดรถ"}
+
+    app = create_app(make_config(tmp_path, migrated=True, PORTAL_EXTRA_PLUGINS=[Parking()]))
+    with app.test_request_context():
+        assert action_words("parking_permit_issued") == "ออกบัตรจอดรถ"
+        assert action_words("no_such_code") == "no_such_code"

@@ -241,3 +241,45 @@ def test_resubmission_moves_the_due_date_by_the_time_spent_returned(app, world):
     after = Request.get_by_id(req.id)
     assert after.status == "resubmitted"
     assert after.due_date >= before.due_date + dt.timedelta(days=7)  # 5 working days later
+
+
+def test_resubmission_lists_only_what_the_requester_changed(app, world, bangkok_night):
+    """The edit form shows stored answers in its own spelling (35000 as
+    35000.00, a date in the Buddhist era, an empty choice as its first
+    option); sending it back untouched with one new file changes one thing."""
+    from .helpers.forms import form_values
+
+    client, req = new_certificate(app, world["citizen"], salary="35000",
+                                  academic_allowance="5600", compensation="")
+    _staff_sets(app, world["staff"], req, "returned", "กรุณาแนบสลิปเดือนล่าสุด")
+    form = form_values(client.get(f"/requests/{req.reference}/edit").get_data(as_text=True))
+    assert form["salary"] != req.payload["salary"]  # the case at hand: "35000.00"
+    r = client.post(f"/requests/{req.reference}/edit", data={
+        **form, "file_salary_slip": (io.BytesIO(make_pdf()), "สลิปใหม่.pdf")},
+        content_type="multipart/form-data")
+    assert r.status_code == 302, r.get_data(as_text=True)[:3000]
+    event = StatusEvent.select().where(StatusEvent.request == req).order_by(
+        StatusEvent.id.desc()).first()
+    assert event.to_status == "resubmitted"
+    assert event.changes == ["แนบสำเนาสลิปเงินเดือน เดือนสุดท้าย"]
+    staff = app.test_client()
+    login(staff, world["staff"])
+    page = staff.get(f"/admin/requests/process/{req.id}").get_data(as_text=True)
+    assert "อัตราเงินเดือน" not in page.split("ผู้ยื่นคำขอแก้ไขข้อมูล", 1)[1].split("</", 1)[0]
+
+
+def test_returning_without_a_message_keeps_the_choice_and_marks_the_field(app, world):
+    import re
+
+    _client, req = new_certificate(app, world["citizen"])
+    r = _staff_sets(app, world["staff"], req, "returned", "   ")
+    assert r.status_code == 200
+    page = r.get_data(as_text=True)
+    assert re.search(r'<option selected value="returned">|<option value="returned" selected',
+                     page), "the chosen status was reset"
+    textarea = re.search(r"<textarea[^>]*name=\"message\"[^>]*>", page).group(0)
+    assert 'aria-invalid="true"' in textarea
+    described = re.search(r'aria-describedby="([^"]+)"', textarea).group(1)
+    error = re.search(rf'id="{described}"[^>]*>([^<]+)<', page).group(1)
+    assert "กรุณา" in error
+    assert Request.get_by_id(req.id).status == "submitted"

@@ -69,3 +69,10 @@ def forget_request(request: Any) -> None:
      .where(PensionRequest.request == request).execute())
     (FormOrder.update(other_affiliation="")
      .where(FormOrder.request == request).execute())
+
+
+@hookimpl
+def audit_actions() -> dict[str, Any]:
+    return {"school_saved": _l("Saved a school"), "school_deleted": _l("Deleted a school"),
+            "form_price_saved": _l("Saved a form price"),
+            "form_price_deleted": _l("Deleted a form price")}

@@ -43,3 +43,15 @@ def menu_links(user: Any) -> list[MenuLink]:
         return [MenuLink(label=_l("Staff sign-up with a token"), endpoint="egov.onboard",
                          order=200, place="profile")]
     return []
+
+
+@hookimpl
+def audit_actions() -> dict[str, Any]:
+    return {"egov_draft": _l("Drafted the e-channels announcement"),
+            "egov_upload": _l("Uploaded an e-Government Act document"),
+            "egov_toggle": _l("Published or suspended an e-Government Act entry"),
+            "egov_link": _l("Saved an e-Government Act link"),
+            "egov_licences": _l("Answered whether the agency issues licences"),
+            "egov_obstacles": _l("Saved the obstacles"),
+            "token_issued": _l("Issued a staff sign-up token"),
+            "token_redeemed": _l("Signed up as staff with a token")}

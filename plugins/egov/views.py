@@ -10,12 +10,13 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_login import current_user, login_required
 
 from portal import access, audit, uploads
 from portal.catalogue import enabled_services
 from portal.exports import csv_response
-from portal.i18n import local_tz
+from portal.i18n import agency_name, local_tz
 from portal.models import Agency
 from portal.printing import render_pdf
 from portal.request_pages import status_check_url
@@ -250,7 +251,7 @@ def onboard() -> Any:
         else:
             audit.record("token_redeemed", f"agency:{membership.agency_id}",
                          agency=membership.agency_id)
-            flash(_("You are now staff of %(agency)s.", agency=membership.agency.name_th),
+            flash(_("You are now staff of %(agency)s.", agency=agency_name(membership.agency)),
                   "success")
             return redirect(url_for("admin.index"))
     return render_template("egov/onboard.html")
@@ -260,7 +261,7 @@ class ObstacleKindView(SystemAdminAccess, PortalModelView):
     """The list of problem types agencies rank (a system-wide setting)."""
 
     column_list = ("position", "name")
-    column_labels = {"position": _l("Order"), "name": _l("Kind of obstacle")}
+    column_labels = {"position": lazy_pgettext("rank", "Order"), "name": _l("Kind of obstacle")}
     column_default_sort = "position"
     form_columns = ("position", "name")
     can_delete = False  # reports refer to them; rename instead

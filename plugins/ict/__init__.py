@@ -50,3 +50,9 @@ def forget_request(request: Any) -> None:
     # The asset number is the office's property and stays for repair counts;
     # where the machine stands was typed by the person and may name them.
     RepairTicket.update(location="").where(RepairTicket.request == request).execute()
+
+
+@hookimpl
+def audit_actions() -> dict[str, Any]:
+    return {"ict_phone_call_saved": _l("Saved a phone consultation"),
+            "ict_security_review_saved": _l("Saved a server security review")}

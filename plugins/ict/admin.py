@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_admin.contrib.peewee.filters import BasePeeweeFilter, FilterEqual, FilterLike
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_login import current_user
 from markupsafe import Markup
 from wtforms import validators
@@ -153,7 +154,8 @@ class SecurityReviewView(AgencyRecordView):
                      "risks": _l("Risks and policies analysed"),
                      "items_checked": _l("Items checked"), "plan": _l("Plan of the review"),
                      "maintained": _l("Maintenance done"), "repaired": _l("Repairs done"),
-                     "actions": _l("What was done"), "report": _l("Report"),
+                     "actions": _l("What was done"),
+                     "report": lazy_pgettext("review result", "Report"),
                      "reviewer": _l("Reviewer"), "agency": _l("Agency")}
     column_formatters = {"review_date": be_date}
     column_default_sort = ("review_date", True)

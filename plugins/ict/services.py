@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
@@ -68,7 +69,7 @@ class SoftwareForm(UnitForm):
     software = text(_l("Program and version"))
     asset_number = text(_l("Asset number of the computer"))
     location = text(_l("Where it is"))
-    licence = SelectField(_l("Licence"), [required()], choices=LICENCES)
+    licence = SelectField(lazy_pgettext("software", "Licence"), [required()], choices=LICENCES)
     reason = long_text(_l("What it is needed for"))
 
 

@@ -44,3 +44,12 @@ def demo_data(agency: Agency) -> None:
     from .demo import load
 
     load(agency)
+
+
+@hookimpl
+def audit_actions() -> dict[str, Any]:
+    return {"kpi_saved": _l("Saved a KPI"), "kpi_copied": _l("Copied KPIs from the last year"),
+            "kpi_rounds_saved": _l("Saved the KPI reporting rounds"),
+            "kpi_role_saved": _l("Saved a KPI reporter"), "kpi_sent": _l("Sent a KPI document"),
+            "kpi_withdrawn": _l("Withdrew a KPI document"),
+            "kpi_received": _l("Filed a KPI document (received)")}

@@ -11,7 +11,7 @@ from .models import Kpi, KpiReporterRole
 
 DEMO_KPIS = (("1.1", "ร้อยละของสถานศึกษาที่จัดการเรียนรู้เชิงรุก (Active Learning)", "KRS"),
              ("2.1", "ระดับความสำเร็จของการพัฒนาระบบบริการแบบจุดเดียวเบ็ดเสร็จ",
-              "ARS ยุทธศาสตร์ที่ 2"))
+              "ARS กลยุทธ์ที่ 2"))
 
 
 def load(agency: Agency) -> None:

@@ -27,8 +27,8 @@ from .models import (
     KpiYear,
 )
 
-DEFAULT_CATEGORIES = ("KRS", "ARS ยุทธศาสตร์ที่ 1", "ARS ยุทธศาสตร์ที่ 2",
-                      "ARS ยุทธศาสตร์ที่ 3", "ARS ยุทธศาสตร์ที่ 4")
+DEFAULT_CATEGORIES = ("KRS", "ARS กลยุทธ์ที่ 1", "ARS กลยุทธ์ที่ 2",
+                      "ARS กลยุทธ์ที่ 3", "ARS กลยุทธ์ที่ 4")
 REPORTER, RECEIVER = "reporter", "receiver"
 
 

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from flask_login import current_user, login_required
 from flask_wtf.file import FileField
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
@@ -306,7 +307,7 @@ class KpiOverviewView(KpiReceiveView):
     def _rows(self, ctx: dict[str, Any]) -> list[list[Any]]:
         header = [_("KPI number"), _("KPI"), _("Category"), _("Reporting officers"),
                   _("Documents"), _("Waiting to be filed"), _("Filed (received)"), _("Late"),
-                  _("State")]
+                  pgettext("progress", "State")]
         rows = [header]
         for line in ctx["lines"]:
             rows.append([line.kpi.code, line.kpi.name,

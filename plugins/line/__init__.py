@@ -79,3 +79,11 @@ def send_message(notification: Notification) -> bool | None:
     push(channel, notification.recipient, notification.body_text.strip(),
          retry_key=f"portal-notification-{notification.id}")
     return True
+
+
+@hookimpl
+def audit_actions() -> dict[str, Any]:
+    return {"line_channel_saved": _l("Saved a LINE Official Account"),
+            "line_channel_deleted": _l("Deleted a LINE Official Account"),
+            "line_messages_on": _l("Switched LINE messages on"),
+            "line_messages_off": _l("Switched LINE messages off")}

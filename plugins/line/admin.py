@@ -13,6 +13,7 @@ from flask_login import current_user
 from wtforms import PasswordField, validators
 
 from portal import access, audit
+from portal.i18n import agency_name
 from portal.links import public_url
 from portal.staff.base import (
     AgencyAdminAccess,
@@ -60,7 +61,7 @@ class LineChannelView(AgencyAdminAccess, WriteOnlySecrets, ReadinessCheck, Porta
                      "channel_secret": _l("Channel secret"), "access_token": _l("Access token"),
                      "enabled": _l("In use")}
     column_formatters = {"channel_secret": secret_state, "access_token": secret_state,
-                         "agency": lambda v, c, m, n: m.agency.name_th if m.agency_id
+                         "agency": lambda v, c, m, n: agency_name(m.agency) if m.agency_id
                          else _l("The whole install")}
     column_searchable_list = ("name",)
     search_hint = _l("Short name")

@@ -40,3 +40,9 @@ def sign_in_options() -> list[SignInOption]:
                          values={"name": p.name}, order=10 + n)
             for n, p in enumerate(OidcProvider.select().where(OidcProvider.enabled)
                                   .order_by(OidcProvider.id))]
+
+
+@hookimpl
+def audit_actions() -> dict[str, Any]:
+    return {"oidc_provider_saved": _l("Saved a sign-in provider"),
+            "oidc_provider_deleted": _l("Deleted a sign-in provider")}

@@ -47,10 +47,10 @@ def register_admin_views() -> list[Any]:
 
 
 @hookimpl
-def demo_data(agency: Agency) -> None:
+def demo_data(agency: Agency) -> Agency:
     from .demo import load
 
-    load(agency)
+    return load(agency)
 
 
 @hookimpl

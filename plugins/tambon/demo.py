@@ -19,7 +19,7 @@ OFFICERS = {
 }
 
 
-def load(education_agency: Agency) -> None:
+def load(education_agency: Agency) -> Agency:
     tambon, _ = Agency.get_or_create(code="demo-tambon", defaults={
         "name_th": "องค์การบริหารส่วนตำบลตัวอย่าง", "name_en": "Demo Subdistrict Administration",
         "address": "99 หมู่ 1 ตำบลตัวอย่าง อำเภอเมือง", "phone": "042-000000",
@@ -41,3 +41,4 @@ def load(education_agency: Agency) -> None:
                                                  defaults={"role": STAFF})
         for service in SERVICES:
             MembershipService.get_or_create(membership=membership, service_code=service.code)
+    return tambon

@@ -28,7 +28,7 @@ from flask_admin.model.template import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
+from flask_babel import lazy_pgettext, ngettext
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from jinja2 import pass_context
@@ -227,6 +227,20 @@ def _field_of(model: Any, name: Any) -> pw.Field | None:
 ISO_SUFFIX = "@iso"
 
 
+def yes_no(view: Any, value: Any, name: str) -> Markup:
+    """A yes/no cell: Flask-Admin's tick says "has_pledge: true" to anyone
+    who points at it; this one says the column's label and ใช่/ไม่ใช่."""
+    word = _("Yes") if value else _("No")
+    icon = "fa-check-circle" if value else "fa-minus-circle"
+    title = f"{view.get_column_name(name)}: {word}"
+    return Markup(f'<span class="fa {icon}" title="{escape(title)}" aria-hidden="true"></span>'
+                  f'<span class="sr-only">{escape(word)}</span>')
+
+
+def _yes_no_text(view: Any, value: Any, name: str) -> str:
+    return _("Yes") if value else _("No")
+
+
 class PortalModelView(StaffAccess, ModelView):
     """Base of every staff list: CSRF through Flask-WTF, no page counts a
     whole table, CSV that Thai Excel opens, and a ``scope`` hook."""
@@ -240,8 +254,9 @@ class PortalModelView(StaffAccess, ModelView):
     export_max_rows = 50000
     model_form_converter = PortalModelConverter
     filter_converter = PortalFilterConverter()
-    column_type_formatters = LIST_FORMATTERS
-    column_type_formatters_detail = DETAIL_FORMATTERS
+    column_type_formatters = {**LIST_FORMATTERS, bool: yes_no}
+    column_type_formatters_detail = {**DETAIL_FORMATTERS, bool: yes_no}
+    column_type_formatters_export = {**typefmt.EXPORT_FORMATTERS, bool: _yes_no_text}
     # Each instant column of an export gets an ISO 8601 twin (with +07:00),
     # for sorting in a spreadsheet and for programs that read the file.
     export_iso_instants = True
@@ -614,7 +629,7 @@ class LocalDateBetweenFilter(BasePeeweeFilter, BaseDateBetweenFilter):
 # Process and print, for any list whose rows point at a request.
 REQUEST_ROW_ACTIONS = [
     LinkRowAction("fa fa-pencil", lambda view, row_id, row: url_for(
-        "requests.process", id=row.request_id), title=_l("Process")),
+        "requests.process", id=row.request_id), title=lazy_pgettext("action", "Process")),
     LinkRowAction("fa fa-print", lambda view, row_id, row: url_for(
         "requester.print_pdf", reference=row.request.reference), title=_l("Print")),
 ]

@@ -18,6 +18,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from .. import access, audit, jobs
 from ..db import database
 from ..forms import DigitsField, NationalID, PortalForm, required
+from ..i18n import agency_name
 from ..identity import reset
 from ..models import Agency, Membership, MembershipService, User
 from ..offices import GECC_LEVELS, ORG_TYPES
@@ -54,7 +55,7 @@ class ShowSuspendedFilter(BasePeeweeFilter):
 
 
 def _levelled(level: str) -> Any:
-    return live_options(lambda: [(a.id, a.name_th) for a in Agency.select().where(
+    return live_options(lambda: [(a.id, agency_name(a)) for a in Agency.select().where(
         (Agency.level == level) & Agency.id.in_(list(access.managed_agency_ids(current_user))))
         .order_by(Agency.name_th)])
 
@@ -246,7 +247,7 @@ class StaffView(AgencyAdminAccess, PortalModelView):
         return super()._handle_join(query, field, joins)
 
     def _choices(self, form: StaffForm) -> StaffForm:
-        form.agency.choices = [(a.id, a.name_th) for a in _managed()]
+        form.agency.choices = [(a.id, agency_name(a)) for a in _managed()]
         form.services.choices = [(code, s.title) for code, s in all_services().items()]
         return form
 

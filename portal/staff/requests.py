@@ -11,6 +11,7 @@ from flask_admin.contrib.peewee.filters import FilterEqual
 from flask_admin.model.template import EndpointLinkRowAction, LinkRowAction
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_login import current_user
 from flask_wtf.file import FileField
 from markupsafe import Markup, escape
@@ -37,11 +38,13 @@ from ..forms import (
     required,
     slot_fields,
 )
+from ..i18n import agency_name
 from ..identity import reset
 from ..lifecycle import (
     ACTION_LABELS,
     CHANNELS,
     OPEN_STATUSES,
+    REMARK_REQUIRED,
     STALE,
     STATUS_LABELS,
     Role,
@@ -106,6 +109,13 @@ class ProcessForm(PortalForm):
     message = TextAreaField(_l("Message to the requester"), [Length(max=4000)])
     result = FileField(_l("Result file for the requester (png, jpg, pdf; at most 5 MB)"))
     version = HiddenField()
+
+    def validate_message(self, field: Any) -> None:
+        # Checked here as well as in change_status, so the page comes back
+        # with the status still chosen and this field marked, not a redirect.
+        if ((Role.STAFF, self.status.data) in REMARK_REQUIRED
+                and not (field.data or "").strip()):
+            raise ValidationError(_l("Please write a remark for the requester."))
 
 
 def _service_options() -> list[tuple[str, str]]:
@@ -192,7 +202,7 @@ class RequestView(PortalModelView):
                     options=lambda: [(k, v) for k, v in CHANNELS.items()]),
     )
     column_extra_row_actions = [
-        EndpointLinkRowAction("fa fa-pencil", ".process", title=_l("Process")),
+        EndpointLinkRowAction("fa fa-pencil", ".process", title=lazy_pgettext("action", "Process")),
         LinkRowAction("fa fa-print", lambda view, row_id, row: url_for(
             "requester.print_pdf", reference=row.reference), title=_l("Print")),
         EndpointLinkRowAction("fa fa-times", ".process", title=_l("Cancel"),
@@ -283,7 +293,7 @@ class RequestView(PortalModelView):
         places = {f"{a.id}:{s.code}": (a, s) for a, s in forwarding.destinations(req)}
         form = ForwardForm()
         form.destination.choices = [("", _l("— choose —"))] + [
-            (key, f"{a.name_th} · {s.title}") for key, (a, s) in places.items()]
+            (key, f"{agency_name(a)} · {s.title}") for key, (a, s) in places.items()]
         if request.method == "GET":
             form.version.data = req.version
         if form.validate_on_submit() and form.destination.data in places:
@@ -300,7 +310,7 @@ class RequestView(PortalModelView):
                 # (kind "forward") that change_status wrote before the move.
                 audit.record("request_forwarded", f"request:{req.reference}",
                              detail=f"{agency.code}/{service.code}", agency=agency)
-                flash(_("Forwarded to %(agency)s · %(service)s.", agency=agency.name_th,
+                flash(_("Forwarded to %(agency)s · %(service)s.", agency=agency_name(agency),
                         service=service.title), "success")
                 return redirect(url_for(".index_view"))
         return self.render("staff/forward.html", form=form, request_=req,

@@ -232,3 +232,34 @@ def test_demo_data_is_loaded_once(app):
     assert len(kinds) == 4 and kinds[0][0] == "executive"
     assert School.select().where(School.agency == agency).count() == 3
     assert callable(load_demo)
+
+
+def test_an_unpicked_choice_reads_as_no_answer_on_view_and_print(app, edu, bangkok_night):
+    """No school picked (the affiliation typed instead): the answer is "-",
+    never the list's "— เลือก —" entry, on the page, the staff page and the PDF."""
+    client = client_for(app, edu["citizen"])
+    req = created(submit(client, "school_forms", {"other_affiliation": "สช. ยโสธร",
+                                                  "qty_pp2_b": 5, "file_payment_slip": pdf()}))
+    assert req.payload["school"] == 0
+    staff = client_for(app, edu["staff"])
+    for text in (client.get(f"/requests/{req.reference}").get_data(as_text=True),
+                 staff.get(f"/admin/requests/process/{req.id}").get_data(as_text=True),
+                 pdf_text(client.get(f"/requests/{req.reference}/print").data)):
+        assert "สช. ยโสธร" in text
+        assert "— เลือก —" not in text and "— choose —" not in text
+
+
+def test_yes_no_cells_say_their_column_and_answer_in_thai(app, edu):
+    """The pension list's pledge column: a tick whose tooltip read
+    "has_pledge: true"."""
+    client = client_for(app, edu["citizen"])
+    created(submit(client, "pension_gratuity", pension_data()))
+    staff = client_for(app, edu["staff"])
+    page = staff.get("/admin/pensions/").get_data(as_text=True)
+    import re
+
+    titles = re.findall(r'title="([^"]*)"', page.split("</thead>", 1)[1])
+    assert "หนี้บำเหน็จค้ำประกันเงินกู้: มี" in titles
+    assert not [t for t in titles if "has_pledge" in t or "true" in t]
+    csv = staff.get("/admin/pensions/export/csv/").get_data(as_text=True)
+    assert "True" not in csv and ",มี," in csv

@@ -228,3 +228,33 @@ def test_demo_data_gives_the_demo_staff_kpis(app):
     kpis = list(Kpi.select().join(rules.KpiYear).where(rules.KpiYear.agency == agency))
     assert sorted(k.code for k in kpis) == ["1.1", "2.1"]
     assert KpiReporterRole.select().where(KpiReporterRole.agency == agency).count() == 1
+
+
+def test_categories_are_named_as_seed_002_names_them(app):
+    """"ARS กลยุทธ์ที่ n"; databases made before get the old defaults renamed
+    (not where the agency already made a category of the new name)."""
+    import importlib.util
+    from pathlib import Path
+
+    from plugins.kpi import rules
+    from plugins.kpi.models import KpiCategory
+    from portal.db import database
+
+    from ...conftest import make_agency
+
+    fresh = make_agency()
+    assert [c.name for c in rules.ensure_categories(fresh)] == [
+        "KRS", "ARS กลยุทธ์ที่ 1", "ARS กลยุทธ์ที่ 2", "ARS กลยุทธ์ที่ 3", "ARS กลยุทธ์ที่ 4"]
+    old, both = make_agency(), make_agency()
+    for agency in (old, both):
+        KpiCategory.create(agency=agency, name="ARS ยุทธศาสตร์ที่ 2", position=2)
+    KpiCategory.create(agency=both, name="ARS กลยุทธ์ที่ 2", position=3)
+    path = Path(rules.__file__).parent / "migrations" / "002_kpi_strategy_names.py"
+    spec = importlib.util.spec_from_file_location("kpi_002", path)
+    step = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(step)
+    step._rename(database, step.RENAMES)
+    assert [c.name for c in KpiCategory.select().where(KpiCategory.agency == old)] == [
+        "ARS กลยุทธ์ที่ 2"]
+    assert sorted(c.name for c in KpiCategory.select().where(KpiCategory.agency == both)) == [
+        "ARS กลยุทธ์ที่ 2", "ARS ยุทธศาสตร์ที่ 2"]
