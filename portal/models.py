@@ -509,6 +509,10 @@ class Notice(BaseModel):
 
     user = pw.ForeignKeyField(User, backref="notices", on_delete="CASCADE")
     request = pw.ForeignKeyField(Request, null=True, on_delete="CASCADE")
+    # What happened, read in the reader's language (portal.notify.notice_text);
+    # ``text`` is its Thai wording, kept for notices from before kinds.
+    kind = pw.CharField(max_length=40, default="")
+    facts = JSONTextField(default=dict)
     text = pw.CharField(max_length=500)
     created_at = pw.DateTimeField(default=utcnow)
     read_at = pw.DateTimeField(null=True)

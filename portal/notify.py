@@ -8,6 +8,7 @@ import logging
 import smtplib
 from email.message import EmailMessage
 from email.utils import make_msgid
+from types import SimpleNamespace
 from typing import Any
 
 from flask import current_app, render_template
@@ -62,9 +63,50 @@ def staff_emails(request: Request) -> list[str]:
     return sorted({u.email for u in staff_of(request) if u.email})
 
 
-def notice(user_id: int, request: Request, text: Any) -> None:
+# What a bell notice says, by kind; its facts fill it in whatever language
+# the reader reads the bell in.
+NOTICE_KINDS = {
+    "status": _l("%(ref)s: %(status)s"),
+    "new_request": _l("New or corrected request %(ref)s"),
+    "step_told": _l("%(ref)s: %(heading)s: %(answer)s"),
+}
+
+
+def _notice_words(kind: str, facts: dict[str, Any]) -> str:
+    """The notice in the current locale, from its stored facts."""
+    if kind == "status":
+        status = facts.get("status", "")
+        return str(NOTICE_KINDS[kind] % {"ref": facts.get("ref", ""),
+                                         "status": STATUS_LABELS.get(status, status)})
+    if kind == "step_told":
+        service = get_service(facts.get("service", ""))
+        step = next((s for s in service.steps if s.code == facts.get("step")), None) \
+            if service else None
+        if step is None:
+            return ""
+        from .steps import told_text  # steps tells through this module
+
+        answer = told_text(step, SimpleNamespace(outcome=facts.get("outcome", ""),
+                                                 note=facts.get("note", "")))
+        return str(NOTICE_KINDS[kind] % {"ref": facts.get("ref", ""),
+                                         "heading": step.told_as or step.label,
+                                         "answer": answer})
+    if kind in NOTICE_KINDS:
+        return str(NOTICE_KINDS[kind] % facts)
+    return ""
+
+
+def notice(user_id: int, request: Request, kind: str, **facts: Any) -> None:
+    """A line in ``user_id``'s bell: the facts, and their Thai wording for
+    exports and for readers of an install whose plugin has gone."""
     with force_locale("th"):
-        Notice.create(user=user_id, request=request, text=str(text)[:500])
+        text = _notice_words(kind, facts)
+    Notice.create(user=user_id, request=request, kind=kind, facts=facts, text=text[:500])
+
+
+def notice_text(n: Notice) -> str:
+    """A notice as its reader reads it, in their language."""
+    return (_notice_words(n.kind, n.facts or {}) if n.kind else "") or n.text
 
 
 def request_changed(request: Request, old: str | None, new: str, remark: str = "",
@@ -88,22 +130,18 @@ def request_changed(request: Request, old: str | None, new: str, remark: str = "
     if new == Status.COMPLETED and survey_url:
         queue(mail, "survey_invite", request, survey_url=survey_url, **context)
     if request.requester_id:
-        notice(request.requester_id, request, _l("%(ref)s: %(status)s", ref=request.reference,
-                                                 status=STATUS_LABELS.get(new, new)))
+        notice(request.requester_id, request, "status", ref=request.reference, status=new)
     if new in (Status.SUBMITTED, Status.RESUBMITTED):
         for user in staff_of(request):
             if user.email:
                 queue(user.email, "staff_new", request, **context)
-            notice(user.id, request, _l("New or corrected request %(ref)s",
-                                        ref=request.reference))
+            notice(user.id, request, "new_request", ref=request.reference)
 
 
 def step_told(request: Request, step: Any, event: Any, status_url: str = "") -> None:
     """Tell the requester the answer a work step gives them (the executive's
     decision), by every way a status change reaches them. Call inside the
     tick's transaction."""
-    from .steps import told_text
-
     outcome = step.outcome(event.outcome)
     context = {"step": step, "event": event, "outcome": outcome.label if outcome else "",
                "status_url": status_url}
@@ -112,9 +150,9 @@ def step_told(request: Request, step: Any, event: Any, status_url: str = "") -> 
         requester = User.get_by_id(request.requester_id)
         for channel, address in collect(plugin_manager(), "message_channels", user=requester):
             queue(address, "step_told", request, channel=channel, **context)
-        notice(request.requester_id, request, _l(
-            "%(ref)s: %(heading)s: %(answer)s", ref=request.reference,
-            heading=step.told_as or step.label, answer=told_text(step, event)))
+        notice(request.requester_id, request, "step_told", ref=request.reference,
+               service=request.service_code, step=step.code, outcome=event.outcome,
+               note=event.note)
 
 
 def _send(note: Notification) -> None:

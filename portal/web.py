@@ -24,6 +24,7 @@ from .i18n import agency_name, local_tz, show_date, show_datetime, show_due
 from .identity import captcha
 from .lifecycle import STATUS_LABELS
 from .links import check_base_url, public_host, public_url
+from .notify import notice_text
 from .plugins import collect
 from .thai import BE_OFFSET, age_years, baht_text, mask_national_id, to_local
 
@@ -181,6 +182,7 @@ def configure_templates(app: Flask, pm: pluggy.PluginManager) -> None:
         age_years=age_years,
         bahttext=baht_text,
         agency_name=agency_name,
+        notice_text=notice_text,
     )
 
     def plugin_menu(place: str = "menu") -> list[Any]:

@@ -93,12 +93,12 @@ HOMOGRAPHS = frozenset({"Link", "Licence", "Order", "Record", "Open", "State", "
 # look at both places, then give each its pgettext context or add it here.
 SAME_EVERYWHERE = frozenset({
     "Agency", "Announcement", "Back", "Cancel", "Check", "Completed", "Date", "Department",
-    "Details", "Documents", "Due", "E-mail", "Edit", "File", "From", "Issued", "Ministry",
-    "Month", "Name", "No", "No.", "Notifications", "Officer", "Other", "Overall", "Overdue",
+    "Details", "Documents", "Due", "E-mail", "Edit", "Fax", "File", "From", "Issued", "Ministry",
+    "Month", "Name", "Next", "No", "No.", "Notifications", "Officer", "Other", "Overall", "Overdue",
     "Phone", "Position", "Print", "Printed", "Problem", "Profile", "Reason", "Register",
     "Request", "Requester", "Role", "Satisfaction", "Save", "Saved.", "Search", "Send",
     "Service", "Services", "Settings", "Show", "Signature", "Sorry", "Staff", "Status",
-    "Subject", "Submitted", "Suspended", "Title", "To", "Total", "Yes", "is",
+    "Subject", "Submitted", "Suspended", "Title", "To", "Total", "Upload", "Website", "Yes", "is",
 })
 
 

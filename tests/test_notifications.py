@@ -301,3 +301,25 @@ def test_completion_invites_to_the_survey_by_e_mail(app, inbox):
     guest = app.test_client()  # the link works without logging in
     page = guest.get(link.replace("http://localhost", ""))
     assert page.status_code == 200 and req.reference in page.get_data(as_text=True)
+
+
+def test_the_bell_is_read_in_the_readers_language(app):
+    """A notice keeps what happened, not Thai words: the same notice reads
+    in English after switching language (it was stored as Thai text)."""
+    agency = make_agency("bell-words")
+    clerk = make_staff(agency)
+    citizen = make_user()
+    client, req = new_certificate(app, citizen, agency_code="bell-words")
+    staff = app.test_client()
+    login(staff, clerk)
+    staff.post(f"/admin/requests/process/{req.id}",
+               data={"status": "in_progress", "message": "", "version": req.version})
+    assert f"{req.reference}: เจ้าหน้าที่กำลังดำเนินการ" in \
+        client.get("/notifications").get_data(as_text=True)
+    client.get("/lang/en", headers={"Referer": "http://localhost/"})
+    english = client.get("/notifications").get_data(as_text=True)
+    assert f"{req.reference}: Staff are working on it" in english
+    assert "เจ้าหน้าที่กำลังดำเนินการ" not in english
+    staff.get("/lang/en", headers={"Referer": "http://localhost/"})
+    assert f"New or corrected request {req.reference}" in \
+        staff.get("/notifications").get_data(as_text=True)

@@ -52,6 +52,15 @@ CORE_ACTIONS: dict[str, Any] = {
     "resource_saved": _l("Saved a room or an executive's hours"),
     "files_purged": _l("Deleted files past the retention period"),
     "agency_saved": _l("Saved an agency"),
+    "password_reset_asked": _l("Asked for a password reset link"),
+    "password_reset_sent": _l("Sent a password reset link to a staff member"),
+    "password_reset_code_issued": _l("Gave a password reset code at the counter"),
+    "password_reset_code_failed": _l("Typed a wrong password reset code"),
+    "password_reset": _l("Set a new password with a reset link or code"),
+    "password_reset_printed": _l("Printed a password reset link (operator)"),
+    "password_set_by_operator": _l("Password set by the operator"),
+    "service_document_saved": _l("Published a service's manual or paper form"),
+    "service_document_removed": _l("Removed a service's manual or paper form"),
 }
 # Actions whose detail is made of codes (statuses, channels, services, work
 # steps): those are shown in words too. Other details are what people typed.
