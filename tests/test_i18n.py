@@ -254,3 +254,20 @@ def test_templates_name_an_agency_through_the_one_helper():
                                                 *ROOT.glob("plugins/*/templates/**/*")]
              if p.is_file() and p.name not in thai_always and ".name_th" in p.read_text()]
     assert found == []
+
+
+@pytest.mark.once
+def test_a_request_is_called_one_thing_in_thai():
+    """The seeds' statuses say คำร้อง (ส่งคำร้องไปยังเจ้าหน้าที่, ยกเลิกคำร้อง);
+    the screens said คำขอ for the same request on the next line. Every Thai
+    word for a request is คำร้อง, in the catalogue and in Thai written into
+    templates."""
+    root = Path(__file__).resolve().parent.parent
+    catalogue = (root / "portal/translations/th/LC_MESSAGES/messages.po").read_text("utf-8")
+    mixed = [line for line in catalogue.splitlines()
+             if line.startswith(("msgstr", '"')) and "คำขอ" in line]
+    written = [str(p) for top in ("templates", "plugins", "portal")
+               for p in (root / top).glob("**/*")
+               if p.suffix in (".html", ".txt") and "คำขอ" in p.read_text("utf-8").replace(
+                   "แบบคำขอมีบัตรประจำตัว", "")]
+    assert mixed == [] and written == []

@@ -112,7 +112,7 @@ def test_agency_admin_publishes_a_manual_and_a_paper_form(app, world):
     agency = world["agency"]
     assert upload(admin, agency, "manual", make_pdf("คู่มือ"), "คู่มือการขอหนังสือรับรอง.pdf") \
         .status_code == 302
-    assert upload(admin, agency, "form", make_png(), "แบบคำขอ.png").status_code == 302
+    assert upload(admin, agency, "form", make_png(), "แบบคำร้อง.png").status_code == 302
     assert AuditLog.select().where(AuditLog.action == "service_document_saved").count() == 2
     guest = app.test_client()
     manual_url = "/services/alpha/certificate/manual"
@@ -130,7 +130,7 @@ def test_agency_admin_publishes_a_manual_and_a_paper_form(app, world):
     assert guest.get("/services/alpha/certificate/form").mimetype == "image/png"
     # The staff page shows what is published.
     settings = admin.get("/admin/services/").get_data(as_text=True)
-    assert "คู่มือการขอหนังสือรับรอง.pdf" in settings and "แบบคำขอ.png" in settings
+    assert "คู่มือการขอหนังสือรับรอง.pdf" in settings and "แบบคำร้อง.png" in settings
 
 
 def test_a_new_upload_replaces_the_old_file(app, world):

@@ -109,7 +109,7 @@ def test_my_requests_lists_only_mine_with_search_and_paging(app, world):
     found = client.get(f"/requests?q={first.reference[-5:]}").get_data(as_text=True)
     assert "แสดง 1 ถึง 1 จาก 1 รายการ" in found
     assert "จาก 12 รายการ" in client.get("/requests?q=หนังสือรับรอง").get_data(as_text=True)
-    assert "ไม่พบรายการคำขอ" in client.get("/requests?q=ZZZZZ").get_data(as_text=True)
+    assert "ไม่พบรายการคำร้อง" in client.get("/requests?q=ZZZZZ").get_data(as_text=True)
 
 
 def test_view_shows_answers_files_history_in_thai(app, world):
@@ -154,7 +154,7 @@ def test_return_edit_resubmit_records_what_changed(app, world):
     staff = app.test_client()
     login(staff, world["staff"])
     page = staff.get(f"/admin/requests/process/{req.id}").get_data(as_text=True)
-    assert "ผู้ยื่นคำขอแก้ไขข้อมูล" in page and "ตำแหน่ง" in page
+    assert "ผู้ยื่นคำร้องแก้ไขข้อมูล" in page and "ตำแหน่ง" in page
 
 
 def test_stale_edit_after_staff_changed_status_is_refused(app, world):
@@ -265,7 +265,7 @@ def test_resubmission_lists_only_what_the_requester_changed(app, world, bangkok_
     staff = app.test_client()
     login(staff, world["staff"])
     page = staff.get(f"/admin/requests/process/{req.id}").get_data(as_text=True)
-    assert "อัตราเงินเดือน" not in page.split("ผู้ยื่นคำขอแก้ไขข้อมูล", 1)[1].split("</", 1)[0]
+    assert "อัตราเงินเดือน" not in page.split("ผู้ยื่นคำร้องแก้ไขข้อมูล", 1)[1].split("</", 1)[0]
 
 
 def test_returning_without_a_message_keeps_the_choice_and_marks_the_field(app, world):

@@ -98,11 +98,11 @@ def test_process_page_shows_everything_and_requires_remark_to_return(app, world)
     staff = staff_client(app, world["staff"])
     page = staff.get(f"/admin/requests/process/{req.id}").get_data(as_text=True)
     for text in ("สำเนาบัตร.pdf", "slip.png", "กู้เงินธนาคาร", "สถานะการดำเนินการ",
-                 "ส่งข้อความไปยังผู้ยื่นคำขอ"):
+                 "ส่งข้อความไปยังผู้ยื่นคำร้อง"):
         assert text in page
     r = staff.post(f"/admin/requests/process/{req.id}", data={
         "status": "returned", "message": "", "version": req.version}, follow_redirects=True)
-    assert "กรุณาระบุหมายเหตุถึงผู้ยื่นคำขอ" in r.get_data(as_text=True)
+    assert "กรุณาระบุหมายเหตุถึงผู้ยื่นคำร้อง" in r.get_data(as_text=True)
     assert Request.get_by_id(req.id).status == "submitted"
 
 
@@ -174,7 +174,7 @@ def test_dashboard_counts_per_service_status_and_overdue(app, world):
     assert cells == ["2", "1", "0", "0", "0", "0", "3"]
     assert re.search(r'data-testid="overdue"><a [^>]*>1<', page)
     other = staff_client(app, world["other_staff"]).get("/admin/").get_data(as_text=True)
-    assert "ยังไม่มีคำขอ" in other
+    assert "ยังไม่มีคำร้อง" in other
 
 
 def test_agency_admin_keeps_holidays_for_own_agency(app, world):

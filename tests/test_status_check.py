@@ -26,7 +26,7 @@ def test_wrong_phone_and_unknown_reference_answer_alike(app, world):
     client = app.test_client()
     wrong = check(client, req.reference, "0000").get_data(as_text=True)
     unknown = check(client, "12-690101-ZZZZZ", "5678").get_data(as_text=True)
-    message = "ไม่พบคำขอที่ตรงกับรหัสอ้างอิงและเบอร์โทรศัพท์นี้"
+    message = "ไม่พบคำร้องที่ตรงกับรหัสอ้างอิงและเบอร์โทรศัพท์นี้"
     assert message in wrong and message in unknown
     assert "ส่งคำร้องไปยังเจ้าหน้าที่" not in wrong
 

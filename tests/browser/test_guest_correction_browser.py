@@ -56,7 +56,7 @@ def test_a_guest_reads_the_message_corrects_and_resends(live_server, browser, sh
     clerk.wait_for_selector("text=บันทึกเรียบร้อย")
 
     # The receipt's link fills in the reference; the phone digits open the rest.
-    guest.get_by_role("link", name="ตรวจสอบสถานะคำขอ").last.click()
+    guest.get_by_role("link", name="ตรวจสอบสถานะคำร้อง").last.click()
     guest.evaluate("() => document.fonts.ready.then(() => true)")
     assert guest.input_value("#reference") == reference
     guest.fill("#phone_last4", PHONE[-4:])
@@ -64,7 +64,7 @@ def test_a_guest_reads_the_message_corrects_and_resends(live_server, browser, sh
     guest.wait_for_selector(f"#staff-message:has-text('{MESSAGE}')")
     assert "ประวัติการดำเนินการ" in guest.content()
     shot(guest, "status-returned")
-    guest.get_by_role("link", name="แก้ไขคำขอแล้วส่งอีกครั้ง").click()
+    guest.get_by_role("link", name="แก้ไขคำร้องแล้วส่งอีกครั้ง").click()
     assert guest.input_value("#subject") == "ถนนหน้าบ้านเป็นหลุม"
     guest.fill("#details", CORRECTED)
     shot(guest, "correction")
@@ -81,7 +81,7 @@ def test_a_guest_reads_the_message_corrects_and_resends(live_server, browser, sh
     assert "ส่งข้อมูลแก้ไขไปยังเจ้าหน้าที่" in row.inner_text()
     clerk.goto(process_url)
     assert CORRECTED in clerk.content()
-    assert clerk.locator(".alert-warning", has_text="รายละเอียดคำขอ").count() == 1
+    assert clerk.locator(".alert-warning", has_text="รายละเอียดคำร้อง").count() == 1
     shot(clerk, "resubmitted")
     for page in (guest, clerk):
         page.close()

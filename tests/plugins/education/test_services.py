@@ -162,7 +162,7 @@ def test_summary_report_counts_a_month_and_prints(app, edu):
     printed = staff.get("/admin/oss_summary/print?month=2024-06")
     assert printed.mimetype == "application/pdf"
     text = pdf_text(printed.data)
-    assert "รายงานสรุปคำขอรับบริการ 6 บริการ" in text and "มิถุนายน 2567" in text
+    assert "รายงานสรุปคำร้องขอรับบริการ 6 บริการ" in text and "มิถุนายน 2567" in text
     outsider = client_for(app, edu["other_staff"]).get("/admin/oss_summary/").get_data(
         as_text=True)
     assert re.search(r"<tfoot>.*?<strong>0</strong>", outsider, re.S)

@@ -115,9 +115,9 @@ def test_steps_only_while_work_is_open(app, ict):
         "position": "ครู", "email": "a@example.go.th", "role": "user"})
     tech = client_for(app, ict["tech"])
     tech.post(f"/admin/requests/process/{req.id}", data={
-        "status": "cancelled", "message": "ซ้ำกับคำขอเดิม", "version": req.version})
+        "status": "cancelled", "message": "ซ้ำกับคำร้องเดิม", "version": req.version})
     r = tick(tech, req, "receive")
-    assert "บันทึกขั้นตอนได้เฉพาะระหว่างที่เจ้าหน้าที่ดำเนินการคำขอ" in r.get_data(as_text=True)
+    assert "บันทึกขั้นตอนได้เฉพาะระหว่างที่เจ้าหน้าที่ดำเนินการคำร้อง" in r.get_data(as_text=True)
 
 
 def test_wrong_people_cannot_tick(app, ict):

@@ -103,7 +103,7 @@ def test_a_returned_guest_request_is_corrected_and_resent(app, tambon):  # noqa:
     last = StatusEvent.select().where(StatusEvent.request == req).order_by(
         StatusEvent.id.desc()).get()
     assert (last.to_status, last.actor_role, last.actor_id) == ("resubmitted", "requester", None)
-    assert set(last.changes) == {"รายละเอียดคำขอ", "เอกสาร 1"}  # only what changed
+    assert set(last.changes) == {"รายละเอียดคำร้อง", "เอกสาร 1"}  # only what changed
     audit = AuditLog.get((AuditLog.action == "status_changed")
                          & (AuditLog.target == f"request:{req.reference}")
                          & AuditLog.detail.contains("resubmitted"))
