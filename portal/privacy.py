@@ -35,7 +35,7 @@ from .models import (
     User,
 )
 from .plugins import all_services, plugin_manager
-from .thai import mask_national_id, utcnow
+from .thai import mask_national_id, to_local, utcnow
 
 # What an anonymised account and its requests are called from then on.
 DELETED_NAME = "ผู้ใช้ที่ลบบัญชีแล้ว"
@@ -287,8 +287,9 @@ def purge_closed_files(now: dt.datetime | None = None) -> int:
             (Attachment.update(purged_at=now)
              .where(Attachment.id.in_([r.id for r in rows])).execute())
             audit.record("files_purged", f"agency:{agency.id}", agency=agency,
+                         # The cut-off as the office's clock read it, offset and all.
                          detail=f"{len(rows)} files of requests closed before "
-                                f"{closed_before.date().isoformat()}")
+                                f"{to_local(closed_before).isoformat(timespec='minutes')}")
         purged += [r.stored_name for r in rows]
     files_store = store()
     for name in purged:

@@ -364,6 +364,7 @@ def test_files_of_closed_requests_go_after_the_agencys_retention_period(app, off
                                       services=("petition",))).status_code == 302
     assert stranger.get(f"/files/{purged.id}").status_code == 404
     assert AuditLog.select().where(AuditLog.action == "files_purged").count() == 1
+    assert AuditLog.get(AuditLog.action == "files_purged").detail.endswith("+07:00")
     with app.test_request_context():
         assert privacy.purge_closed_files() == 0  # nothing twice
 
