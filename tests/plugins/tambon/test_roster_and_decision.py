@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 
+from pypdf import PdfReader
+
 from plugins.tambon.models import ElderlyRegistration
 from portal.models import AuditLog, Membership, Notice, Notification, Request, StepEvent
 
@@ -108,6 +110,10 @@ def test_the_executive_decision_is_recorded_and_told_to_the_requester(app, tambo
     mine = client_for(app, citizen).get(f"/requests/{req.reference}").get_data(as_text=True)
     assert "ผลการพิจารณาของผู้บริหาร" in mine and "อนุมัติ" in mine
     assert "เริ่มจ่ายเดือนตุลาคม" in mine and "นายสมศักดิ์ ใจดี นายก อบต." in mine
+    # ... and on the request they print.
+    printed = client_for(app, citizen).get(f"/requests/{req.reference}/print")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(printed.data)).pages)
+    assert "ผลการพิจารณาของผู้บริหาร" in text and "เริ่มจ่ายเดือนตุลาคม" in text
     # Told through the bell and the e-mail, like a status change.
     assert Notice.select().where((Notice.user == citizen.id)
                                  & Notice.text.contains("อนุมัติ")).exists()
