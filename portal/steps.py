@@ -57,11 +57,20 @@ def for_requester(steps: tuple[Step, ...], events: list[StepEvent]) -> list[Requ
     """The requester's copy of ``events``: no clerk, a value only where the
     step is meant to tell it, and no note unless the whole tick is the
     requester's answer (``tells_requester``: the executive's decision)."""
+    by_code = {s.code: s for s in steps}
     public = {s.code for s in steps if s.value_for_requester or s.tells_requester}
-    answers = {s.code for s in steps if s.tells_requester}
     return [RequesterTick(id=e.id, step=e.step, outcome=e.outcome, at=e.at,
                           value=e.value if e.step in public else "",
-                          note=e.note if e.step in answers else "") for e in events]
+                          note=e.note if _is_answer(by_code.get(e.step), e) else "")
+            for e in events]
+
+
+def _is_answer(step: Step | None, event: Tick) -> bool:
+    """Whether this tick is an answer written for the requester: a step that
+    tells them, ticked with one of its outcomes. A tick of the same step
+    from before it told anyone (no outcome) was a staff note, and stays one."""
+    return bool(step and step.tells_requester
+                and (not step.outcomes or step.outcome(event.outcome) is not None))
 
 
 def told_to_requester(steps: tuple[Step, ...],
@@ -164,7 +173,7 @@ def told_requester(steps: tuple[Step, ...], events: list[Tick]) -> list[tuple[St
     requester, as they stand after loops), in the order of the flow."""
     done = replay(steps, events)
     return [(step, done[step.code]) for step in steps
-            if step.tells_requester and step.code in done]
+            if step.code in done and _is_answer(step, done[step.code])]
 
 
 def told_text(step: Step, event: Tick) -> str:

@@ -140,3 +140,21 @@ def test_not_approved_is_what_the_requester_reads(app, tambon):  # noqa: F811
     # The completion message starts from the decision.
     page = clerk.get(f"/admin/requests/process/{req.id}").get_data(as_text=True)
     assert "ไม่อนุมัติ: พื้นที่เป็นทางเท้า" in page
+
+
+def test_a_propose_note_from_before_the_decision_stays_with_staff(app, tambon):  # noqa: F811
+    """The propose step's note was "staff only" before it told the
+    requester: such a tick (no decision outcome) is shown to nobody else."""
+    citizen, req = registered(app, tambon)
+    clerk = client_for(app, tambon["clerk"])
+    walk_to_propose(clerk, req)
+    StepEvent.create(request=req, step="propose", outcome="", value="",
+                     note="ภายใน: รอเสนอรอบหน้า", actor=tambon["clerk"])
+    mine = client_for(app, citizen).get(f"/requests/{req.reference}").get_data(as_text=True)
+    assert "ภายใน: รอเสนอรอบหน้า" not in mine and "ผลการพิจารณาของผู้บริหาร" not in mine
+    printed = client_for(app, citizen).get(f"/requests/{req.reference}/print")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(printed.data)).pages)
+    assert "ภายใน: รอเสนอรอบหน้า" not in text
+    process = clerk.get(f"/admin/requests/process/{req.id}").get_data(as_text=True)
+    assert "ภายใน: รอเสนอรอบหน้า" in process.split('name="message"', 1)[0]  # history, not the box
+    assert "ภายใน: รอเสนอรอบหน้า" not in process.split('name="message"', 1)[1].split("</textarea>")[0]
