@@ -59,3 +59,35 @@ def test_printed_qr_link_fills_in_the_reference(app, world):
     page = app.test_client().get(f"/status?ref={req.reference}").get_data(as_text=True)
     assert f'value="{req.reference}"' in page
     assert "ส่งคำร้องไปยังเจ้าหน้าที่" not in page  # the phone digits are still needed
+
+
+def test_guessing_the_four_digits_of_one_reference_is_stopped(app, world):
+    """4 digits are 10,000 tries at most: after a few wrong ones for a
+    reference, this address is locked out of it and every other address
+    is slowed down, even with the right digits (then they work again)."""
+    import datetime as dt
+
+    import time_machine
+
+    from portal.models import AuditLog
+
+    _c, req = new_certificate(app, world["citizen"])
+    guesser = app.test_client()
+    for digits in ("0000", "0001", "0002", "0003", "0004"):
+        check(guesser, req.reference, digits)
+    refused = "กรอกข้อมูลไม่ถูกต้องหลายครั้งสำหรับรหัสอ้างอิงนี้"
+    page = check(guesser, req.reference, "5678").get_data(as_text=True)
+    assert refused in page and "ส่งคำร้องไปยังเจ้าหน้าที่" not in page
+    elsewhere = app.test_client()
+    elsewhere.environ_base["REMOTE_ADDR"] = "10.0.0.2"
+    page = check(elsewhere, req.reference, "5678").get_data(as_text=True)
+    assert refused in page  # slowed down everywhere
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(minutes=2)):
+        page = check(elsewhere, req.reference, "5678").get_data(as_text=True)
+        assert "ส่งคำร้องไปยังเจ้าหน้าที่" in page
+        assert refused in check(guesser, req.reference, "5678").get_data(as_text=True)
+    # Another reference is not affected.
+    _c2, other = new_certificate(app, world["citizen"])
+    assert "ส่งคำร้องไปยังเจ้าหน้าที่" in check(guesser, other.reference, "5678").get_data(
+        as_text=True)
+    assert not AuditLog.select().where(AuditLog.action == "status_checked").exists()  # accounts'

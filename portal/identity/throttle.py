@@ -2,6 +2,9 @@
 locked out of that ID for a while; everywhere else the ID is only slowed
 down, so nobody can lock an official out by knowing their ID.
 
+The same counters guard the status check's second factor (4 digits of a
+phone number) per reference number: ``kind="ref"``.
+
 Kept in the database so every web process agrees; the per-address burst
 limit over all IDs is Flask-Limiter's job (see ``LOGIN_RATE_LIMIT``).
 """
@@ -17,23 +20,23 @@ from ..models import LoginThrottle
 from ..thai import utcnow
 
 
-def _keys(national_id: str, source: str) -> tuple[str, str]:
-    return f"nid:{national_id}@{source}"[:64], f"nid:{national_id}"
+def _keys(national_id: str, source: str, kind: str = "nid") -> tuple[str, str]:
+    return f"{kind}:{national_id}@{source}"[:64], f"{kind}:{national_id}"
 
 
-def locked_until(national_id: str, source: str) -> dt.datetime | None:
+def locked_until(national_id: str, source: str, kind: str = "nid") -> dt.datetime | None:
     """Until when ``source`` may not try ``national_id`` at all."""
-    row = LoginThrottle.get_or_none(LoginThrottle.key == _keys(national_id, source)[0])
+    row = LoginThrottle.get_or_none(LoginThrottle.key == _keys(national_id, source, kind)[0])
     if row and row.locked_until and row.locked_until > utcnow():
         return row.locked_until
     return None
 
 
-def wait_seconds(national_id: str) -> int:
+def wait_seconds(national_id: str, kind: str = "nid") -> int:
     """Seconds anyone must still wait before trying ``national_id`` again:
     none for the first LOGIN_MAX_FAILURES wrong passwords from all
     addresses together, then doubling up to LOGIN_SLOWDOWN_MAX_SECONDS."""
-    row = LoginThrottle.get_or_none(LoginThrottle.key == _keys(national_id, "")[1])
+    row = LoginThrottle.get_or_none(LoginThrottle.key == _keys(national_id, "", kind)[1])
     config = current_app.config
     over = row.failures - config["LOGIN_MAX_FAILURES"] if row else -1
     if over < 0:
@@ -43,11 +46,11 @@ def wait_seconds(national_id: str) -> int:
     return max(0, int(left + 0.999))
 
 
-def record_failure(national_id: str, source: str) -> None:
+def record_failure(national_id: str, source: str, kind: str = "nid") -> None:
     limit = current_app.config["LOGIN_MAX_FAILURES"]
     minutes = current_app.config["LOGIN_LOCK_MINUTES"]
     now = utcnow()
-    source_key, id_key = _keys(national_id, source)
+    source_key, id_key = _keys(national_id, source, kind)
     with database.atomic():
         for key in (source_key, id_key):
             row, _ = LoginThrottle.get_or_create(key=key)
@@ -61,9 +64,10 @@ def record_failure(national_id: str, source: str) -> None:
             row.save()
 
 
-def clear(national_id: str, source: str) -> None:
+def clear(national_id: str, source: str, kind: str = "nid") -> None:
     """The right password: this address's count and the ID's slow-down end."""
-    LoginThrottle.delete().where(LoginThrottle.key.in_(_keys(national_id, source))).execute()
+    LoginThrottle.delete().where(
+        LoginThrottle.key.in_(_keys(national_id, source, kind))).execute()
 
 
 def lift(national_id: str) -> int:

@@ -16,7 +16,7 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import Length, Regexp
 
-from .. import uploads
+from .. import audit, uploads
 from ..catalogue import (
     SERVICE_DOCUMENT_KINDS,
     contact,
@@ -27,6 +27,7 @@ from ..catalogue import (
 )
 from ..extensions import limiter
 from ..forms import DigitsField, PortalForm, required
+from ..identity import throttle
 from ..links import public_url
 from ..models import Agency, Request
 from ..offices import GECC_LEVELS, ORG_TYPES, listed
@@ -106,17 +107,30 @@ def status_check() -> str:
     result = None
     not_found = False
     detail: dict = {}
+    too_many = False
     if form.validate_on_submit():
-        req = checked_request(form.reference.data, form.phone_last4.data)
-        if req is not None:
-            result = public_status(req)
-            if req.requester_id is None:  # a guest's: the check is their only way in
-                remember_check(req)
-                detail = guest_context(Request.get_by_id(req.id))
+        # Four digits are a weak secret: wrong ones for a reference lock this
+        # address out of it and slow everyone else down, as for passwords.
+        reference = ascii_digits(form.reference.data or "").strip().upper()
+        source = request.remote_addr or ""
+        if throttle.locked_until(reference, source, "ref") or \
+                throttle.wait_seconds(reference, "ref"):
+            too_many = True
         else:
-            not_found = True
+            req = checked_request(reference, form.phone_last4.data)
+            if req is not None:
+                throttle.clear(reference, source, "ref")
+                result = public_status(req)
+                if req.requester_id is None:  # a guest's: the check is their only way in
+                    remember_check(req)
+                    audit.record("status_checked", f"request:{req.reference}",
+                                 agency=req.agency_id)
+                    detail = guest_context(Request.get_by_id(req.id))
+            else:
+                throttle.record_failure(reference, source, "ref")
+                not_found = True
     return render_template("public/status.html", form=form, result=result,
-                           not_found=not_found, detail=detail)
+                           not_found=not_found, detail=detail, too_many=too_many)
 
 
 @bp.get("/status/<reference>")

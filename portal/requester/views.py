@@ -159,6 +159,12 @@ def correction_page(req: Request, user: User | None, back: str) -> str | Respons
                             "version": req.version}) if request.method == "GET" else form_class()
     if not guest:
         form.national_id.data = req.payload.get("national_id", "")
+    elif "phone" in form:
+        # The phone number is the guest's key to the status check: whoever
+        # passed it may correct the answers, not change the key to lock the
+        # requester out (staff change it when the person asks them).
+        form.phone.data = req.payload.get("phone", "")
+        form.phone.render_kw = {**(form.phone.render_kw or {}), "readonly": True}
     if service.prepare_form:
         service.prepare_form(form, req.agency)
     if not review_only(service) and form.validate_on_submit():

@@ -59,6 +59,7 @@ CORE_ACTIONS: dict[str, Any] = {
     "password_reset": _l("Set a new password with a reset link or code"),
     "password_reset_printed": _l("Printed a password reset link (operator)"),
     "password_set_by_operator": _l("Password set by the operator"),
+    "status_checked": _l("A guest passed the status check"),
     "service_document_saved": _l("Published a service's manual or paper form"),
     "service_document_removed": _l("Removed a service's manual or paper form"),
 }

@@ -163,3 +163,22 @@ def test_a_request_of_an_account_stays_behind_its_sign_in(app, tambon):  # noqa:
     assert MESSAGE not in page and "/edit" not in page and "เข้าสู่ระบบ" in page
     assert stranger.get(f"/status/{req.reference}/edit").status_code == 302
     assert Request.get_by_id(req.id).status == "returned"
+
+
+def test_a_guest_correction_cannot_change_the_phone_the_check_asks_for(app, tambon):  # noqa: F811
+    """Whoever passed the check may correct the answers, not change the
+    phone number, which would lock the requester out of their request."""
+    req, _staff = _returned(app, tambon)
+    guest = app.test_client()
+    _check(guest, req)
+    form = guest.get(f"/status/{req.reference}/edit").get_data(as_text=True)
+    assert "readonly" in form.split('name="phone"', 1)[1].split(">", 1)[0]
+    r = guest.post(f"/status/{req.reference}/edit", data={
+        **GUEST, **PETITION, "phone": "0899999999", "details": "แก้ไขแล้ว ตรงข้ามวัด",
+        "version": Request.get_by_id(req.id).version}, content_type="multipart/form-data")
+    assert r.status_code == 302
+    done = Request.get_by_id(req.id)
+    assert done.status == "resubmitted" and done.payload["details"] == "แก้ไขแล้ว ตรงข้ามวัด"
+    assert done.contact_phone == GUEST["phone"] and done.payload["phone"] == GUEST["phone"]
+    assert "ส่งข้อมูลแก้ไขไปยังเจ้าหน้าที่" in _check(app.test_client(), req).get_data(
+        as_text=True)
