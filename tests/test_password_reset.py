@@ -399,3 +399,18 @@ def test_the_operator_command_prints_a_link_or_sets_a_password(app):
     short = runner.invoke(args=["users", "reset-password", user.national_id,
                                 "--set-password"], input="short\nshort\n")
     assert short.exit_code != 0
+
+
+def test_wrong_ids_at_the_counter_are_audited_and_soon_stopped(app, counter):
+    """A clerk who types ID after ID against a masked one is recorded each
+    time and, after a few, refused for a while even with the right ID."""
+    from .conftest import new_national_id
+
+    citizen, req, clerk = counter["citizen"], counter["request"], counter["clerk"]
+    for _ in range(5):
+        page = issue(clerk, req, new_national_id()).get_data(as_text=True)
+        assert "ไม่ใช่เลขประจำตัวประชาชนของบัญชีที่ยื่นคำร้องนี้" in page
+    assert AuditLog.select().where(AuditLog.action == "password_reset_code_refused").count() == 5
+    page = issue(clerk, req, citizen.national_id).get_data(as_text=True)
+    assert "กรอกเลขประจำตัวประชาชนไม่ตรงหลายครั้ง" in page
+    assert not AuditLog.select().where(AuditLog.action == "password_reset_code_issued").exists()

@@ -59,6 +59,8 @@ CORE_ACTIONS: dict[str, Any] = {
     "password_reset": _l("Set a new password with a reset link or code"),
     "password_reset_printed": _l("Printed a password reset link (operator)"),
     "password_set_by_operator": _l("Password set by the operator"),
+    "password_reset_code_refused": _l("Typed a national ID that is not the requester's "
+                                      "for a reset code"),
     "status_checked": _l("A guest passed the status check"),
     "service_document_saved": _l("Published a service's manual or paper form"),
     "service_document_removed": _l("Removed a service's manual or paper form"),

@@ -39,7 +39,7 @@ from ..forms import (
     slot_fields,
 )
 from ..i18n import agency_name
-from ..identity import reset
+from ..identity import reset, throttle
 from ..lifecycle import (
     ACTION_LABELS,
     CHANNELS,
@@ -425,8 +425,16 @@ class RequestView(PortalModelView):
                         "password from their agency admin.")
         form = ResetCodeForm()
         code = row = None
+        # Wrong IDs typed here would spell out a masked ID digit by digit:
+        # a few per clerk and request, each audited, then a pause.
+        tries = (str(id), str(current_user.get_id()), "counter")
+        if refused is None and throttle.locked_until(*tries):
+            refused = _("Too many wrong national IDs for this request. Please try again later.")
         if refused is None and form.validate_on_submit():
             if form.national_id.data != user.national_id:
+                throttle.record_failure(*tries)
+                audit.record("password_reset_code_refused", f"user:{user.id}",
+                             detail=f"request:{req.reference}", agency=req.agency_id)
                 form.national_id.errors = [_("This is not the national ID of the account "
                                              "that sent this request.")]
             else:

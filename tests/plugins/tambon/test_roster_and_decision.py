@@ -157,4 +157,5 @@ def test_a_propose_note_from_before_the_decision_stays_with_staff(app, tambon): 
     assert "ภายใน: รอเสนอรอบหน้า" not in text
     process = clerk.get(f"/admin/requests/process/{req.id}").get_data(as_text=True)
     assert "ภายใน: รอเสนอรอบหน้า" in process.split('name="message"', 1)[0]  # history, not the box
-    assert "ภายใน: รอเสนอรอบหน้า" not in process.split('name="message"', 1)[1].split("</textarea>")[0]
+    message_box = process.split('name="message"', 1)[1].split("</textarea>")[0]
+    assert "ภายใน: รอเสนอรอบหน้า" not in message_box
