@@ -14,7 +14,10 @@ document.addEventListener("DOMContentLoaded", function () {
     inputs.forEach(function (input) { query.append(input.name, input.value); });
     var mine = ++asked;
     fetch(box.dataset.url + "?" + query.toString(), {credentials: "same-origin"})
-      .then(function (response) { return response.ok ? response.text() : null; })
+      // A lapsed sign-in answers with the login page (after a redirect): not an amount.
+      .then(function (response) {
+        return response.ok && !response.redirected ? response.text() : null;
+      })
       .then(function (html) {
         if (html !== null && mine === asked) { box.innerHTML = html; }
       })
