@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort
 
+from . import audit
 from .db import database
 from .models import Agency, AgencyService, ServiceDocument, User
 from .plugins import all_services
@@ -78,7 +79,7 @@ def save_document(agency: Agency, code: str, kind: str, checked: CheckedFile,
     """Publish ``checked`` as the service's ``kind`` document, replacing the
     one before. The new file is written first and the old one deleted only
     after the row points at the new (a crash leaves an orphan file, swept
-    later, never a row without its file)."""
+    later, never a row without its file). Audited with the row."""
     files = store()
     with staged(files) as written:
         stored = files.write(checked)
@@ -96,6 +97,8 @@ def save_document(agency: Agency, code: str, kind: str, checked: CheckedFile,
             else:
                 ServiceDocument.update(**values).where(ServiceDocument.id == old.id).execute()
                 doc = ServiceDocument.get_by_id(old.id)
+            audit.record("service_document_saved", f"agency:{agency.id}",
+                         detail=f"{code}/{kind}", agency=agency)
     if old is not None:
         files.delete(old.stored_name)
     return doc
@@ -107,6 +110,9 @@ def remove_document(agency: Agency, code: str, kind: str) -> bool:
         & (ServiceDocument.kind == kind))
     if doc is None:
         return False
-    doc.delete_instance()
+    with database.atomic():
+        doc.delete_instance()
+        audit.record("service_document_removed", f"agency:{agency.id}",
+                     detail=f"{code}/{kind}", agency=agency)
     store().delete(doc.stored_name)
     return True

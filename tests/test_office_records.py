@@ -235,3 +235,20 @@ def test_a_staff_member_with_no_request_still_lands_on_admin(app):
     agency = make_agency()
     staff = make_staff(agency)
     assert login(app.test_client(), staff).headers["Location"] == "/admin/"
+
+
+def test_a_document_is_published_with_its_audit_line_or_not_at_all(app, world, monkeypatch):
+    """The audit line is written in the save's transaction: if it cannot
+    be written, the document is not published either."""
+    from portal import audit
+    from portal.models import ServiceDocument
+
+    admin = signed_in(app, world["admin"])
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("audit table unavailable")
+
+    monkeypatch.setattr(audit, "record", broken)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    upload(admin, world["agency"], "manual", make_pdf("คู่มือ"), "คู่มือ.pdf")
+    assert not ServiceDocument.select().exists()

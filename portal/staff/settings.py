@@ -66,8 +66,6 @@ class ServiceSwitchView(AgencyAdminAccess, PortalBaseView):
             flash(str(exc), "error")
         else:
             save_document(agency, code, kind, checked, current_user._get_current_object())
-            audit.record("service_document_saved", f"agency:{agency.id}",
-                         detail=f"{code}/{kind}", agency=agency)
             flash(_("Saved."), "success")
         return redirect(url_for(".index") + f"#svc-{agency.id}-{code}")
 
@@ -75,8 +73,6 @@ class ServiceSwitchView(AgencyAdminAccess, PortalBaseView):
     def remove(self) -> Any:
         agency, code, kind = self._target()
         if remove_document(agency, code, kind):
-            audit.record("service_document_removed", f"agency:{agency.id}",
-                         detail=f"{code}/{kind}", agency=agency)
             flash(_("Removed."), "success")
         return redirect(url_for(".index") + f"#svc-{agency.id}-{code}")
 
