@@ -26,12 +26,13 @@ from .forms import (
     build_request_form,
     is_placeholder,
 )
+from .i18n import show_iso
 from .lifecycle import FINAL_STATUSES, STATUS_LABELS
 from .models import Agency, ApiKey, Request, User
 from .plugins import all_services
 from .services import Service
 from .submission import submit
-from .thai import ascii_digits, to_local
+from .thai import ascii_digits
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 APPLICANT = {"first_name": "first_name", "last_name": "last_name", "phone": "phone",
@@ -144,8 +145,8 @@ def _record(req: Request) -> dict[str, Any]:
         "service_code": req.service_code,
         "description": "",
         "agency_responsible": req.agency.name_th,
-        "requested_datetime": to_local(req.submitted_at).isoformat(timespec="seconds"),
-        "updated_datetime": to_local(req.status_changed_at).isoformat(timespec="seconds"),
+        "requested_datetime": show_iso(req.submitted_at),
+        "updated_datetime": show_iso(req.status_changed_at),
         "expected_datetime": req.due_date.isoformat() if req.due_date else None,
         "address": "", "lat": _public_degree(payload.get("latitude")),
         "long": _public_degree(payload.get("longitude")),

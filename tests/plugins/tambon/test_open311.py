@@ -141,3 +141,16 @@ def test_the_api_key_is_taken_only_from_the_body(app, tambon, key, caplog):  # n
     in_url = client.post(f"/open311/v2/requests.json?api_key={key}", data=fields)
     assert in_url.status_code == 403
     assert key not in caplog.text
+
+
+def test_times_are_in_the_offices_time_zone_with_its_offset(app, tambon, key):  # noqa: F811
+    """PORTAL_TIMEZONE is the office's clock for machines too."""
+    client = app.test_client()
+    post(client, api_key=key, service_code="petition",
+         **{"attribute[subject]": "ถนนชำรุด", "attribute[details]": "หลุมลึก"})
+    listed = client.get("/open311/v2/requests.json?jurisdiction_id=demo-tambon").get_json()
+    assert listed[0]["requested_datetime"].endswith("+07:00")
+    app.config["PORTAL_TIMEZONE"] = "Asia/Tokyo"
+    listed = client.get("/open311/v2/requests.json?jurisdiction_id=demo-tambon").get_json()
+    assert listed[0]["requested_datetime"].endswith("+09:00")
+    assert listed[0]["updated_datetime"].endswith("+09:00")
