@@ -93,9 +93,10 @@ def backup_create(target: str | None) -> None:
     from pathlib import Path
 
     from .backup import create
+    from .i18n import local_tz
     from .thai import to_local, utcnow
 
-    path = Path(target or f"backup-{to_local(utcnow()):%Y%m%d-%H%M%S}.tar.gz")
+    path = Path(target or f"backup-{to_local(utcnow(), local_tz()):%Y%m%d-%H%M%S}.tar.gz")
     manifest = create(path)
     rows = sum(manifest["tables"].values())
     click.echo(f"{path}: {rows} rows in {len(manifest['tables'])} tables, "
@@ -249,11 +250,12 @@ def reset_password_command(national_id: str, set_now: bool) -> None:
     other sign-ins end when the password changes and a lockout lifts."""
     from . import audit
     from .db import database
+    from .i18n import show_datetime
     from .identity import reset, throttle
     from .identity.forms import PASSWORD_MAX, PASSWORD_MIN
     from .jobs import kick
     from .models import User
-    from .thai import format_datetime, normalise_national_id
+    from .thai import normalise_national_id
 
     user = User.get_or_none(User.national_id == normalise_national_id(national_id))
     if not reset.may_reset(user):
@@ -279,4 +281,4 @@ def reset_password_command(national_id: str, set_now: bool) -> None:
     except RuntimeError as error:  # PUBLIC_BASE_URL unset: no link to build
         raise click.ClickException(str(error)) from None
     click.echo(f"link for {user.full_name} (works once, until "
-               f"{format_datetime(row.expires_at)}):\n{url}")
+               f"{show_datetime(row.expires_at)}):\n{url}")
