@@ -13,8 +13,15 @@ import pytest
 from portal.models import User
 
 from ..conftest import CAPTCHA_TEXT, PASSWORD, make_user
+from .conftest import ROBOT_CHECK_COST
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(autouse=True)
+def real_cost(live_server: dict[str, Any]) -> None:
+    """This file measures the widget: at the cost a real install sets."""
+    live_server["app"].config.update(ROBOT_CHECK_COST)
 
 REGISTRATION = {"#national_id": "3100600456785", "#first_name": "มานี", "#last_name": "มีแป้น",
                 "#phone": "0861234567", "#email": "manee@example.com",
