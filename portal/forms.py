@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from markupsafe import Markup, escape
 from wtforms import (
     DateField,
     DateTimeField,
@@ -20,6 +21,7 @@ from wtforms import (
     StringField,
     TimeField,
 )
+from wtforms.utils import unset_value
 from wtforms.validators import (
     Email,
     InputRequired,
@@ -29,18 +31,29 @@ from wtforms.validators import (
     StopValidation,
     ValidationError,
 )
-from wtforms.widgets import DateTimeLocalInput
+from wtforms.widgets import DateTimeLocalInput, html_params
 
 from .i18n import local_tz
 from .services import Service
 from .thai import (
+    BE_OFFSET,
+    MONTHS_EN_LONG,
+    MONTHS_LONG,
+    YEAR_FIRST_BE,
+    YEAR_FIRST_CE,
+    YEAR_LAST_BE,
+    YEAR_LAST_CE,
+    DateProblem,
     ascii_digits,
     format_date,
     format_datetime,
+    local_today,
+    month_number,
     national_id_is_valid,
     normalise_national_id,
     parse_date,
     parse_local_datetime,
+    read_date_parts,
     to_local,
 )
 
@@ -57,11 +70,200 @@ class FieldError(ValueError):
         self.field = field
 
 
+_MISSING = {
+    ("day",): _l("Enter the day."),
+    ("month",): _l("Choose the month."),
+    ("year",): _l("Enter the year (B.E.)."),
+    ("day", "month"): _l("Enter the day and choose the month."),
+    ("day", "year"): _l("Enter the day and the year (B.E.)."),
+    ("month", "year"): _l("Choose the month and enter the year (B.E.)."),
+}
+DATE_PARTS = ("day", "month", "year")
+
+
+def _date_problem_message(problem: DateProblem) -> str:
+    from flask_babel import gettext
+
+    if problem.code == "missing":
+        return str(_MISSING.get(problem.parts, _l("Enter the day, month and year (B.E.).")))
+    if problem.code == "day":
+        return gettext("The day must be a number from 1 to 31.")
+    if problem.code == "month":
+        return gettext("Choose a month from the list.")
+    if problem.code == "year_digits":
+        return gettext("The year must have 4 digits, e.g. 2508.")
+    if problem.code == "year_range":
+        return gettext("The year must be from %(first)s to %(last)s B.E. "
+                       "(or %(first_ce)s to %(last_ce)s A.D.).",
+                       first=YEAR_FIRST_BE, last=YEAR_LAST_BE,
+                       first_ce=YEAR_FIRST_CE, last_ce=YEAR_LAST_CE)
+    return gettext("This date does not exist: %(month)s %(year)s B.E. has %(days)s days.",
+                   month=month_names()[problem.params["month"] - 1],
+                   year=problem.params["year"], days=problem.params["days"])
+
+
+def month_names() -> tuple[str, ...]:
+    from .i18n import current_locale
+
+    return MONTHS_LONG if current_locale().startswith("th") else MONTHS_EN_LONG
+
+
+class ThaiDateInput:
+    """The three inputs of a :class:`ThaiDateField`: day (digits), month (a
+    list of month names) and Buddhist-era year (digits), each with its own
+    visible label. ``hint=False`` when the caller (the ``date_input`` macro)
+    shows the hint itself; keyword arguments as a widget gets them (``class``
+    goes on each input, ``aria-describedby`` too)."""
+
+    def __call__(self, field: ThaiDateField, hint: bool = True, **kwargs: Any) -> Markup:
+        from flask_babel import pgettext
+
+        shown = field.shown_parts()
+        css = kwargs.pop("class", kwargs.pop("class_", "input"))
+        described = " ".join(filter(None, [kwargs.pop("aria-describedby", ""),
+                                           field.hint_id if hint else ""]))
+        kwargs.pop("id", None)
+        common: dict[str, Any] = {k: v for k, v in kwargs.items()
+                                  if k in ("disabled", "readonly", "required")}
+        if described:
+            common["aria-describedby"] = described
+        ids = field.part_ids()
+        auto = {p: f"bday-{p}" for p in DATE_PARTS} if field.birth else {}
+
+        def marks(part: str) -> dict[str, Any]:
+            out = dict(common)
+            if part in field.bad_parts:
+                out["aria-invalid"] = "true"
+            if part in auto:
+                out["autocomplete"] = auto[part]
+            return out
+
+        def item(part: str, label: str, control: str) -> str:
+            return (f'<div class="date-input-item date-input-{part}">'
+                    f'<label for="{ids[part]}">{escape(label)}</label>{control}</div>')
+
+        def text_input(part: str, size: int) -> str:
+            attrs = {"id": ids[part], "name": field.part_name(part), "type": "text",
+                     "inputmode": "numeric", "size": size, "value": shown[part],
+                     "class": f"{css} date-input-{part}-box", **marks(part)}
+            return f"<input {html_params(**attrs)}>"
+
+        chosen = month_number(shown["month"]) if shown["month"] else None
+        options = [f'<option value="">{escape(str(CHOOSE))}</option>']
+        for number, name in enumerate(month_names(), start=1):
+            selected = " selected" if number == chosen else ""
+            options.append(f'<option value="{number}"{selected}>{escape(name)}</option>')
+        month_attrs = html_params(id=ids["month"], name=field.part_name("month"),
+                                  class_=css + " date-input-month-box", **marks("month"))
+        select = f"<select {month_attrs}>{''.join(options)}</select>"
+        parts = [item("day", pgettext("date part", "Day"), text_input("day", 2)),
+                 item("month", pgettext("date part", "Month"), select),
+                 item("year", pgettext("date part", "Year (B.E.)"), text_input("year", 4))]
+        hint_html = (f'<p class="hint date-input-hint" id="{field.hint_id}">'
+                     f"{escape(field.hint_text())}</p>") if hint else ""
+        note_html = (f'<p class="date-input-note" id="{field.note_id}" role="status">'
+                     f"{escape(field.note)}</p>") if field.note and hint else ""
+        return Markup(f'{hint_html}{note_html}<div class="date-input">{"".join(parts)}</div>')
+
+
 class ThaiDateField(DateField):
-    """A date typed as 25/06/2567 (Buddhist era), 25/06/2024 or picked in the
-    browser's date input (ISO)."""
+    """The one input for a date a person gives: day, month (Thai month
+    names) and year in the Buddhist era, after the GOV.UK "date input"
+    pattern; rendered by the ``date_input`` macro of ``_macros.html`` (the
+    ``field`` and ``staff_field`` macros call it) or, in Flask-Admin's forms,
+    by its widget alone.
+
+    - The inputs are named ``<name>-day``, ``<name>-month``, ``<name>-year``.
+      **The day input's id is the field's id** (``birth_date``), so a label's
+      ``for`` and an error summary's ``#birth_date`` link land on it; the
+      month and year inputs are ``<id>-month`` and ``<id>-year``.
+    - A Christian-era year (1965) is taken as such and converted (2508 B.E.);
+      :attr:`note` then says so, for the page to show.
+    - Thai digits are read as digits; what was typed is shown again after an
+      error, exactly as typed.
+    - A single value under ``<name>`` (``2024-06-25``, ``25/06/2567``) is still
+      read: links that prefill a form, older clients and the JSON API.
+    - ``birth=True``: a date of birth (the browser may fill it in, it cannot
+      be after today, the hint's example is 2508); ``past_only=True``: not
+      after today (the day a disaster happened).
+
+    The value is a :class:`datetime.date`; stored answers stay ISO strings.
+    """
+
+    widget = ThaiDateInput()
+    typed: dict[str, str] | None = None
+    note: str | None = None
+    bad_parts: tuple[str, ...] = ()
+
+    def __init__(self, label: Any = None, validators: Any = None, *, birth: bool = False,
+                 past_only: bool = False, hint: Any = None, **kwargs: Any) -> None:
+        kwargs.pop("format", None)
+        kwargs.pop("widget", None)  # Flask-Admin offers its date picker
+        super().__init__(label, validators, **kwargs)
+        self.birth = birth
+        self.past_only = past_only or birth
+        self.hint = hint
+
+    # ---- names and ids the widget and the macros share ----
+    def part_name(self, part: str) -> str:
+        return f"{self.name}-{part}"
+
+    def part_ids(self) -> dict[str, str]:
+        return {"day": self.id, "month": f"{self.id}-month", "year": f"{self.id}-year"}
+
+    @property
+    def hint_id(self) -> str:
+        return f"{self.id}-hint"
+
+    @property
+    def note_id(self) -> str:
+        return f"{self.id}-note"
+
+    def hint_text(self) -> str:
+        from flask_babel import gettext
+
+        if self.hint is not None:
+            return str(self.hint)
+        year = 2508 if self.birth else local_today(local_tz()).year + BE_OFFSET
+        return gettext("Year in the Buddhist era (B.E.), e.g. %(year)s", year=year)
+
+    def shown_parts(self) -> dict[str, str]:
+        """What the three inputs show: what was typed, else the value."""
+        if self.typed is not None:
+            return dict(self.typed)
+        if isinstance(self.data, dt.date):
+            return {"day": str(self.data.day), "month": str(self.data.month),
+                    "year": str(self.data.year + BE_OFFSET)}
+        return {p: "" for p in DATE_PARTS}
+
+    # ---- reading what was sent ----
+    def process(self, formdata: Any, data: Any = unset_value,
+                extra_filters: Any = None) -> None:
+        self.typed, self.note, self.bad_parts = None, None, ()
+        if formdata is not None and any(self.part_name(p) in formdata for p in DATE_PARTS):
+            self.typed = {p: formdata.get(self.part_name(p)) or "" for p in DATE_PARTS}
+        super().process(formdata, data, extra_filters)
+        if self.typed is not None:
+            # What validators such as InputRequired and Optional look at.
+            typed = [v.strip() for v in self.typed.values()]
+            self.raw_data = ["/".join(typed)] if any(typed) else []
 
     def process_formdata(self, valuelist: list[str]) -> None:
+        if self.typed is not None:
+            self.data = None
+            if not any(v.strip() for v in self.typed.values()):
+                return
+            try:
+                self.data, typed_ce = read_date_parts(**self.typed)
+            except DateProblem as problem:
+                self.bad_parts = problem.parts
+                raise ValueError(_date_problem_message(problem)) from None
+            if typed_ce is not None:
+                from flask_babel import gettext
+
+                self.note = gettext("Taken as %(ce)s A.D. = %(be)s B.E.", ce=typed_ce,
+                                    be=typed_ce + BE_OFFSET)
+            return
         if not valuelist or not valuelist[0].strip():
             self.data = None
             return
@@ -71,6 +273,21 @@ class ThaiDateField(DateField):
             self.data = None
             raise ValueError(_l("Please type a date as day/month/year, e.g. 25/06/2567.")) \
                 from None
+
+    def pre_validate(self, form: Any) -> None:
+        if self.process_errors:
+            return
+        if self.data is None and self.flags.required and not self.raw_data:
+            self.bad_parts = DATE_PARTS
+            raise StopValidation(_l("Enter the day, month and year (B.E.)."))
+        if self.data is not None and self.past_only \
+                and self.data > local_today(local_tz()):
+            self.bad_parts = DATE_PARTS
+            raise StopValidation(_l("A date of birth cannot be in the future.") if self.birth
+                                 else _l("The date cannot be later than today."))
+
+    def _value(self) -> str:
+        return self.data.isoformat() if isinstance(self.data, dt.date) else ""
 
 
 class LocalDateTimeField(DateTimeField):

@@ -207,3 +207,73 @@ def age_years(born: object, today: dt.date | None = None) -> int | str:
         return ""
     today = today or local_today()
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+# ---- A date typed in three parts (day, month, year) ----------------------
+MONTHS_EN_LONG = ("January", "February", "March", "April", "May", "June", "July",
+                  "August", "September", "October", "November", "December")
+# The years a person may mean: 1900-2100 A.D. (2443-2643 B.E.). A year in
+# the gap between the two ranges, or outside both, is a typing slip.
+YEAR_FIRST_CE, YEAR_LAST_CE = 1900, 2100
+YEAR_FIRST_BE, YEAR_LAST_BE = YEAR_FIRST_CE + BE_OFFSET, YEAR_LAST_CE + BE_OFFSET
+
+
+class DateProblem(ValueError):
+    """Why three typed parts are not a date: ``code`` names the problem
+    (``missing``, ``day``, ``month``, ``year_digits``, ``year_range``,
+    ``no_such_day``), ``parts`` the parts to mark, ``params`` the numbers a
+    message needs. The words are the form's business."""
+
+    def __init__(self, code: str, parts: tuple[str, ...], **params: int) -> None:
+        super().__init__(code)
+        self.code, self.parts, self.params = code, parts, params
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"[\s.]", "", text).lower()
+
+
+_MONTH_WORDS = {_squeeze(name): n for names in (MONTHS_LONG, MONTHS_SHORT, MONTHS_EN,
+                                               MONTHS_EN_LONG)
+                for n, name in enumerate(names, start=1)}
+
+
+def month_number(text: str) -> int | None:
+    """``10``, ``๑๐``, ``ตุลาคม``, ``ต.ค.``, ``Oct`` → 10; None if it is no month."""
+    text = ascii_digits(text or "").strip()
+    if text.isdigit():
+        return int(text) if 1 <= int(text) <= 12 else None
+    return _MONTH_WORDS.get(_squeeze(text))
+
+
+def read_date_parts(day: str, month: str, year: str) -> tuple[dt.date, int | None]:
+    """The date three typed parts name, and the Christian-era year if that is
+    what was typed (1965 is read as 2508 B.E.; the caller tells the person).
+
+    Digits of any script count; spaces around them do not. Raises
+    :class:`DateProblem` when the parts are no date."""
+    day, month, year = (ascii_digits(p or "").strip() for p in (day, month, year))
+    missing = tuple(name for name, text in (("day", day), ("month", month), ("year", year))
+                    if not text)
+    if missing:
+        raise DateProblem("missing", missing)
+    if not day.isdigit() or not 1 <= int(day) <= 31:
+        raise DateProblem("day", ("day",))
+    number = month_number(month)
+    if number is None:
+        raise DateProblem("month", ("month",))
+    if not (year.isdigit() and len(year) == 4):
+        raise DateProblem("year_digits", ("year",))
+    typed = int(year)
+    if YEAR_FIRST_BE <= typed <= YEAR_LAST_BE:
+        ce, typed_ce = typed - BE_OFFSET, None
+    elif YEAR_FIRST_CE <= typed <= YEAR_LAST_CE:
+        ce, typed_ce = typed, typed
+    else:
+        raise DateProblem("year_range", ("year",))
+    try:
+        return dt.date(ce, number, int(day)), typed_ce
+    except ValueError:
+        last = (dt.date(ce + (number == 12), number % 12 + 1, 1) - dt.timedelta(days=1)).day
+        raise DateProblem("no_such_day", ("day", "month", "year"), month=number,
+                          year=ce + BE_OFFSET, days=last) from None

@@ -97,7 +97,7 @@ class StreetLightForm(GuestApplicantForm):
 
 class DisasterForm(GuestApplicantForm):
     kind = RadioField(_l("Kind of disaster"), [required()], choices=DISASTERS)
-    day = ThaiDateField(_l("Date it happened"), [required()])
+    day = ThaiDateField(_l("Date it happened"), [required()], past_only=True)
     place = StringField(_l("Where"), [required(), Length(max=500)])
     village = SelectField(_l("Village (หมู่)"), [Optional()], choices=VILLAGES)
     latitude = latitude()
@@ -110,7 +110,7 @@ class NuisanceForm(GuestApplicantForm):
     kind = RadioField(_l("Kind of nuisance"), [required()], choices=NUISANCES)
     place = StringField(_l("Where it comes from"), [required(), Length(max=500)])
     village = SelectField(_l("Village (หมู่)"), [Optional()], choices=VILLAGES)
-    since = ThaiDateField(_l("Since when"), [Optional()])
+    since = ThaiDateField(_l("Since when"), [Optional()], past_only=True)
     details = TextAreaField(_l("Describe the nuisance"), [required(), Length(max=4000)])
 
 
@@ -131,8 +131,7 @@ class ElderlyForm(ApplicantForm):
                                         render_kw={"inputmode": "numeric"})
     applicant_name = StringField(_l("Name of the elderly person"), [required(),
                                                                     Length(max=255)])
-    birth_date = ThaiDateField(_l("Date of birth"), [required()],
-                               render_kw={"placeholder": "01/10/2508"})
+    birth_date = ThaiDateField(_l("Date of birth"), [required()], birth=True)
     payment_year = SelectField(_l("Fiscal year in which payment starts"), [required()],
                                choices=_payment_years)
     house = StringField(_l("House number"), [required(), Length(max=60)])
