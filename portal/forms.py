@@ -276,7 +276,9 @@ class ThaiDateField(DateField):
 
     def pre_validate(self, form: Any) -> None:
         if self.process_errors:
-            return
+            # The parts were no date and the message says why; a "required"
+            # validator (DataRequired clears the errors) must not replace it.
+            raise StopValidation()
         if self.data is None and self.flags.required and not self.raw_data:
             self.bad_parts = DATE_PARTS
             raise StopValidation(_l("Enter the day, month and year (B.E.)."))

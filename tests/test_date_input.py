@@ -230,3 +230,48 @@ def test_the_day_of_a_disaster_cannot_be_tomorrow(app, tambon, bangkok_night):
     r = guest_send(app.test_client(), "disaster", {**data, "day-day": "2"})
     assert r.status_code == 302
     assert Request.get().payload["day"] == "2026-12-02"
+
+
+# ---- staff forms ------------------------------------------------------------
+
+def test_a_staff_edit_form_of_a_date_column_takes_the_three_parts(app, world, bangkok_night):
+    from portal.models import Holiday
+
+    from .conftest import make_agency_admin
+
+    boss = app.test_client()
+    login(boss, make_agency_admin(world["agency"]))
+    page = boss.get("/admin/holidays/new/").get_data(as_text=True)
+    assert 'name="day-day"' in page and 'name="day-year"' in page
+    assert 'id="day-hint">ปี พ.ศ. เช่น 2569</p>' in page
+    assert 'type="date"' not in page and 'data-role="datepicker"' not in page
+    r = boss.post("/admin/holidays/new/", data={
+        "day-day": "31", "day-month": "4", "day-year": "2570", "name": "วันหยุดพิเศษ",
+        "agency": world["agency"].id})
+    page = html.unescape(r.get_data(as_text=True))
+    assert "วันที่ไม่มีอยู่จริง: เมษายน พ.ศ. 2570 มี 30 วัน" in page
+    assert shown(page, "day") == {"day": "31", "month": "4", "year": "2570"}
+    r = boss.post("/admin/holidays/new/", data={
+        "day-day": "๓๐", "day-month": "4", "day-year": "2570", "name": "วันหยุดพิเศษ",
+        "agency": world["agency"].id})
+    assert r.status_code == 302
+    holiday = Holiday.get(Holiday.name == "วันหยุดพิเศษ")
+    assert holiday.day == dt.date(2027, 4, 30)
+    page = boss.get(f"/admin/holidays/edit/?id={holiday.id}").get_data(as_text=True)
+    assert shown(page, "day") == {"day": "30", "month": "4", "year": "2570"}
+
+
+def test_the_delay_notice_asks_the_new_date_in_three_parts(app, world, bangkok_night):
+    from .helpers.certificate import new_certificate
+
+    staff = world["staff"]
+    _client, req = new_certificate(app, world["citizen"])
+    clerk = app.test_client()
+    login(clerk, staff)
+    r = clerk.post(f"/admin/requests/delay/{req.id}", data={
+        "reason": "รอเอกสารจากหน่วยงานอื่น", "new_date-day": "29",
+        "new_date-month": "2", "new_date-year": "2570"})
+    page = html.unescape(r.get_data(as_text=True))
+    assert "วันที่ไม่มีอยู่จริง: กุมภาพันธ์ พ.ศ. 2570 มี 28 วัน" in page
+    assert re.search(r'<legend class="col-form-label">วันที่คาดว่าจะแล้วเสร็จ <span class="text-danger"', page)
+    assert shown(page, "new_date") == {"day": "29", "month": "2", "year": "2570"}

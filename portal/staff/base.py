@@ -38,7 +38,7 @@ from wtforms.validators import ValidationError
 from .. import access, audit
 from ..db import database
 from ..exports import export_cell, iso_cell
-from ..forms import LocalDateTimeField, PortalForm
+from ..forms import LocalDateTimeField, PortalForm, ThaiDateField
 from ..i18n import local_tz, show_date, show_datetime, show_due
 from ..models import Agency, AuditLog, Request
 from ..safe_urls import local_path
@@ -194,7 +194,12 @@ DETAIL_FORMATTERS = {dt.datetime: _instant_cell, dt.date: _day_cell,
 
 
 class PortalModelConverter(CustomModelConverter):
-    """Every timestamp column's form field is typed in Bangkok time."""
+    """Every timestamp column's form field is typed in Bangkok time; every
+    date column's is the one date input (day, month name, B.E. year)."""
+
+    def handle_date(self, model: Any, field: Any, **kwargs: Any) -> tuple[str, Any]:
+        kwargs.pop("widget", None)
+        return field.name, ThaiDateField(**kwargs)
 
     def handle_datetime(self, model: Any, field: Any, **kwargs: Any) -> tuple[str, Any]:
         kwargs.pop("widget", None)
