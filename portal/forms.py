@@ -635,3 +635,29 @@ def changed_labels(service: Service, agency: Agency, before: dict[str, Any],
     form = blank_form(service, agency)
     return [str(f.label.text) for f in answer_fields(form)
             if _normalised(f, before.get(f.name)) != _normalised(f, after.get(f.name))]
+
+
+def dates_form(source: Any, **labels: Any) -> PortalForm:
+    """A form of optional :class:`ThaiDateField` s named as ``labels`` says,
+    read from ``source`` (a page's query string): the from/to dates of a
+    report or a search, typed like every other date. It is validated; a
+    date that is no date is ``None`` with its message on the field."""
+    form_class = type("DatesForm", (PortalForm,), {
+        name: ThaiDateField(label, [Optional()]) for name, label in labels.items()})
+    form = form_class(formdata=source, meta={"csrf": False})
+    form.validate()
+    return form
+
+
+def period_from_args(source: Any, today: dt.date) -> tuple[dt.date, dt.date, PortalForm]:
+    """A report's period from its ``start`` and ``end`` dates (month to date
+    when they are not given or are no dates), and the form that shows them.
+    Old links that give ``start=2024-06-01`` are still read."""
+    form = dates_form(source, start=_l("From date"), end=_l("To date"))
+    first, last = form.start.data or today.replace(day=1), form.end.data or today
+    if first > last:
+        first, last = last, first
+    for field, value in ((form.start, first), (form.end, last)):
+        if not field.errors:  # what the report shows, in the inputs
+            field.data, field.typed = value, None
+    return first, last, form

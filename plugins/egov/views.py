@@ -16,6 +16,7 @@ from flask_login import current_user, login_required
 from portal import access, audit, uploads
 from portal.catalogue import enabled_services
 from portal.exports import csv_response
+from portal.forms import dates_form
 from portal.i18n import agency_name, local_tz
 from portal.models import Agency
 from portal.printing import render_pdf
@@ -36,13 +37,6 @@ from .models import (
 
 bp = Blueprint("egov", __name__)
 SECTIONS = (SECTION_10, SECTION_13_1, SECTION_16)
-
-
-def _date_arg(name: str) -> Any:
-    try:
-        return parse_date(request.args.get(name, ""))
-    except ValueError:
-        return None
 
 
 class EgovView(PortalBaseView):
@@ -71,7 +65,9 @@ class EgovView(PortalBaseView):
     @expose("/")
     def index(self) -> Any:
         agencies = self._agencies()
-        first, last = _date_arg("created_from"), _date_arg("created_to")
+        created_range = dates_form(request.args, created_from=_l("Created from"),
+                                   created_to=_l("Created until"))
+        first, last = created_range.created_from.data, created_range.created_to.data
         reports = {r.agency_id: r for r in rules.EgovReport.select().where(
             rules.EgovReport.agency.in_([a.id for a in agencies]))}
         if first or last:
@@ -83,6 +79,7 @@ class EgovView(PortalBaseView):
         ids = access.managed_agency_ids(current_user)
         tree = list(Agency.select().where(Agency.id.in_(list(ids))))
         return self.render("egov/index.html", agencies=agencies, reports=reports,
+                           created_range=created_range,
                            ministries=[a for a in tree if a.level == "ministry"],
                            departments=[a for a in tree if a.level == "department"])
 

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal import access
+from portal.forms import period_from_args
 from portal.lifecycle import OPEN_STATUSES, Status
 from portal.models import Request
 from portal.printing import render_pdf
@@ -24,7 +25,6 @@ from portal.thai import (
     MONTHS_SHORT,
     day_start_utc,
     local_today,
-    period_from,
     to_local,
     utcnow,
 )
@@ -171,7 +171,6 @@ class IctReportView(IctAccess, PortalBaseView):
     @expose("/figures")
     def figures(self) -> Any:
         tz = current_app.config["PORTAL_TIMEZONE"]
-        first, last = period_from(request.args.get("start"), request.args.get("end"),
-                                  local_today(tz))
+        first, last, period = period_from_args(request.args, local_today(tz))
         rows = process_figures(current_user, first, last, tz)
-        return self.render("ict/figures.html", rows=rows, first=first, last=last)
+        return self.render("ict/figures.html", rows=rows, first=first, last=last, period=period)

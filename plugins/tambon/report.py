@@ -12,11 +12,12 @@ from flask_admin import expose
 from flask_login import current_user
 
 from portal import access
+from portal.forms import period_from_args
 from portal.lifecycle import Status
 from portal.models import Request, StepEvent
 from portal.plugins import all_services
 from portal.staff.base import PortalBaseView
-from portal.thai import day_start_utc, local_today, period_from
+from portal.thai import day_start_utc, local_today
 
 from .services import FLOW, SERVICES, TARGET_MINUTES
 
@@ -76,8 +77,7 @@ class ServiceTimeView(PortalBaseView):
     @expose("/")
     def index(self) -> Any:
         tz = current_app.config["PORTAL_TIMEZONE"]
-        first, last = period_from(request.args.get("start"), request.args.get("end"),
-                                  local_today(tz))
+        first, last, period = period_from_args(request.args, local_today(tz))
         rows = service_times(current_user, first, last, tz)
         return self.render("tambon/service_time.html", rows=rows, first=first, last=last,
-                           flow=FLOW, target=TARGET_MINUTES)
+                           period=period, flow=FLOW, target=TARGET_MINUTES)

@@ -214,5 +214,8 @@ def test_free_time_link_prefills_the_form(app, edu):
     client = client_for(app, edu["citizen"])
     page = client.get(f"/requests/new/edu/executive_appointment?executive={edu['executive'].id}"
                       f"&date={tuesday.isoformat()}&time=10:00").get_data(as_text=True)
-    assert f'value="{tuesday.isoformat()}"' in page
+    # The day, month and B.E. year inputs of the one date input.
+    assert re.search(rf'name="date-day"[^>]*value="{tuesday.day}"', page)
+    assert f'<option value="{tuesday.month}" selected>' in page
+    assert re.search(rf'name="date-year"[^>]*value="{tuesday.year + 543}"', page)
     assert 'selected value="10:00"' in page or 'value="10:00" selected' in page
