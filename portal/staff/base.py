@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -42,7 +43,7 @@ from ..forms import LocalDateTimeField, PortalForm, ThaiDateField
 from ..i18n import local_tz, show_date, show_datetime, show_due
 from ..models import Agency, AuditLog, Request
 from ..safe_urls import local_path
-from ..thai import day_start_utc
+from ..thai import day_start_utc, parse_date
 
 log = logging.getLogger(__name__)
 
@@ -612,12 +613,40 @@ def secret_state(view: Any, context: Any, model: Any, name: str) -> str:
     return str(_l("set") if getattr(model, name) else _l("not set"))
 
 
+_RANGE_SEPARATOR = re.compile(r"\s+(?:to|ถึง|-|–)\s+")
+
+
+def typed_date_range(value: str) -> list[dt.date]:
+    """``1/6/2567 - 30/6/2567`` (B.E. or A.D., Thai digits, ``ถึง`` or ``to``
+    between), one date for one day, or Flask-Admin's own
+    ``2024-06-01 to 2024-06-30`` (links bookmarked before) as [first, last].
+    Raises ValueError when it is not one."""
+    parts = [parse_date(p) for p in _RANGE_SEPARATOR.split(value.strip())]
+    if len(parts) == 1:
+        parts *= 2
+    if len(parts) != 2:
+        raise ValueError(value)
+    return sorted(parts)
+
+
 class LocalDateBetweenFilter(BasePeeweeFilter, BaseDateBetweenFilter):
-    """Dates as the office means them (Bangkok days) over UTC timestamps."""
+    """Dates as the office means them (Bangkok days) over UTC timestamps,
+    typed in the Buddhist era like every other date (no Christian-era
+    calendar picker): ``1/6/2567 - 30/6/2567``."""
 
     def __init__(self, column: Any, name: Any, tz: str | None = None, **kwargs: Any) -> None:
-        super().__init__(column, name, data_type="daterangepicker", **kwargs)
+        super().__init__(column, name, data_type="be-daterange", **kwargs)
         self.tz = tz
+
+    def clean(self, value: str) -> list[dt.date]:
+        return typed_date_range(value)
+
+    def validate(self, value: str) -> bool:
+        try:
+            typed_date_range(value)
+        except ValueError:
+            return False
+        return True
 
     def apply(self, query: Any, value: Any) -> Any:
         start, end = value
