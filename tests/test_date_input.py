@@ -273,7 +273,8 @@ def test_the_delay_notice_asks_the_new_date_in_three_parts(app, world, bangkok_n
         "new_date-month": "2", "new_date-year": "2570"})
     page = html.unescape(r.get_data(as_text=True))
     assert "วันที่ไม่มีอยู่จริง: กุมภาพันธ์ พ.ศ. 2570 มี 28 วัน" in page
-    assert re.search(r'<legend class="col-form-label">วันที่คาดว่าจะแล้วเสร็จ <span class="text-danger"', page)
+    assert re.search(r'<legend class="col-form-label">วันที่คาดว่าจะแล้วเสร็จ <span '
+                     r'class="text-danger"', page)
     assert shown(page, "new_date") == {"day": "29", "month": "2", "year": "2570"}
 
 

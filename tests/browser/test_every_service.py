@@ -61,6 +61,12 @@ def _fill(page: Any, data: dict[str, Any], folder: Path) -> None:
     """Type each answer into its input the way its kind of input takes it."""
     for name, value in data.items():
         box = page.locator(f"[name='{name}']")
+        if not box.count() and page.locator(f"[name='{name}-day']").count():
+            day = parse_date(str(value))  # the one date input: day, month, B.E. year
+            page.fill(f"[name='{name}-day']", str(day.day))
+            page.select_option(f"[name='{name}-month']", str(day.month))
+            page.fill(f"[name='{name}-year']", str(day.year + 543))
+            continue
         if not box.count():
             continue
         kind = box.first.evaluate("e => e.tagName.toLowerCase() + ':' + (e.type || '')")
