@@ -31,8 +31,7 @@ REASONS = [("new", _l("First card")), ("lost", _l("Card lost or damaged")),
 
 
 class StaffCardForm(ApplicantForm):
-    birth_date = ThaiDateField(_l("Date of birth"), [required()],
-                               render_kw={"placeholder": "25/06/2510"})
+    birth_date = ThaiDateField(_l("Date of birth"), [required()])
     nationality = StringField(_l("Nationality"), [required(), Length(max=60)], default="ไทย")
     blood_group = SelectField(_l("Blood group"), [required()], choices=BLOOD_GROUPS)
     registered_address = TextAreaField(_l("Address in the house registration"),
