@@ -93,12 +93,13 @@ HOMOGRAPHS = frozenset({"Link", "Licence", "Order", "Record", "Open", "State", "
 # look at both places, then give each its pgettext context or add it here.
 SAME_EVERYWHERE = frozenset({
     "Agency", "Announcement", "Back", "Cancel", "Check", "Completed", "Date", "Department",
-    "Details", "Documents", "Due", "E-mail", "Edit", "Error", "Fax", "File", "From", "Issued", "Ministry",
+    "Details", "Documents", "Due", "E-mail", "Edit", "Fax", "File", "From", "Issued", "Ministry",
     "Month", "Name", "Next", "No", "No.", "Notifications", "Officer", "Other", "Overall", "Overdue",
     "Phone", "Position", "Print", "Printed", "Problem", "Profile", "Reason", "Register",
     "Request", "Requester", "Role", "Satisfaction", "Save", "Saved.", "Search", "Send",
     "Service", "Services", "Settings", "Show", "Signature", "Sorry", "Staff", "Status",
     "Subject", "Submitted", "Suspended", "Title", "To", "Total", "Upload", "Website", "Yes", "is",
+    "Error",  # the prefix of a refused form's title and of each of its messages
 })
 
 
