@@ -11,13 +11,26 @@ import jinja2
 from flask import Flask
 from wtforms import Form
 
-from .forms import field_kind, first_input_id, in_page_order
+from .forms import ASKING_VERBS, field_kind, first_input_id, in_page_order
 
 
 def form_has_errors(form: Any) -> bool:
     """Any field of ``form`` refused: errors added after validation (a taken
     room, an expired form) count too."""
     return isinstance(form, Form) and any(field.errors for field in form)
+
+
+def summary_text(field: Any) -> str:
+    """The line of the error summary for ``field``: its message, which says
+    what to do ("เลือกคำนำหน้าชื่อ"); a message that neither names the field
+    nor asks for something ("ตัวเลขไม่ถูกต้อง") gets the label in front. A
+    box to tick is a sentence of its own: its message stands alone."""
+    message = " ".join(str(e) for e in field.errors)
+    label = str(field.label.text)
+    if (field_kind(field) == "checkbox" or label in message
+            or message.startswith(ASKING_VERBS)):
+        return message
+    return f"{label}: {message}"
 
 
 @jinja2.pass_context
@@ -36,3 +49,4 @@ def register_form_helpers(app: Flask) -> None:
     app.add_template_global(field_kind)
     app.add_template_global(first_input_id)
     app.add_template_global(in_page_order)
+    app.add_template_global(summary_text)

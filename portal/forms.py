@@ -157,7 +157,7 @@ _ASK = {
 
 # A label that starts with its own verb is the message as it stands: no
 # "แนบไฟล์แนบสำเนา…".
-_ALREADY_ASKING = ("แนบ", "กรอก", "เลือก", "ระบุ", "Attach ", "Enter ", "Select ")
+ASKING_VERBS = ("แนบ", "กรอก", "เลือก", "ระบุ", "Attach ", "Enter ", "Select ")
 
 
 def ask_for(field: Field) -> str:
@@ -169,7 +169,7 @@ def ask_for(field: Field) -> str:
     if kind == "checkbox":
         return gettext("Tick the box to confirm.")
     label = str(field.label.text).strip().rstrip(":")
-    if label.startswith(_ALREADY_ASKING):  # "แนบสำเนาสลิปเงินเดือน" asks already
+    if label.startswith(ASKING_VERBS):  # "แนบสำเนาสลิปเงินเดือน" asks already
         return label
     locale = get_locale()
     # "Enter first name" in English; Thai has no capitals (and "ID" keeps its own).
