@@ -13,11 +13,14 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from markupsafe import Markup, escape
 from wtforms import (
+    BooleanField,
     DateField,
     DateTimeField,
     Field,
     HiddenField,
+    RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TimeField,
 )
@@ -31,7 +34,7 @@ from wtforms.validators import (
     StopValidation,
     ValidationError,
 )
-from wtforms.widgets import DateTimeLocalInput, html_params
+from wtforms.widgets import DateTimeLocalInput, ListWidget, html_params
 
 from .i18n import local_tz
 from .services import Service
@@ -51,6 +54,7 @@ from .thai import (
     month_number,
     national_id_is_valid,
     normalise_national_id,
+    normalise_phone,
     parse_date,
     parse_local_datetime,
     read_date_parts,
@@ -341,19 +345,113 @@ def choose(key: Any = "") -> tuple[Any, Any]:
 TITLE_CHOICES = [choose()] + [(t, t) for t in TITLES]
 
 
+def field_kind(field: Field) -> str:
+    """How a person answers ``field``: ``radios``, ``checkboxes`` (a list of
+    boxes), ``checkbox`` (one box), ``select``, ``file`` or ``text`` (typed:
+    words, numbers, dates). The page's markup and the field's message follow it."""
+    if isinstance(field, RadioField):
+        return "radios"
+    if isinstance(field, SelectMultipleField):
+        return "checkboxes" if isinstance(field.widget, ListWidget) else "select"
+    if isinstance(field, SelectField):
+        return "select"
+    if isinstance(field, BooleanField):
+        return "checkbox"
+    if isinstance(field, FileField):
+        return "file"
+    return "text"
+
+
+# What to do, per kind of field (GOV.UK: "Select…", "Enter…", "Upload…"),
+# so a message names both the field and the action instead of one
+# "please fill in this field" for every kind of input.
+_ASK = {
+    "radios": _l("Select %(label)s"),
+    "checkboxes": _l("Select %(label)s"),
+    "select": _l("Select %(label)s"),
+    "file": _l("Attach %(label)s"),
+    "text": _l("Enter %(label)s"),
+}
+
+
+# A label that starts with its own verb is the message as it stands: no
+# "แนบไฟล์แนบสำเนา…".
+ASKING_VERBS = ("แนบ", "กรอก", "เลือก", "ระบุ", "Attach ", "Enter ", "Select ")
+
+
+def ask_for(field: Field) -> str:
+    """The message of a required ``field`` left empty: the action its kind
+    asks for and its label ("เลือกคำนำหน้าชื่อ", "แนบไฟล์สำเนาบัตรประชาชน")."""
+    from flask_babel import get_locale, gettext
+
+    kind = field_kind(field)
+    if kind == "checkbox":
+        return gettext("Tick the box to confirm.")
+    label = str(field.label.text).strip().rstrip(":")
+    if label.startswith(ASKING_VERBS):  # "แนบสำเนาสลิปเงินเดือน" asks already
+        return label
+    locale = get_locale()
+    # "Enter first name" in English; Thai has no capitals (and "ID" keeps its own).
+    if locale is not None and locale.language == "en" and label[1:2].islower():
+        label = label[0].lower() + label[1:]
+    return str(_ASK[kind]) % {"label": label}
+
+
 class Required(InputRequired):
     """Something was typed, and it is more than spaces or characters that
-    clean_text() removes (a name of only control characters is no name)."""
+    clean_text() removes (a name of only control characters is no name).
+
+    Without a ``message`` the message comes from the field (:func:`ask_for`)."""
 
     def __call__(self, form: FlaskForm, field: Field) -> None:
-        super().__call__(form, field)
-        if isinstance(field.data, str) and not field.data.strip():
-            field.errors[:] = []
-            raise StopValidation(self.message)
+        given = bool(field.raw_data and field.raw_data[0])
+        if given and not (isinstance(field.data, str) and not field.data.strip()):
+            return
+        field.errors[:] = []
+        raise StopValidation(str(self.message) if self.message else ask_for(field))
 
 
-def required() -> InputRequired:
-    return Required(message=_l("Please fill in this field."))
+def required(message: Any = None) -> InputRequired:
+    """The field must be answered; ``message`` overrides the one worked out
+    from the field's kind and label (say what to type: "13 หลัก")."""
+    return Required(message=message)
+
+
+def first_input_id(field: Field) -> str:
+    """The id of the element a link to ``field`` (the error summary's)
+    should reach: the first box of a group of radios or checkboxes. A field
+    drawn as several inputs names its first with a ``first_input_id``
+    attribute (a day-month-year date)."""
+    own = getattr(field, "first_input_id", None)
+    if own:
+        return str(own)
+    if field_kind(field) in ("radios", "checkboxes"):
+        return f"{field.id}-0"
+    return str(field.id)
+
+
+# The robot check closes every form that has one (identity/_captcha.html).
+_LAST = ("altcha", "captcha")
+
+
+def in_page_order(form: FlaskForm) -> list[Field]:
+    """The form's fields in the order the pages draw them: the form's own
+    ``field_order`` or its ``applicant_fields`` first, then the answers,
+    then the files, then the robot check; so an error summary reads in the
+    order of the page."""
+    order = list(getattr(form, "field_order", ()) or ())
+    first = order or list(getattr(form, "applicant_fields", ()) or ())
+
+    def rank(field: Field) -> tuple[int, int]:
+        if field.name in _LAST:
+            return (3, _LAST.index(field.name))
+        if field.name in first:
+            return (0, order.index(field.name) if order else 0)
+        if field.name.startswith("file_"):
+            return (2, 0)
+        return (1, 0)
+
+    return sorted((f for f in form if f.type != "CSRFTokenField"), key=rank)
 
 
 # Control characters, and the bidirectional overrides that make a name read
@@ -401,16 +499,26 @@ class DigitsField(StringField):
 
 
 class Phone(Regexp):
-    """9 or 10 ASCII digits starting with 0; other scripts' digits are made
-    ASCII first, so a form that kept a plain StringField is covered too."""
+    """9 or 10 ASCII digits starting with 0, kept in that one spelling
+    however it was typed (``081-234-5678``, ``081 234 5678``, ``+66 81 234
+    5678``, Thai digits; :func:`~portal.thai.normalise_phone`), so a form that
+    kept a plain StringField is covered too."""
 
     def __init__(self) -> None:
         super().__init__(r"^0[0-9]{8,9}$",
                          message=_l("A phone number is 9 or 10 digits starting with 0."))
 
     def __call__(self, form: FlaskForm, field: Field) -> None:
-        field.data = digits_filter(field.data)
+        if isinstance(field.data, str):
+            field.data = normalise_phone(field.data)
         super().__call__(form, field)
+
+
+# Hints under the inputs (GOV.UK: the format goes in hint text, never in a
+# placeholder that disappears as soon as one types).
+PHONE_HINT = _l("For example 081-234-5678 or 02-123-4567. Dashes and spaces are fine.")
+NATIONAL_ID_HINT = _l("13 digits, as on the ID card. Dashes and spaces are fine.")
+ASK_NATIONAL_ID = _l("Enter the 13-digit national ID number")
 
 
 def phone_validator() -> Phone:
@@ -454,8 +562,10 @@ class PortalForm(FlaskForm):
 class ApplicantForm(PortalForm):
     """The identity block that opens every request form (seed 000)."""
 
-    national_id = DigitsField(_l("National ID number"), render_kw={"readonly": True})
+    national_id = DigitsField(_l("National ID number"), render_kw={"readonly": True},
+                              description=_l("From your account; it cannot be changed here."))
     phone = DigitsField(_l("Phone number"), [required(), phone_validator()],
+                        description=PHONE_HINT,
                         render_kw={"inputmode": "tel", "autocomplete": "tel"})
     title = SelectField(_l("Title"), [required()], choices=TITLE_CHOICES)
     first_name = StringField(_l("First name"), [required(), Length(max=100), ReadableName()])
@@ -482,13 +592,27 @@ def build_request_form(service: Service, *, editing: bool = False,
         attrs["email"] = StringField(_l("E-mail (optional, for news of the request)"),
                                      [Optional(), email_validator(), Length(max=255)])
     for slot in service.slots:
-        validators = [Optional()] if editing or not slot.required else [
-            InputRequired(message=_l("Please attach this file."))]
+        validators = [Optional()] if editing or not slot.required else [required()]
         accept = ",".join({"pdf": ".pdf,application/pdf", "png": ".png,image/png",
                            "jpg": ".jpg,.jpeg,image/jpeg"}[k] for k in slot.kinds)
         attrs[f"file_{slot.name}"] = FileField(slot.label, validators,
+                                               description=file_hint(slot.kinds),
                                                render_kw={"accept": accept})
     return type(f"{service.form_class.__name__}WithFiles", (service.form_class,), attrs)
+
+
+def file_hint(kinds: tuple[str, ...]) -> Any:
+    """Which files an input takes and how large (the office's
+    ``MAX_UPLOAD_BYTES``), worked out when the page is drawn."""
+    from flask import current_app
+    from flask_babel import LazyString, gettext
+
+    def text() -> str:
+        megabytes = current_app.config["MAX_UPLOAD_BYTES"] / 1048576
+        return gettext("%(kinds)s files only, at most %(mb)s MB",
+                       kinds=", ".join(k.upper() for k in kinds), mb=f"{megabytes:g}")
+
+    return LazyString(text)
 
 
 def review_only(service: Service) -> bool:

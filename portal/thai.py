@@ -151,6 +151,20 @@ def normalise_national_id(value: str) -> str:
     return _NOT_DIGITS.sub("", ascii_digits(value or ""))
 
 
+_PHONE_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015.()]")
+
+
+def normalise_phone(value: str) -> str:
+    """One spelling of a Thai phone number: the spaces, dashes, dots and
+    brackets people type (``081-234-5678``, ``(02) 123 4567``) dropped, other
+    scripts' digits made ASCII, the country code ``+66`` as the leading 0.
+    Anything else is left for the validator to refuse."""
+    text = _PHONE_SEPARATORS.sub("", ascii_digits(value or ""))
+    if text.startswith("+66"):
+        text = "0" + text[3:].lstrip("0")
+    return text
+
+
 def national_id_is_valid(value: str) -> bool:
     """The 13th digit of a Thai national ID is a mod-11 check digit.
 

@@ -20,6 +20,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import access
 from .config import production_start
 from .extensions import CONTENT_SECURITY_POLICY, babel, csrf, limiter, login_manager, talisman
+from .form_pages import register_form_helpers
 from .i18n import agency_name, local_tz, show_date, show_datetime, show_due
 from .identity import captcha
 from .lifecycle import STATUS_LABELS
@@ -166,6 +167,7 @@ def configure_templates(app: Flask, pm: pluggy.PluginManager) -> None:
                             delimiter=":"),
     ])
     app.add_template_global(captcha.widget_strings, "robot_check_strings")
+    register_form_helpers(app)
     if app.config.get("TESTING"):
         app.jinja_env.finalize = _no_raw_instants
     # Every day and instant a template shows goes through these (portal.i18n).

@@ -99,6 +99,7 @@ SAME_EVERYWHERE = frozenset({
     "Request", "Requester", "Role", "Satisfaction", "Save", "Saved.", "Search", "Send",
     "Service", "Services", "Settings", "Show", "Signature", "Sorry", "Staff", "Status",
     "Subject", "Submitted", "Suspended", "Title", "To", "Total", "Upload", "Website", "Yes", "is",
+    "Error",  # the prefix of a refused form's title and of each of its messages
 })
 
 

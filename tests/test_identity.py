@@ -84,7 +84,7 @@ def test_register_refuses_duplicate_national_id(client):
     ("pdpa", None, "ความยินยอม"),
     ("captcha", "00000", "ไม่ตรงกับภาพ"),
     ("phone", "12345", "เบอร์โทรศัพท์"),
-    ("first_name", "", "กรุณากรอก"),
+    ("first_name", "", "กรอกชื่อ"),
 ])
 def test_register_refusals_name_the_problem(client, field, value, message):
     r = register(client, **{field: value})

@@ -49,8 +49,8 @@ def test_national_id_comes_from_the_account_not_the_form(app, world):
     ({"file_id_card": (io.BytesIO(b"%PDF" + b"0" * (5 * 1024 * 1024)), "big.pdf")},
      "เกิน 5 MB"),
     ({"file_salary_slip": (io.BytesIO(b""), "empty.png")}, "ไฟล์ว่างเปล่า"),
-    ({"file_id_card": None}, "กรุณาแนบไฟล์นี้"),
-    ({"work_unit": ""}, "กรุณากรอกข้อมูลช่องนี้"),
+    ({"file_id_card": None}, "แนบไฟล์สำเนาบัตรประชาชน"),
+    ({"work_unit": ""}, "กรอกกลุ่มงาน/โรงเรียน"),
     ({"salary": "สามหมื่น"}, "เงินเดือน"),
     ({"official_type": "king"}, "เจ้าหน้าที่ของรัฐประเภท"),
 ])

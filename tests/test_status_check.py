@@ -33,7 +33,7 @@ def test_wrong_phone_and_unknown_reference_answer_alike(app, world):
 
 def test_bad_input_is_explained(app):
     page = check(app.test_client(), "", "12a").get_data(as_text=True)
-    assert "กรุณากรอกข้อมูลช่องนี้" in page and "กรุณากรอกตัวเลข 4 หลัก" in page
+    assert "กรอกรหัสอ้างอิง" in page and "กรุณากรอกตัวเลข 4 หลัก" in page
 
 
 def test_status_check_needs_no_login_and_is_linked_from_home(app):

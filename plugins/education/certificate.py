@@ -33,9 +33,9 @@ class CertificateForm(ApplicantForm):
     academic_allowance = money_field(_l("Academic standing allowance (baht)"))
     compensation = money_field(_l("Compensation (baht)"))
     purpose = StringField(_l("Certificate requested"), [required(), Length(max=255)],
-                          render_kw={"placeholder": "รับรองเงินเดือน"})
+                          description=_l("For example, a certificate of salary"))
     intended_use = StringField(_l("To be used for"), [required(), Length(max=255)],
-                               render_kw={"placeholder": "กู้เงินธนาคาร"})
+                               description=_l("For example, a bank loan"))
 
 
 def store(request: Request, answers: dict[str, Any]) -> None:

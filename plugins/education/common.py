@@ -22,7 +22,8 @@ OFFICIAL_TYPES = [
 
 
 def official_type_field() -> RadioField:
-    return RadioField(_l("Type of state official"), [required()], choices=OFFICIAL_TYPES)
+    return RadioField(_l("Type of state official"),
+                      [required(_l("Select the type of state official"))], choices=OFFICIAL_TYPES)
 
 
 def work_unit_field() -> StringField:

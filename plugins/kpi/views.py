@@ -52,7 +52,7 @@ def _round(kpi_year: KpiYear) -> KpiRound:
 
 class KpiForm(PortalForm):
     code = StringField(_l("KPI number"), [required(), Length(max=40)],
-                       render_kw={"placeholder": "1.2.1"})
+                       description=_l("For example 1.2.1"))
     name = TextAreaField(_l("KPI"), [required(), Length(max=2000)])
     category = SelectField(_l("Category"), coerce=int)
     reporters = SelectMultipleField(_l("Reporting officers"), coerce=int,
@@ -65,7 +65,7 @@ class KpiForm(PortalForm):
 
 class DocumentForm(PortalForm):
     title = StringField(_l("Title of the document"), [required(), Length(max=500)],
-                        render_kw={"placeholder": "โครงการประชุมเชิงปฏิบัติการ"})
+                        description=_l("For example, a workshop project"))
     file = FileField(_l("File (png, jpg, pdf; at most 5 MB)"), [required()])
 
 

@@ -24,6 +24,8 @@ from portal.booking_forms import (
 )
 from portal.db import database
 from portal.forms import (
+    ASK_NATIONAL_ID,
+    NATIONAL_ID_HINT,
     ApplicantForm,
     DigitsField,
     FieldError,
@@ -127,7 +129,8 @@ def _payment_years() -> list[tuple[str, str]]:
 
 class ElderlyForm(ApplicantForm):
     applicant_national_id = DigitsField(_l("National ID of the elderly person"),
-                                        [required(), NationalID()],
+                                        [required(ASK_NATIONAL_ID), NationalID()],
+                                        description=NATIONAL_ID_HINT,
                                         render_kw={"inputmode": "numeric"})
     applicant_name = StringField(_l("Name of the elderly person"), [required(),
                                                                     Length(max=255)])

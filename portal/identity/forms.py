@@ -5,6 +5,9 @@ from wtforms import BooleanField, HiddenField, PasswordField, SelectField, Strin
 from wtforms.validators import EqualTo, InputRequired, Length, Optional
 
 from ..forms import (
+    ASK_NATIONAL_ID,
+    NATIONAL_ID_HINT,
+    PHONE_HINT,
     TITLE_CHOICES,
     DigitsField,
     NationalID,
@@ -18,12 +21,13 @@ from ..forms import (
 PASSWORD_MIN, PASSWORD_MAX = 8, 128
 PASSWORD_RULE = Length(min=PASSWORD_MIN, max=PASSWORD_MAX,
                        message=_l("A password has at least 8 characters."))
+PASSWORD_HINT = _l("At least 8 characters.")
 
 
 def new_password_pair(label: object, again: object) -> tuple[PasswordField, PasswordField]:
     """A new password typed twice (register, change password)."""
     return (
-        PasswordField(label, [required(), PASSWORD_RULE],
+        PasswordField(label, [required(), PASSWORD_RULE], description=PASSWORD_HINT,
                       render_kw={"autocomplete": "new-password"}),
         PasswordField(again, [required(), EqualTo(
             "password", message=_l("The two passwords differ."))],
@@ -49,13 +53,16 @@ class ProfileFields(PortalForm):
     last_name = StringField(_l("Last name"), [required(), Length(max=100), ReadableName()],
                             render_kw={"autocomplete": "family-name"})
     phone = DigitsField(_l("Phone number"), [required(), phone_validator()],
+                        description=PHONE_HINT,
                         render_kw={"inputmode": "tel", "autocomplete": "tel"})
     email = StringField(_l("E-mail"), [Optional(), email_validator(), Length(max=255)],
                         render_kw={"autocomplete": "email", "inputmode": "email"})
 
 
 class RegisterForm(ProfileFields, CaptchaMixin):
-    national_id = DigitsField(_l("National ID number"), [required(), NationalID()],
+    national_id = DigitsField(_l("National ID number"),
+                              [required(ASK_NATIONAL_ID), NationalID()],
+                              description=NATIONAL_ID_HINT,
                               render_kw={"inputmode": "numeric", "autocomplete": "username"})
     password, password_again = new_password_pair(_l("Password"), _l("Password again"))
     pdpa = BooleanField(
@@ -83,7 +90,8 @@ class ExternalLinkForm(PortalForm):
 
 
 class LoginForm(PortalForm, CaptchaMixin):
-    national_id = DigitsField(_l("National ID number"), [required()],
+    national_id = DigitsField(_l("National ID number"), [required(ASK_NATIONAL_ID)],
+                              description=NATIONAL_ID_HINT,
                               render_kw={"inputmode": "numeric", "autocomplete": "username"})
     password = PasswordField(_l("Password"), [required()],
                              render_kw={"autocomplete": "current-password"})
@@ -96,7 +104,9 @@ class PasswordChangeForm(PortalForm):
 
 
 class ForgotPasswordForm(PortalForm, CaptchaMixin):
-    national_id = DigitsField(_l("National ID number"), [required(), NationalID()],
+    national_id = DigitsField(_l("National ID number"),
+                              [required(ASK_NATIONAL_ID), NationalID()],
+                              description=NATIONAL_ID_HINT,
                               render_kw={"inputmode": "numeric", "autocomplete": "username"})
 
 

@@ -165,6 +165,8 @@ def correction_page(req: Request, user: User | None, back: str) -> str | Respons
         # requester out (staff change it when the person asks them).
         form.phone.data = req.payload.get("phone", "")
         form.phone.render_kw = {**(form.phone.render_kw or {}), "readonly": True}
+        form.phone.description = _("The status check asks for this number, so it cannot be "
+                                   "changed here. To change it, contact the office.")
     if service.prepare_form:
         service.prepare_form(form, req.agency)
     if not review_only(service) and form.validate_on_submit():

@@ -29,6 +29,8 @@ from .. import access, audit, forwarding, letters, replies, request_pages, steps
 from ..catalogue import enabled_services
 from ..db import database
 from ..forms import (
+    ASK_NATIONAL_ID,
+    NATIONAL_ID_HINT,
     DigitsField,
     FieldError,
     NationalID,
@@ -95,8 +97,9 @@ class ReopenForm(PortalForm):
 
 class ResetCodeForm(PortalForm):
     national_id = DigitsField(_l("National ID number on the ID card shown to you"),
-                              [required(), NationalID()], render_kw={"inputmode": "numeric",
-                                                                     "autocomplete": "off"})
+                              [required(ASK_NATIONAL_ID), NationalID()],
+                              description=NATIONAL_ID_HINT,
+                              render_kw={"inputmode": "numeric", "autocomplete": "off"})
     seen = BooleanField(_l("I have seen the ID card, and the person in front of me is its "
                            "holder."),
                         [InputRequired(message=_l("Tick the box to confirm."))])

@@ -43,7 +43,7 @@ def test_the_review_button_shows_the_servers_total_and_sends_nothing(app, edu):
     for expected in ("480.00", "50.00", "530.00", "25.00", "555.00", WORDS):
         assert expected in amounts, expected
     assert 'value="3"' in page and 'value="10"' in page  # the quantities stay typed
-    assert "กรุณาแนบไฟล์นี้" not in page  # a review is not a refused submission
+    assert 'class="error"' not in page  # a review is not a refused submission
 
 
 def test_the_review_uses_the_agencys_prices_and_shipping_minimum(app, edu):

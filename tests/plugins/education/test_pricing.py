@@ -90,7 +90,7 @@ def test_school_or_affiliation_is_needed(app, edu):
 def test_payment_slip_is_required(app, edu):
     client = client_for(app, edu["citizen"])
     r = submit(client, "school_forms", {"qty_pp1_p": 1, "other_affiliation": "สช."})
-    assert "กรุณาแนบไฟล์นี้" in r.get_data(as_text=True)
+    assert "แนบไฟล์หลักฐานการชำระเงิน" in r.get_data(as_text=True)
 
 
 def test_order_form_states_the_shipping_rule(app, edu):

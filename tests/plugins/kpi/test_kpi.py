@@ -145,7 +145,7 @@ def test_bad_files_and_missing_titles_are_refused(app, office):
     r = send(reporter, office["agency"], office["kpis"]["1.1"], data=EXE_BYTES)
     assert "รับเฉพาะไฟล์" in r.get_data(as_text=True)
     r = send(reporter, office["agency"], office["kpis"]["1.1"], title="")
-    assert "กรุณากรอกข้อมูลช่องนี้" in r.get_data(as_text=True)
+    assert "กรอกชื่อเรื่อง" in r.get_data(as_text=True)
     assert KpiDocument.select().count() == 0
 
 

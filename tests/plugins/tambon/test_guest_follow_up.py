@@ -78,7 +78,7 @@ def test_a_returned_guest_request_is_corrected_and_resent(app, tambon):  # noqa:
     bad = guest.post(f"/status/{req.reference}/edit", data={
         **GUEST, **PETITION, "details": "", "version": version},
         content_type="multipart/form-data")
-    assert bad.status_code == 200 and "กรุณากรอกข้อมูลช่องนี้" in bad.get_data(as_text=True)
+    assert bad.status_code == 200 and "กรอกรายละเอียดคำร้อง" in bad.get_data(as_text=True)
     same = Request.get_by_id(req.id)
     assert (same.status, same.version, same.payload["details"]) == (
         "returned", version, PETITION["details"])

@@ -80,7 +80,7 @@ def test_guest_needs_the_captcha_and_a_phone(app, tambon):
     assert "ตัวเลขไม่ตรงกับภาพ" in r.get_data(as_text=True)
     r = guest_send(app.test_client(), "petition", {"subject": "ถนน", "details": "หลุม",
                                                    "phone": ""})
-    assert "กรุณากรอกข้อมูลช่องนี้" in r.get_data(as_text=True)
+    assert "กรอกเบอร์โทรศัพท์" in r.get_data(as_text=True)
     assert Request.select().count() == 0
 
 
