@@ -164,8 +164,13 @@ def _rewrite_stream(chunks: list[Any], fonts: dict[str, _Font]) -> None:
                     _mark_sara_am(current, parsed, shown, (i, s, g))
                 shown.append((i, s, g))
     for i, strings in parsed.items():
-        pieces = iter("<" + "".join(string) + ">" for string in strings)
-        chunks[i] = _HEX.sub(lambda _m: next(pieces).encode(), chunks[i])
+        chunks[i] = _put_back(chunks[i], strings)
+
+
+def _put_back(chunk: bytes, strings: list[list[str]]) -> bytes:
+    """``chunk`` with its hex strings replaced, in order, by ``strings``."""
+    pieces = iter(("<" + "".join(string) + ">").encode() for string in strings)
+    return _HEX.sub(lambda _match: next(pieces), chunk)
 
 
 def _mark_sara_am(font: _Font, parsed: dict[int, list[list[str]]],
