@@ -224,11 +224,16 @@ def _rewrite_font(pdf: Any, font_dictionary: Any, font: _Font) -> None:
 
     weasy = font.font
     texts = dict(weasy.to_unicode)
-    for glyph in texts:
+    sara_am_parts = font.glyphs.nikhahit | font.glyphs.sara_aa
+    for glyph, text in texts.items():
         # WeasyPrint gives a cluster's text to its last glyph and nothing to
-        # the others; a glyph that stands for known characters reads as them.
-        if glyph in font.glyphs.text:
-            texts[glyph] = font.glyphs.text[glyph]
+        # the others, and keeps what it met first: the SARA AA it first drew
+        # inside "้ำ" would read as "้ำ" everywhere. These read as what the font
+        # says they draw; others (the ligature "fi", also the cmap's "ﬁ") as
+        # WeasyPrint says.
+        known = font.glyphs.text.get(glyph)
+        if known is not None and (not text or glyph in sara_am_parts):
+            texts[glyph] = known
     new = sorted((code, glyph, text) for (glyph, text), code in font.new_codes.items())
     entries = [b"<%04x> <%s>" % (code, _hex(texts[code]).encode()) for code in sorted(texts)]
     entries += [b"<%04x> <%s>" % (code, _hex(text).encode()) for code, _glyph, text in new]

@@ -92,7 +92,7 @@ def test_qr_code_points_at_the_status_check(app, world):
 # same SARA AA glyph as "า" before and after it is met inside "ำ", Thai
 # digits, ฤ/ฦ names. Before the fix every ำ read back as ํา (or บ้าน as บ้ำน).
 TYPED = ("บ้าน น้ำ กำหนด ทำ ประจำ ค่ำ ซ้ำ ช้ำ ป้ำ บ้าน นางฤดี ฦๅ ๑๒๓๔ ๒๕๖๙ "
-         "ผู้ใหญ่ ฐานะ")
+         "ผู้ใหญ่ ฐานะ certificate")  # the font's "fi" ligature reads as f, i
 # Marks the font moves left over a tall consonant or stacks with a text
 # rise: the characters come back exactly, but extractors guess a word gap
 # beside them ("ปั้ น") or, pdfminer, a new line.
