@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import base64
 import io
+import logging
 from functools import lru_cache
+from typing import Any
 
 import fontpkg_sarabun
 import qrcode
 import qrcode.image.svg
 
 FONT_DIR = fontpkg_sarabun.ROOT / "files"
+log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
@@ -40,19 +43,65 @@ def _font_config():  # noqa: ANN202 - weasyprint type
     return FontConfiguration()
 
 
-def render_pdf(html: str, base_url: str | None = None) -> bytes:
-    """Render a complete HTML document to PDF bytes, Sarabun embedded."""
+# Every PDF we make is both kinds at once: PDF/A-3b (fonts embedded, sRGB
+# output intent, XMP identification: a file that still opens the same in
+# twenty years) and tagged as PDF/UA-1 asks (structure tree, /Lang, title
+# shown). WeasyPrint has one variant per file, so we take "pdf/a-3b", turn
+# tags on and add the PDF/UA identification to the same XMP packet. Not
+# "pdf/a-3a"/"-3u": they also promise that every glyph maps to Unicode
+# under rules (no empty mapping) the NIKHAHIT of SARA AM cannot meet, see
+# portal/pdf_text.py; not "pdf/a-4": PDF 2.0, which many office readers in
+# use still open badly. Reports get the same as issued documents: people
+# keep them too, and one mechanism has no flag to forget.
+PDF_VARIANT = "pdf/a-3b"
+PDF_LANG = "th"
+
+
+def _archival_metadata(metadata: Any) -> Any:
+    """WeasyPrint's metadata, its XMP also saying PDF/UA-1 (``pdfuaid:part``)."""
+    from xml.etree.ElementTree import fromstring, tostring
+
+    from weasyprint.pdf.metadata import NS, DocumentMetadata
+
+    class ArchivalMetadata(DocumentMetadata):
+        def generate_rdf_metadata(self, variant: str, version: int,
+                                  conformance: str | None) -> bytes:
+            rdf = fromstring(super().generate_rdf_metadata(variant, version, conformance))
+            description = rdf.find(f"{{{NS['rdf']}}}Description")
+            assert description is not None
+            description.set(f"{{{NS['pdfuaid']}}}part", "1")
+            return tostring(rdf, encoding="utf-8")
+
+    archival = ArchivalMetadata()
+    archival.__dict__.update(metadata.__dict__)
+    return archival
+
+
+def render_pdf(html: str, base_url: str | None = None, *, tagged: bool = True) -> bytes:
+    """Render a complete HTML document to PDF bytes: Sarabun embedded, PDF/A-3b,
+    tagged for PDF/UA-1, the Thai text layer as typed (see pdf_text).
+
+    The same HTML always gives the same bytes (no dates, the file ID is a
+    hash of the content): verify.py seals a printout by its SHA-256 and
+    renders it again to hand out the same document. ``tagged=False`` is for
+    an overlay merged onto another PDF, whose structure it cannot join.
+    """
     from weasyprint import CSS, HTML
 
-    # SARA AM is drawn as two glyphs (NIKHAHIT + SARA AA). WeasyPrint maps
-    # each glyph to one text run for copy/paste, and a glyph first met inside
-    # "ำ" then reads back as "ำ" everywhere (บ้าน → บ้ำน). Written as its two
-    # canonical parts, every glyph maps to itself; the page looks the same.
-    html = html.replace("\u0e33", "\u0e4d\u0e32")
+    from .pdf_text import fix_thai_text
+
     fonts = _font_config()
     stylesheet = CSS(string=font_css(), font_config=fonts)
-    return HTML(string=html, base_url=base_url).write_pdf(
+    document = HTML(string=html, base_url=base_url).render(
         stylesheets=[stylesheet], font_config=fonts)
+    document.metadata = _archival_metadata(document.metadata)
+    document.metadata.lang = document.metadata.lang or PDF_LANG
+    if not document.metadata.title:
+        log.warning("PDF without a <title>: readers and PDF/UA need one")
+    if not tagged:
+        return document.write_pdf(pdf_variant=PDF_VARIANT, finisher=fix_thai_text)
+    return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True,
+                              finisher=fix_thai_text)
 
 
 def qr_svg_data_uri(text: str) -> str:

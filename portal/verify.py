@@ -49,11 +49,19 @@ def seal(document: IssuedDocument, data: bytes) -> bytes:
 
 def stamp_pdf(data: bytes, code: str) -> bytes:
     """Put the verification code and its QR code at the foot of every page."""
-    from pypdf import PdfReader, PdfWriter
+    from pypdf import PdfWriter
 
     html = render_template("print/stamp.html", code=code, url=verify_url(code),
                            qr=qr_svg_data_uri(verify_url(code)))
-    stamp = PdfReader(io.BytesIO(render_pdf(html))).pages[0]
+    # Untagged and marked as an artifact (like a watermark): merged onto a
+    # page of someone else's PDF, it cannot join that file's structure tree,
+    # and a tagged result must not gain content that is neither tagged nor
+    # an artifact. The text stays readable and searchable all the same.
+    stamp = PdfWriter(clone_from=io.BytesIO(render_pdf(html, tagged=False))).pages[0]
+    content = stamp.get_contents()
+    assert content is not None
+    content.set_data(b"/Artifact BMC\n" + content.get_data() + b"\nEMC\n")
+    stamp.replace_contents(content)
     writer = PdfWriter(clone_from=io.BytesIO(data))
     for page in writer.pages:
         page.merge_page(stamp)

@@ -82,12 +82,14 @@ def test_unhappy_answer_flags_the_request_and_averages(app, world):
 
 
 def test_satisfaction_prints(app, world):
+    from .helpers.pdf import archival_problems, title
     from .test_printing import pdf_text
 
     client, req, staff = completed(app, world)
     client.post(f"/requests/{req.reference}/survey", data=ANSWER)
     pdf = staff.get("/admin/satisfaction/print")
     assert pdf.mimetype == "application/pdf"
+    assert archival_problems(pdf.data) == [] and "ความพึงพอใจ" in title(pdf.data)
     text = pdf_text(pdf.data)
     assert "ความพึงพอใจ" in text and "หนังสือรับรอง" in text and "4.00" in text
 

@@ -12,6 +12,7 @@ import pytest
 from plugins.education.models import PensionRequest, School, StaffCardRequest
 from portal.models import Request, Resource
 
+from ...helpers.pdf import archival_problems, title
 from ...test_printing import pdf_text
 from .conftest import client_for, created, jpg, next_weekday, pdf, room_data, submit
 
@@ -161,6 +162,7 @@ def test_summary_report_counts_a_month_and_prints(app, edu):
     assert re.findall(r"<td>(?:<strong>)?(\d+)", row.group(1))[-1] == "1"
     printed = staff.get("/admin/oss_summary/print?month=2024-06")
     assert printed.mimetype == "application/pdf"
+    assert archival_problems(printed.data) == [] and "มิถุนายน 2567" in title(printed.data)
     text = pdf_text(printed.data)
     assert "รายงานสรุปคำร้องขอรับบริการ 6 บริการ" in text and "มิถุนายน 2567" in text
     outsider = client_for(app, edu["other_staff"]).get("/admin/oss_summary/").get_data(

@@ -16,6 +16,7 @@ from portal.models import Agency, Membership
 
 from ...conftest import login, make_agency, make_agency_admin, make_staff, make_user
 from ...helpers.files import make_pdf, make_png
+from ...helpers.pdf import archival_problems, title
 from ...test_printing import pdf_text
 
 
@@ -222,6 +223,7 @@ def test_draft_announcement_lists_what_the_portal_knows(app, tree):
                      data={"text": edited})
     assert pdf.mimetype == "application/pdf"
     assert "ข้อความที่แก้ไขแล้ว ทดสอบ" in pdf_text(pdf.data)
+    assert archival_problems(pdf.data) == [] and title(pdf.data) == "ประกาศสพป.ทดสอบ เขต 1"
 
 
 def test_suspended_agency_has_no_public_page(app, tree):

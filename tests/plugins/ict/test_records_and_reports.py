@@ -9,6 +9,7 @@ from plugins.ict.models import PhoneCall, SecurityReview
 from plugins.ict.reports import fiscal_months, fiscal_year_of
 from portal.models import AuditLog, Request
 
+from ...helpers.pdf import archival_problems, title
 from ...test_printing import pdf_text
 from .conftest import REPAIR, ask, client_for, tick
 
@@ -113,6 +114,7 @@ def test_plan_counts_requests_per_month(app, ict):
     assert re.findall(r"<td[^>]*>(?:<strong>)?(\d+)", phone_row) == ["0"] * 11 + ["1", "1"]
     assert "ไตรมาส 4" in page and "ต.ค. 68" in page
     pdf = tech.get("/admin/ict_plan/print?year=2569")
+    assert archival_problems(pdf.data) == [] and "2569" in title(pdf.data)
     text = pdf_text(pdf.data)
     assert "แผนการดำเนินงานศูนย์บริการ ICT" in text and "ปีงบประมาณ 2569" in text
 

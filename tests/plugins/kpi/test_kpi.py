@@ -17,6 +17,7 @@ from portal.models import AuditLog
 
 from ...conftest import login, make_agency, make_agency_admin, make_staff
 from ...helpers.files import EXE_BYTES, make_pdf
+from ...helpers.pdf import archival_problems, title
 from ...test_printing import pdf_text
 
 YEAR = 2569
@@ -187,7 +188,9 @@ def test_overview_counts_and_exports(app, office):
     book = load_workbook(io.BytesIO(admin.get(f"/admin/kpi_overview/export.xlsx?{args}").data))
     sheet = book.active
     assert [c.value for c in sheet["A"]] == ["ตัวชี้วัดที่", "1.1", "1.2", "2.1"]
-    text = pdf_text(admin.get(f"/admin/kpi_overview/print?{args}").data)
+    printed = admin.get(f"/admin/kpi_overview/print?{args}").data
+    assert archival_problems(printed) == [] and "ภาพรวมรายรอบ" in title(printed)
+    text = pdf_text(printed)
     assert "ภาพรวมรายรอบ" in text and "รอบ 6 เดือน ปีงบประมาณ 2569" in text
     assert AuditLog.select().where(AuditLog.action == "export").count() == 2
 
