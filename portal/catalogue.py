@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort
+from werkzeug.exceptions import NotFound
 
 from . import audit
 from .db import database
@@ -38,11 +39,30 @@ def contact(agency: Agency | int, code: str) -> AgencyService | None:
     return row if row and (row.officer_name or row.officer_phone or row.division) else None
 
 
+class ServiceClosed(NotFound):
+    """A service the agency has switched off: not found for requesters, but
+    said in words (a QR poster outlives its service), with whom to call."""
+
+    def __init__(self, agency: Agency, service: Service) -> None:
+        super().__init__()
+        self.agency = agency
+        self.service = service
+
+
 def offered_or_404(agency_code: str, service_code: str) -> tuple[Agency, Service]:
-    """A switched-off service is gone for requesters: 404, not a message."""
+    """The agency and the service it offers; else 404. A service the agency
+    has switched off raises :class:`ServiceClosed` (a 404 the portal answers
+    with "closed online for now" and the officer's phone)."""
     agency = Agency.get_or_none(Agency.code == agency_code)
     service = all_services().get(service_code)
-    if agency is None or service is None or service_code not in enabled_codes(agency):
+    if agency is None or service is None:
+        abort(404)
+    if service_code not in enabled_codes(agency):
+        # Only a service that was set up here once (a row, now off): an
+        # address made up from another agency's service is just not found.
+        if AgencyService.get_or_none((AgencyService.agency == agency)
+                                     & (AgencyService.service_code == service_code)):
+            raise ServiceClosed(agency, service)
         abort(404)
     return agency, service
 

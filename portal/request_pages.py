@@ -65,6 +65,20 @@ def public_status(req: Request) -> dict[str, Any]:
     }
 
 
+def public_history(req: Request) -> list[StatusEvent]:
+    """The history the status check shows anyone who passes it: when the
+    request reached each status, without remarks or names (those are for
+    its signed-in owner, or a guest's browser: :func:`guest_context`)."""
+    return list(StatusEvent.select(StatusEvent.id, StatusEvent.at, StatusEvent.to_status,
+                                   StatusEvent.kind)
+                .where(StatusEvent.request == req.id).order_by(StatusEvent.at, StatusEvent.id))
+
+
+def office_contact(req: Request) -> dict[str, Any]:
+    """Whom to ask about a request: its office and the service's officer."""
+    return {"office": req.agency, "contact": contact(req.agency_id, req.service_code)}
+
+
 # History lines that are more than a status: named so nobody misreads them.
 EVENT_KINDS = {"forward": _l("Forwarded"), "reopen": _l("Reopened"),
                "delay": _l("Delay notice")}

@@ -119,10 +119,14 @@ def parse_local_datetime(value: str, tz: str = "Asia/Bangkok") -> dt.datetime:
 
 def format_due(item: object, locale: str = "th", tz: str = "Asia/Bangkok") -> str:
     """A request's due date, with the time when its target is in minutes
-    (``item`` is a request, or the status check's dict)."""
+    (``item`` is a request, or the status check's dict); empty for a
+    cancelled request."""
     def get(name: str) -> object:
         return item.get(name) if isinstance(item, dict) else getattr(item, name, None)
 
+    # A cancelled request expects nothing: no date promised to anyone.
+    if get("status") == "cancelled":
+        return ""
     if get("due_at") is not None:
         return format_datetime(get("due_at"), locale, tz)  # type: ignore[arg-type]
     return format_date(get("due_date"), locale)  # type: ignore[arg-type]

@@ -18,6 +18,7 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import access
+from .catalogue import ServiceClosed, contact
 from .config import production_start
 from .extensions import CONTENT_SECURITY_POLICY, babel, csrf, limiter, login_manager, talisman
 from .form_pages import register_form_helpers
@@ -109,6 +110,7 @@ def configure_extensions(app: Flask) -> None:
         app.register_error_handler(error, bad_input)
     app.register_error_handler(403, _error(403, _l("You do not have permission to see this page.")))
     app.register_error_handler(404, _error(404, _l("The page you are looking for does not exist.")))
+    app.register_error_handler(ServiceClosed, _service_closed)
     app.register_error_handler(410, _error(410, _l(
         "This file was deleted when the agency's period for keeping the files of closed "
         "requests ended.")))
@@ -134,6 +136,18 @@ def configure_extensions(app: Flask) -> None:
 
     # Raised by Flask's TRUSTED_HOSTS check (configure_hosts).
     app.register_error_handler(SecurityError, foreign_host)
+
+
+def _service_closed(error: ServiceClosed) -> Any:
+    """The page of a switched-off service (a QR poster, a bookmark): closed
+    online for now, whom to call, the office's page. Still a 404: the form
+    is not there, and a crawler or link checker must not keep the notice
+    as the service's page."""
+    agency = error.agency
+    return render_template("public/service_closed.html", agency=agency,
+                           service=error.service,
+                           contact=contact(agency, error.service.code),
+                           agency_page=agency.displayed and not agency.suspended), 404
 
 
 def _plugin_template_dirs(pm: pluggy.PluginManager) -> list[str]:

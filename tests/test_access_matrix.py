@@ -81,6 +81,7 @@ ROUTES: dict[str, frozenset[str]] = {
     "requester.view": REQUEST_READERS, "requester.print_pdf": REQUEST_READERS,
     "requester.download": REQUEST_READERS,
     "requester.edit": ONLY_OWNER, "requester.cancel": ONLY_OWNER,
+    "requester.cancel_confirm": ONLY_OWNER,
     "survey.answer_in_portal": ONLY_OWNER,
     # Only the browser that sent a guest request sees its receipt.
     "requester.sent": frozenset(),

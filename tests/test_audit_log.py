@@ -123,7 +123,8 @@ def test_an_agency_admin_who_adds_the_system_admin_still_cannot_read_their_trail
     root.post(f"/admin/requests/process/{elsewhere.id}", data={
         "status": Status.IN_PROGRESS, "message": "", "version": elsewhere.version})
     root.post("/admin/services/toggle", data={"agency": world["other_agency"].id,
-                                              "service": "certificate", "enabled": "0"})
+                                              "service": "certificate", "enabled": "0",
+                                              "confirm": "1"})
     root.get("/admin/requests/export/csv/")
     done = {e.action for e in AuditLog.select().where(AuditLog.actor == system.id)}
     assert {"login", "personal_data_exported", "status_changed", "service_disabled",

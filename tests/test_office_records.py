@@ -173,7 +173,8 @@ def test_only_the_agency_admin_publishes_and_only_for_enabled_services(app, worl
     assert guest.get("/services/beta/certificate/manual").status_code == 404  # other agency
     assert guest.get("/services/alpha/certificate/other").status_code == 404
     admin.post("/admin/services/toggle", data={"agency": world["agency"].id,
-                                               "service": "certificate", "enabled": "0"})
+                                               "service": "certificate", "enabled": "0",
+                                               "confirm": "1"})
     assert guest.get("/services/alpha/certificate/manual").status_code == 404
 
 

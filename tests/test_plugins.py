@@ -218,7 +218,7 @@ def test_switching_a_service_off_hides_it_but_keeps_old_requests_readable(app, w
     admin = app.test_client()
     login(admin, world["admin"])
     r = admin.post("/admin/services/toggle", data={
-        "agency": world["agency"].id, "service": "certificate", "enabled": "0"})
+        "agency": world["agency"].id, "service": "certificate", "enabled": "0", "confirm": "1"})
     assert r.status_code == 302
     citizen = app.test_client()
     login(citizen, world["citizen"])

@@ -203,7 +203,8 @@ def test_two_clerks_picking_the_same_step_the_second_is_told_why(app, world):
 def test_requester_cancels_while_submitted_but_not_in_progress(app, world):
     client, req = new_certificate(app, world["citizen"])
     listing = client.get("/requests").get_data(as_text=True)
-    assert f'action="/requests/{req.reference}/cancel"' in listing
+    # One tap leads to the question (tests/test_afterwards.py), not to the cancel.
+    assert f'href="/requests/{req.reference}/cancel"' in listing
     client.post(f"/requests/{req.reference}/cancel", data={"version": req.version})
     assert Request.get_by_id(req.id).status == "cancelled"
     client2, req2 = new_certificate(app, world["citizen"])

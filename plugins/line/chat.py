@@ -101,8 +101,9 @@ def _status_text(channel: LineChannel, line_user: str, reference: str, last4: st
     lines = [f"{status['reference']} · {status['service']}",
              _("Status") + f": {status['status_label']}",
              _("Last change") + f": {show_datetime(status['changed_at'])}"]
-    if req.due_date:
-        lines.append(_("Expected by") + f": {show_due(req)}")
+    due = show_due(req) if req.due_date else ""
+    if due:
+        lines.append(_("Expected by") + f": {due}")
     lines.append(status_check_url(req.reference))
     return "\n".join(lines)
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import (
@@ -36,6 +37,8 @@ from ..request_pages import (
     checked_in_session,
     checked_request,
     guest_context,
+    office_contact,
+    public_history,
     public_status,
     remember_check,
 )
@@ -47,11 +50,31 @@ LOCALES = ("th", "en")
 
 @bp.get("/")
 def home() -> str:
+    """The catalogue, one group per office; ``?q=`` keeps the services whose
+    title or description, or whose office's name, holds the words typed
+    (on the server: the search works without JavaScript)."""
     agencies = list(listed().order_by(Agency.id))
-    catalogue = [(agency, enabled_services(agency)) for agency in agencies]
-    return render_template("public/home.html",
-                           catalogue=[(a, s) for a, s in catalogue if s],
+    q = " ".join((request.args.get("q") or "").split())[:100]
+    catalogue = [(agency, matching(agency, enabled_services(agency), q)) for agency in agencies]
+    catalogue = [(a, s) for a, s in catalogue if s]
+    return render_template("public/home.html", catalogue=catalogue, q=q,
+                           found=sum(len(s) for _a, s in catalogue),
                            documents=documents(agencies))
+
+
+def matching(agency: Agency, services: list[Any], q: str) -> list[Any]:
+    """``services`` of ``agency`` that every word of ``q`` finds, in either
+    language's names of the office or the page's title and description."""
+    words = q.casefold().split()
+    if not words:
+        return services
+    office = f"{agency.name_th} {agency.name_en} {agency.full_name}".casefold()
+
+    def found(service: Any) -> bool:
+        text = f"{office} {service.title} {service.description}".casefold()
+        return all(word in text for word in words)
+
+    return [s for s in services if found(s)]
 
 
 @bp.get("/agencies/<agency_code>")
@@ -108,6 +131,7 @@ def status_check() -> str:
     not_found = False
     detail: dict = {}
     too_many = False
+    req: Request | None = None
     if form.validate_on_submit():
         # Four digits are a weak secret: wrong ones for a reference lock this
         # address out of it and slow everyone else down, as for passwords.
@@ -129,8 +153,15 @@ def status_check() -> str:
             else:
                 throttle.record_failure(reference, source, "ref")
                 not_found = True
+    extra = _public_extra(req) if result and req is not None else {}
     return render_template("public/status.html", form=form, result=result,
-                           not_found=not_found, detail=detail, too_many=too_many)
+                           not_found=not_found, detail=detail, too_many=too_many, **extra)
+
+
+def _public_extra(req: Request) -> dict:
+    """What the status check shows beside the status: the dated history
+    and whom to call."""
+    return {"public_history": public_history(req), **office_contact(req)}
 
 
 @bp.get("/status/<reference>")
@@ -142,7 +173,7 @@ def status_again(reference: str) -> str | Response:
         return redirect(url_for("public.status_check", ref=reference[:32]))
     form = StatusCheckForm(formdata=None, reference=req.reference)
     return render_template("public/status.html", form=form, result=public_status(req),
-                           not_found=False, detail=guest_context(req))
+                           not_found=False, detail=guest_context(req), **_public_extra(req))
 
 
 def _back() -> str:

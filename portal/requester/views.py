@@ -32,7 +32,7 @@ from ..forms import (
 from ..forwarding import answers_service
 from ..identity import captcha
 from ..identity.forms import CaptchaMixin
-from ..lifecycle import Status, TransitionError
+from ..lifecycle import Role, Status, TransitionError, allowed
 from ..models import Agency, Attachment, Notice, Request, Resource, User
 from ..offices import listed
 from ..paging import PER_PAGE_CHOICES, paginate
@@ -185,6 +185,21 @@ def correction_page(req: Request, user: User | None, back: str) -> str | Respons
                            slot_fields=slot_fields(form), editing=True, request_=req,
                            files=files, contact=contact(req.agency, service.code),
                            documents=documents_of(req.agency, service.code))
+
+
+@bp.get("/requests/<reference>/cancel")
+@login_required
+def cancel_confirm(reference: str) -> str | Response:
+    """Cancelling cannot be undone: the list and the request page lead here
+    (the GOV.UK "are you sure" step), and only this page's button cancels."""
+    req = access.request_or_404(reference)
+    if not access.is_requester(current_user, req):
+        abort(404)
+    if not allowed(req.status, Status.CANCELLED, Role.REQUESTER):
+        flash(_("This request can no longer be cancelled."), "warning")
+        return redirect(url_for("requester.view", reference=reference))
+    return render_template("requester/cancel.html", request_=req,
+                           service=get_service(req.service_code))
 
 
 @bp.post("/requests/<reference>/cancel")

@@ -20,8 +20,8 @@ from ..catalogue import (
     save_document,
     set_enabled,
 )
-from ..lifecycle import STATUS_LABELS
-from ..models import Agency, AgencyService, ApiKey, CannedReply, Holiday
+from ..lifecycle import FINAL_STATUSES, STATUS_LABELS
+from ..models import Agency, AgencyService, ApiKey, CannedReply, Holiday, Request
 from ..plugins import all_services
 from ..thai import ascii_digits
 from .base import AgencyAdminAccess, PortalBaseView, PortalModelView, be_date
@@ -31,6 +31,12 @@ def _managed_agencies() -> list[Agency]:
     if current_user.is_system_admin:
         return list(Agency.select().order_by(Agency.id))
     return access.admin_agencies(current_user)
+
+
+def _open_requests(agency: Agency, code: str) -> int:
+    """Requests of the service staff still have to finish (they stay)."""
+    return (Request.select().where((Request.agency == agency) & (Request.service_code == code)
+                                   & Request.status.not_in(list(FINAL_STATUSES))).count())
 
 
 class ServiceSwitchView(AgencyAdminAccess, PortalBaseView):
@@ -103,6 +109,12 @@ class ServiceSwitchView(AgencyAdminAccess, PortalBaseView):
         if agency is None or code not in all_services():
             abort(404)
         on = request.form.get("enabled") == "1"
+        if not on and request.form.get("confirm") != "1":
+            # Switching off takes the form down at once (posters and links
+            # then say "closed"): one more step, which needs no script.
+            return self.render("staff/service_off_confirm.html", agency=agency, code=code,
+                               service=all_services()[code],
+                               open_requests=_open_requests(agency, code))
         set_enabled(agency, code, on)
         audit.record("service_enabled" if on else "service_disabled",
                      f"agency:{agency.id}", detail=code, agency=agency)
