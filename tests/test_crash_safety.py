@@ -180,7 +180,7 @@ CHILD = textwrap.dedent("""
                                     "captcha": "24680"})
     print("login", r.status_code, file=sys.stderr)
     if mode == "submit":
-        r = client.post("/requests/new/alpha/certificate", data=certificate_data(),
+        r = send_form(client, "/requests/new/alpha/certificate", data=certificate_data(),
                     content_type="multipart/form-data")
     else:
         r = client.post("/admin/requests/process/" + config["REQUEST_ID"], data={

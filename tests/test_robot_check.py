@@ -29,6 +29,7 @@ from portal.plugins import plugin_manager
 from .conftest import CAPTCHA_TEXT, PASSWORD, make_agency, make_config, make_user, new_national_id
 from .helpers.client import CSRFClient
 from .helpers.csp import inline_scripts
+from .helpers.send import send_form
 
 WRONG_LOGIN = "เลขประจำตัวประชาชนหรือรหัสผ่านไม่ถูกต้อง"
 PICTURE_REFUSED = "ไม่ตรงกับภาพ"
@@ -88,7 +89,7 @@ def send_register(client: FlaskClient, robot: dict[str, str], _url: str) -> Any:
 
 
 def send_guest(client: FlaskClient, robot: dict[str, str], url: str) -> Any:
-    return client.post(url, data={**LIGHT, **robot}, content_type="multipart/form-data")
+    return send_form(client, url, data={**LIGHT, **robot}, content_type="multipart/form-data")
 
 
 def login_passed(r: Any) -> bool:

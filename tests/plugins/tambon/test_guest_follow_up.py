@@ -154,7 +154,7 @@ def test_the_result_file_is_for_the_checked_request_in_that_browser(app, tambon)
 def test_a_request_of_an_account_stays_behind_its_sign_in(app, tambon):  # noqa: F811
     citizen = make_user(phone="0811112222")
     client = client_for(app, citizen)
-    r = client.post("/requests/new/demo-tambon/petition", data={
+    r = send_form(client, "/requests/new/demo-tambon/petition", data={
         **GUEST, "phone": "0811112222", **PETITION}, content_type="multipart/form-data")
     req = Request.get(Request.reference == r.headers["Location"].rsplit("/", 1)[-1])
     _process(client_for(app, tambon["clerk"]), req, "returned", MESSAGE)
