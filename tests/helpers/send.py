@@ -39,8 +39,6 @@ def send_form(client: FlaskClient, url: str, data: dict[str, Any] | None = None,
     page = client.get(check, **extra)
     if page.status_code != 200 or 'name="confirm"' not in page.get_data(as_text=True):
         return page  # the answers no longer pass (the form with its errors)
-    if "csrf" in kwargs:
-        extra["csrf"] = kwargs["csrf"]
     return client.post(check, data={**robot, "confirm": "1"}, follow_redirects=follow, **extra)
 
 
