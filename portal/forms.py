@@ -579,12 +579,14 @@ _NOT_ANSWERS = {"csrf_token", "version", "submit", "captcha", "altcha", "channel
 
 
 def build_request_form(service: Service, *, editing: bool = False,
-                       guest: bool = False) -> type[FlaskForm]:
+                       guest: bool = False, held: frozenset[str] = frozenset()
+                       ) -> type[FlaskForm]:
     """The service's form plus one file input per attachment slot.
 
-    On edit no file is required: an empty input keeps the file already sent.
-    A guest (no account, or a request recorded on someone's behalf) gives no
-    national ID but may leave an e-mail for follow-up.
+    On edit no file is required: an empty input keeps the file already sent;
+    nor is one whose slot has a file ``held`` (portal.drafts) from an earlier
+    round. A guest (no account, or a request recorded on someone's behalf)
+    gives no national ID but may leave an e-mail for follow-up.
     """
     attrs: dict[str, Any] = {"version": HiddenField()}
     if guest:
@@ -592,7 +594,8 @@ def build_request_form(service: Service, *, editing: bool = False,
         attrs["email"] = StringField(_l("E-mail (optional, for news of the request)"),
                                      [Optional(), email_validator(), Length(max=255)])
     for slot in service.slots:
-        validators = [Optional()] if editing or not slot.required else [required()]
+        validators = [Optional()] if editing or not slot.required or slot.name in held else [
+            required()]
         accept = ",".join({"pdf": ".pdf,application/pdf", "png": ".png,image/png",
                            "jpg": ".jpg,.jpeg,image/jpeg"}[k] for k in slot.kinds)
         attrs[f"file_{slot.name}"] = FileField(slot.label, validators,
@@ -725,8 +728,15 @@ def display_answers(service: Service, payload: dict[str, Any], agency: Agency | 
     """(label, text) pairs in the form's order, for view, staff and print pages.
 
     An empty answer, the placeholder of a list included, reads "-"."""
-    form = blank_form(service, agency)
-    rows: list[tuple[Any, str]] = []
+    return [(f.label.text, text)
+            for f, text in answer_texts(blank_form(service, agency), payload, locale)]
+
+
+def answer_texts(form: FlaskForm, payload: dict[str, Any],
+                 locale: str = "th") -> list[tuple[Field, str]]:
+    """(field, text) of each answer field of ``form``, as display_answers
+    reads them; the check page uses it on the very form the person filled."""
+    rows: list[tuple[Field, str]] = []
     for field in answer_fields(form):
         raw = payload.get(field.name)
         if is_unanswered(field, raw):
@@ -749,7 +759,7 @@ def display_answers(service: Service, payload: dict[str, Any], agency: Agency | 
             text = f"{decimal.Decimal(str(raw)):,}"
         else:
             text = str(raw)
-        rows.append((field.label.text, text))
+        rows.append((field, text))
     return rows
 
 

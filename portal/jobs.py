@@ -98,3 +98,12 @@ def nightly_housekeeping() -> tuple[int, int]:
     from .uploads import sweep_orphans
 
     return purge_closed_files(), len(sweep_orphans())
+
+
+@huey.periodic_task(crontab(minute="17"))  # hourly
+@in_app
+def sweep_drafts() -> int:
+    """Forms nobody confirmed within a day, and the files held for them."""
+    from .drafts import sweep
+
+    return sweep()

@@ -559,10 +559,52 @@ class RequestCount(BaseModel):
         derived = True
 
 
+class Draft(BaseModel):
+    """A request form as its browser last sent it, between the form and the
+    "check your answers" page (portal.drafts): nothing is a request until
+    the person confirms. Owned by one browser session (``holder`` is a hash
+    of a random key in its cookie) and, when signed in, one person; swept a
+    day after its last change."""
+
+    token = pw.CharField(max_length=64, unique=True)  # in the page's URL and form
+    holder = pw.CharField(max_length=64, index=True)
+    user = pw.ForeignKeyField(User, null=True, on_delete="CASCADE", backref="drafts")
+    agency = pw.ForeignKeyField(Agency, on_delete="CASCADE", backref="+")
+    service_code = pw.CharField(max_length=40)
+    # The returned request being corrected; None for a new request.
+    request = pw.ForeignKeyField(Request, null=True, on_delete="CASCADE", backref="+")
+    formdata = JSONTextField(default=dict)  # name -> list of values, as posted
+    updated_at = pw.DateTimeField(default=utcnow, index=True)
+
+    class Meta:
+        table_name = "draft"
+        derived = True  # a day long and worthless after a restore: not backed up
+
+
+class HeldFile(BaseModel):
+    """A file that passed the upload checks, kept in the file store for its
+    draft until the request is sent (it then becomes an Attachment with the
+    same stored name) or the draft is swept."""
+
+    draft = pw.ForeignKeyField(Draft, on_delete="CASCADE", backref="held_files")
+    slot = pw.CharField(max_length=40)
+    original_name = pw.CharField(max_length=255)
+    stored_name = pw.CharField(max_length=80, unique=True)
+    content_type = pw.CharField(max_length=60)
+    size = pw.IntegerField()
+    sha256 = pw.CharField(max_length=64)
+    created_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "held_file"
+        indexes = ((("draft", "slot"), True),)
+        derived = True
+
+
 CORE_MODELS: tuple[type[pw.Model], ...] = (
     Agency, User, Membership, MembershipService, AgencyService, ServiceDocument, Request,
     StatusEvent, Attachment, Holiday, LoginSession, ExternalAccount, LoginThrottle, RobotChallenge,
     PasswordReset, AuditLog,
     Resource, ResourceHours, Booking, StepEvent, ApiKey, Notification, CannedReply,
-    IssuedDocument, Notice, SurveyResponse, RequestCount,
+    IssuedDocument, Notice, SurveyResponse, RequestCount, Draft, HeldFile,
 )

@@ -110,7 +110,8 @@ class Service:
         questions, rendered with ``form``, ``service`` and ``agency`` (what
         the answers add up to: an order's amount to pay). A submit button
         named ``review`` in it shows the form again as the server works it
-        out, without sending anything.
+        out, without sending anything. The check page before sending
+        renders it too, with ``reviewing`` true: leave buttons out there.
     :param details_template: shown under the answers on the requester's
         page and the staff's process page, rendered with the page's context
         (an order's amounts, so staff check the payment slip against them).

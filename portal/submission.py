@@ -18,7 +18,7 @@ from .lifecycle import (
     change_status,
     create_request,
 )
-from .models import Agency, Attachment, Request, StatusEvent, User
+from .models import Agency, Attachment, Draft, HeldFile, Request, StatusEvent, User
 from .plugins import plugin_manager
 from .services import Service
 from .thai import utcnow
@@ -49,6 +49,15 @@ def _save_files(request: Request, files: dict[str, uploads.CheckedFile], store: 
                           stored_name=name, content_type=checked.content_type,
                           size=len(checked.data), sha256=checked.sha256,
                           uploaded_by=actor, is_result=is_result)
+
+
+def _attach_held(request: Request, held: dict[str, HeldFile], actor: User | None) -> None:
+    """The draft's held files become the request's attachments: the same
+    stored files, now pointed at by the request (inside its transaction)."""
+    for slot, h in held.items():
+        Attachment.create(request=request, slot=slot, original_name=h.original_name,
+                          stored_name=h.stored_name, content_type=h.content_type,
+                          size=h.size, sha256=h.sha256, uploaded_by=actor)
 
 
 def notify_change(request: Request, old: str | None, new: str, remark: str = "",
@@ -88,13 +97,18 @@ def announce(request: Request, old: str | None, new: str, actor: User | None,
 
 def submit(service: Service, agency: Agency, requester: User | None, form: FlaskForm,
            *, actor: User | None = None, channel: str = "web",
-           answers: dict[str, Any] | None = None) -> Request:
+           answers: dict[str, Any] | None = None, draft: Draft | None = None) -> Request:
     """Save a new request with its files and first history line, or nothing.
 
     ``actor`` is the clerk recording it on someone's behalf (``channel`` says
-    how it came); ``answers`` replaces the form's (the Open311 API).
+    how it came); ``answers`` replaces the form's (the Open311 API). With a
+    confirmed ``draft`` its held files become the attachments and the draft
+    goes, in the same transaction.
     """
-    files = check_files(form, service) if form is not None else {}
+    from . import drafts
+
+    files = check_files(form, service) if form is not None and draft is None else {}
+    held = drafts.held(draft)
     answers = dict(answers) if answers is not None else answers_from_form(form)
     if requester is not None:
         answers["national_id"] = requester.national_id
@@ -116,8 +130,11 @@ def submit(service: Service, agency: Agency, requester: User | None, form: Flask
                            at=request.submitted_at,
                            remark=str(CHANNELS.get(channel, channel)) if channel != "web" else "")
         _save_files(request, files, store, written, actor or requester)
+        _attach_held(request, held, actor or requester)
         if service.store:
             service.store(request, answers)
+        if draft is not None:
+            drafts.discard(draft)
         audit.record("request_submitted", f"request:{request.reference}",
                      detail=f"{service.code} via {channel}", actor=actor or requester,
                      agency=request.agency_id)
@@ -127,15 +144,19 @@ def submit(service: Service, agency: Agency, requester: User | None, form: Flask
 
 
 def resubmit(request: Request, service: Service, form: FlaskForm,
-             actor: User | None) -> StatusEvent:
+             actor: User | None, draft: Draft | None = None) -> StatusEvent:
     """The requester's corrected answers and files, as one change.
-    ``actor`` None: a guest, who passed the status check for this request."""
-    files = check_files(form, service)
+    ``actor`` None: a guest, who passed the status check for this request.
+    ``draft``: the confirmed draft, whose held files replace the sent ones."""
+    from . import drafts
+
+    files = check_files(form, service) if draft is None else {}
+    held = drafts.held(draft)
     answers = answers_from_form(form)
     if actor is not None or "national_id" in request.payload:
         answers["national_id"] = request.payload.get("national_id", "")
     changes = changed_labels(service, request.agency, request.payload, answers)
-    changes += [str(service.slot(slot).label) for slot in files]
+    changes += [str(service.slot(slot).label) for slot in [*files, *held]]
     expected = int(form.version.data or 0)
     store = uploads.store()
     with uploads.staged(store) as written, database.atomic():
@@ -148,14 +169,18 @@ def resubmit(request: Request, service: Service, form: FlaskForm,
                         due_date=request.due_date, due_at=request.due_at)
          .where(Request.id == request.id).execute())
         request.payload = answers
-        if files:
+        if files or held:
             (Attachment.update(replaced_at=utcnow())
-             .where((Attachment.request == request) & Attachment.slot.in_(list(files))
+             .where((Attachment.request == request)
+                    & Attachment.slot.in_([*files, *held])
                     & Attachment.replaced_at.is_null() & (Attachment.is_result == False))  # noqa: E712
              .execute())
         _save_files(request, files, store, written, actor)
+        _attach_held(request, held, actor)
         if service.store:
             service.store(request, answers)
+        if draft is not None:
+            drafts.discard(draft)
         notify_change(request, old, Status.RESUBMITTED)
     announce(request, old, Status.RESUBMITTED, actor, "")
     return event

@@ -20,6 +20,7 @@ from portal.models import AgencyService, Holiday, Request
 from portal.plugins import get_service
 
 from .conftest import make_agency, make_staff, make_user
+from .helpers.send import send_form
 
 OPENS, CLOSES = dt.time(8, 30), dt.time(16, 30)
 HOLIDAYS = {dt.date(2026, 12, 7)}  # a Monday
@@ -120,7 +121,7 @@ def test_a_petition_shows_its_due_time_and_turns_late(app):
     staff = make_staff(agency, services=("petition",))
     guest = app.test_client()
     guest.get("/captcha.png")
-    r = guest.post("/requests/new/clock-tambon/petition", data={
+    r = send_form(guest, "/requests/new/clock-tambon/petition", data={
         "phone": "0812345678", "title": "นาย", "first_name": "ทดสอบ", "last_name": "นาฬิกา",
         "subject": "ถนน", "details": "หลุม", "captcha": CAPTCHA_TEXT},
         content_type="multipart/form-data")

@@ -20,6 +20,7 @@ from portal.thai import local_today
 from .conftest import login, make_agency, make_staff, make_user
 from .helpers.certificate import new_certificate
 from .helpers.files import make_pdf
+from .helpers.send import send_form
 
 
 class Inbox:
@@ -138,7 +139,7 @@ def test_a_guest_is_told_at_the_e_mail_they_gave(app, inbox):
     set_enabled(agency, "petition", True)
     guest = app.test_client()
     guest.get("/captcha.png")
-    r = guest.post("/requests/new/mail-tambon/petition", data={
+    r = send_form(guest, "/requests/new/mail-tambon/petition", data={
         "phone": "0812345678", "title": "นาย", "first_name": "แขก", "last_name": "ผู้มาเยือน",
         "email": "guest@example.com", "subject": "ถนน", "details": "หลุม",
         "captcha": CAPTCHA_TEXT}, content_type="multipart/form-data")

@@ -20,6 +20,7 @@ from .conftest import login, make_agency, make_config, make_staff, make_user
 from .helpers.certificate import new_certificate
 from .helpers.client import CSRFClient
 from .helpers.files import make_pdf
+from .helpers.send import send_form
 from .plugins import sample_plugin
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,7 +91,7 @@ def test_message_channels_and_send_message_carry_news_beside_e_mail(sample_app):
     for person in (citizen, quiet):
         client = sample_app.test_client()
         login(client, person)
-        client.post("/requests/new/delta/sample_petition", data={
+        send_form(client, "/requests/new/delta/sample_petition", data={
             "phone": "0812345678", "title": "นาย", "first_name": "ก", "last_name": "ข",
             "subject": "ขอซ่อมถนน", "file_doc": (io.BytesIO(make_pdf()), "ถนน.pdf")},
             content_type="multipart/form-data")
@@ -120,7 +121,7 @@ def test_register_services_and_request_changed(sample_app):
     client = sample_app.test_client()
     login(client, citizen)
     assert "คำร้องทั่วไป" in client.get("/").get_data(as_text=True)
-    r = client.post("/requests/new/gamma/sample_petition", data={
+    r = send_form(client, "/requests/new/gamma/sample_petition", data={
         "phone": "0812345678", "title": "นาย", "first_name": "ก", "last_name": "ข",
         "subject": "ขอซ่อมถนน", "file_doc": (io.BytesIO(make_pdf()), "ถนน.pdf")},
         content_type="multipart/form-data")
@@ -148,7 +149,7 @@ def test_forget_request_runs_for_each_request_of_a_deleted_account(sample_app):
     login(client, citizen)
     refs = []
     for subject in ("ขอซ่อมถนน", "ขอไฟส่องสว่าง"):
-        client.post("/requests/new/gamma/sample_petition", data={
+        send_form(client, "/requests/new/gamma/sample_petition", data={
             "phone": "0812345678", "title": "นาย", "first_name": "ก", "last_name": "ข",
             "subject": subject, "file_doc": (io.BytesIO(make_pdf()), "ถนน.pdf")},
             content_type="multipart/form-data")
@@ -178,7 +179,7 @@ def test_request_changed_failure_does_not_undo_the_change(sample_app, monkeypatc
     pm.register(sample_plugin)
     client = sample_app.test_client()
     login(client, citizen)
-    r = client.post("/requests/new/gamma/sample_petition", data={
+    r = send_form(client, "/requests/new/gamma/sample_petition", data={
         "phone": "0812345678", "title": "นาย", "first_name": "ก", "last_name": "ข",
         "subject": "ไฟดับ"}, content_type="multipart/form-data")
     assert r.status_code == 302

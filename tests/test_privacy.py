@@ -33,6 +33,7 @@ from portal.thai import national_id_is_valid, utcnow
 from .conftest import PASSWORD, PASSWORD_HASH, login, make_staff
 from .helpers.answers import ELDER_ID, answers, demo_agency_for
 from .helpers.files import make_pdf
+from .helpers.send import send_form
 
 FREE_TEXT = "ข้อความทดสอบภาษาไทย"  # what tests/helpers/answers.py types into text fields
 # Columns that hold the office's own data, not the person's, kept on deletion.
@@ -54,7 +55,7 @@ def office(app) -> dict[str, Any]:
     services = app.extensions["portal"].services
     for service in services.values():
         agency = demo_agency_for(service)
-        r = citizen.post(f"/requests/new/{agency.code}/{service.code}",
+        r = send_form(citizen, f"/requests/new/{agency.code}/{service.code}",
                          data=answers(app, service, agency), content_type="multipart/form-data")
         assert r.status_code == 302, (service.code, r.get_data(as_text=True)[:500])
     return {"people": people, "citizen": citizen, "clerk": clerk, "services": services}

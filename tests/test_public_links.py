@@ -28,6 +28,7 @@ from .conftest import CAPTCHA_TEXT, login, make_agency, make_config, make_user
 from .helpers.certificate import new_certificate
 from .helpers.client import TOKEN, CSRFClient
 from .helpers.files import make_pdf
+from .helpers.send import send_form
 from .test_printing import pdf_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,7 +59,7 @@ def guest_petition(client: FlaskClient, agency_code: str, base_url: str) -> list
     form = client.get(f"/requests/new/{agency_code}/petition", base_url=base_url)
     token = TOKEN.search(form.get_data(as_text=True))
     captcha = client.get("/captcha.png", base_url=base_url)
-    sent = client.post(f"/requests/new/{agency_code}/petition", base_url=base_url, csrf=False,
+    sent = send_form(client, f"/requests/new/{agency_code}/petition", base_url=base_url, csrf=False,
                        data={**GUEST, "captcha": CAPTCHA_TEXT,
                              "csrf_token": token.group(1) if token else ""},
                        content_type="multipart/form-data")

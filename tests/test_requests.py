@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 
 from plugins.education.models import CertificateRequest
-from portal.models import Attachment, Request, StatusEvent
+from portal.models import Attachment, Draft, HeldFile, Request, StatusEvent
 
 from .conftest import login
 from .helpers.certificate import new_certificate, submit_certificate
 from .helpers.files import EXE_BYTES, make_jpg, make_pdf, make_png
+from .helpers.send import send_form
 
 
 def stored_files(app) -> list[Path]:
@@ -62,7 +63,8 @@ def test_bad_submissions_are_refused_in_thai_and_leave_nothing(app, world, overr
     assert message in r.get_data(as_text=True)
     assert Request.select().count() == 0
     assert Attachment.select().count() == 0
-    assert stored_files(app) == []
+    # Only the files that passed are kept, held for this form (portal.drafts).
+    assert {p.name for p in stored_files(app)} == {h.stored_name for h in HeldFile.select()}
 
 
 def test_a_failure_after_files_are_written_rolls_everything_back(app, world, monkeypatch):
@@ -81,7 +83,11 @@ def test_a_failure_after_files_are_written_rolls_everything_back(app, world, mon
         submit_certificate(client, "alpha")
     assert Request.select().count() == 0
     assert Attachment.select().count() == 0
-    assert stored_files(app) == []
+    # The confirm failed in the middle: the files stay held for the draft
+    # (the person may press again), none became an attachment.
+    held = {h.stored_name for h in HeldFile.select()}
+    assert len(held) == 2 and Draft.select().count() == 1
+    assert {p.name for p in stored_files(app)} == held
 
 
 def test_jpg_png_pdf_are_accepted_by_content(app, world):
@@ -136,7 +142,7 @@ def test_return_edit_resubmit_records_what_changed(app, world):
     form = client.get(f"/requests/{req.reference}/edit").get_data(as_text=True)
     assert "กรุณาแนบสลิปเดือนล่าสุด" in form and "slip.png" in form
     version = Request.get_by_id(req.id).version
-    r = submit_edit = client.post(f"/requests/{req.reference}/edit", data={
+    r = submit_edit = send_form(client, f"/requests/{req.reference}/edit", data={
         **{k: v for k, v in req.payload.items() if v is not None and k != "national_id"},
         "position": "ครูชำนาญการพิเศษ", "version": version,
         "file_salary_slip": (io.BytesIO(make_pdf()), "สลิปใหม่.pdf")},
@@ -164,7 +170,7 @@ def test_stale_edit_after_staff_changed_status_is_refused(app, world):
     client.get(f"/requests/{req.reference}/edit")
     # Staff cancel while the requester still has the form open.
     _staff_sets(app, world["staff"], req, "cancelled", "ผู้ยื่นขอยกเลิกทางโทรศัพท์")
-    r = client.post(f"/requests/{req.reference}/edit", data={
+    r = send_form(client, f"/requests/{req.reference}/edit", data={
         **{k: v for k, v in req.payload.items() if v is not None}, "version": old_version})
     assert r.status_code == 302
     assert Request.get_by_id(req.id).status == "cancelled"
@@ -235,7 +241,7 @@ def test_resubmission_moves_the_due_date_by_the_time_spent_returned(app, world):
     before = Request.get_by_id(req.id)
     week_ago = before.status_changed_at - dt.timedelta(days=7)
     Request.update(status_changed_at=week_ago).where(Request.id == req.id).execute()
-    r = client.post(f"/requests/{req.reference}/edit", data={
+    r = send_form(client, f"/requests/{req.reference}/edit", data={
         **{k: v for k, v in req.payload.items() if v is not None and k != "national_id"},
         "version": before.version})
     assert r.status_code == 302
@@ -255,7 +261,7 @@ def test_resubmission_lists_only_what_the_requester_changed(app, world, bangkok_
     _staff_sets(app, world["staff"], req, "returned", "กรุณาแนบสลิปเดือนล่าสุด")
     form = form_values(client.get(f"/requests/{req.reference}/edit").get_data(as_text=True))
     assert form["salary"] != req.payload["salary"]  # the case at hand: "35000.00"
-    r = client.post(f"/requests/{req.reference}/edit", data={
+    r = send_form(client, f"/requests/{req.reference}/edit", data={
         **form, "file_salary_slip": (io.BytesIO(make_pdf()), "สลิปใหม่.pdf")},
         content_type="multipart/form-data")
     assert r.status_code == 302, r.get_data(as_text=True)[:3000]

@@ -23,6 +23,7 @@ from .conftest import CAPTCHA_TEXT, login, make_config
 from .helpers.answers import answers, demo_agency_for
 from .helpers.files import make_pdf
 from .helpers.line_server import ACCESS_TOKEN, line_stand_in
+from .helpers.send import send_form
 from .test_printing import pdf_text
 
 MARK = "เฉพาะเจ้าหน้าที่ภายใน"  # in every note; must appear in no requester output
@@ -94,7 +95,7 @@ def test_staff_notes_reach_no_requester_facing_output(app, line):
     made: list[tuple[Any, Request]] = []
     for nth, service in enumerate(services):
         agency = demo_agency_for(service)
-        r = citizen.post(f"/requests/new/{agency.code}/{service.code}",
+        r = send_form(citizen, f"/requests/new/{agency.code}/{service.code}",
                          data=answers(app, service, agency, nth=nth + 20),
                          content_type="multipart/form-data")
         assert r.status_code == 302, (service.code, r.get_data(as_text=True)[-1500:])
@@ -115,7 +116,7 @@ def test_staff_notes_reach_no_requester_facing_output(app, line):
     guest = app.test_client()
     guest.get("/captcha.png")
     data = answers(app, tambon, agency, guest=True, nth=90)
-    r = guest.post(f"/requests/new/{agency.code}/{tambon.code}",
+    r = send_form(guest, f"/requests/new/{agency.code}/{tambon.code}",
                    data={**data, "captcha": CAPTCHA_TEXT}, content_type="multipart/form-data")
     guest_req = Request.get(Request.reference == r.headers["Location"].rsplit("/", 1)[-1])
     _work_through(staff, guest_req, tambon)

@@ -36,7 +36,17 @@ def guest_file(reference: str, attachment_id: int) -> Response:
 
 @bp.route("/status/<reference>/edit", methods=["GET", "POST"])
 def guest_edit(reference: str) -> str | Response:
+    return _guest_correction(reference, None)
+
+
+@bp.route("/status/<reference>/edit/check/<token>", methods=["GET", "POST"])
+def guest_edit_check(reference: str, token: str) -> str | Response:
+    return _guest_correction(reference, token)
+
+
+def _guest_correction(reference: str, token: str | None) -> str | Response:
     req = _guest_request(reference)
     if req is None:
         return redirect(url_for("public.status_check", ref=reference[:32]))
-    return correction_page(req, None, url_for("public.status_again", reference=req.reference))
+    return correction_page(req, None, url_for("public.status_again", reference=req.reference),
+                           "requester.guest_edit", "requester.guest_edit_check", token=token)

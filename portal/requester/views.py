@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from flask import (
@@ -15,14 +16,20 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 
-from .. import access, audit, booking, request_pages, uploads
+from .. import access, audit, booking, drafts, request_pages, uploads
 from ..catalogue import contact, documents_of, enabled_services, offered_or_404
+from ..clock import office_hours
 from ..extensions import limiter, login_manager
 from ..forms import (
     FieldError,
+    PortalForm,
+    answer_texts,
+    answers_from_form,
     build_request_form,
     form_data,
     prefill_from_args,
@@ -33,10 +40,11 @@ from ..forwarding import answers_service
 from ..identity import captcha
 from ..identity.forms import CaptchaMixin
 from ..lifecycle import Role, Status, TransitionError, allowed
-from ..models import Agency, Attachment, Notice, Request, Resource, User
+from ..models import Agency, Attachment, Draft, Notice, Request, Resource, User
 from ..offices import listed
 from ..paging import PER_PAGE_CHOICES, paginate
 from ..plugins import all_services, get_service
+from ..services import Service
 from ..submission import current_files, requester_cancel, resubmit, submit
 from ..thai import ascii_digits, local_today, utcnow
 
@@ -74,56 +82,245 @@ def _apply_field_error(form, exc: FieldError) -> None:
     getattr(form, exc.field).errors = [str(exc)]
 
 
-@bp.route("/requests/new/<agency_code>/<service_code>", methods=["GET", "POST"])
-def new_request(agency_code: str, service_code: str) -> str | Response:
-    agency, service = offered_or_404(agency_code, service_code)
-    guest = not current_user.is_authenticated
-    if guest and not service.guest_allowed:
-        return login_manager.unauthorized()
-    form_class = build_request_form(service, guest=guest)
-    if guest:
-        form_class = type(form_class.__name__, (form_class, CaptchaMixin), {})
-    user = None if guest else current_user._get_current_object()
-    if request.method == "GET":
-        data = {} if user is None else {
-            "national_id": user.national_id, "phone": user.phone, "title": user.title,
-            "first_name": user.first_name, "last_name": user.last_name, "email": user.email}
-        form = form_class(data=data)
-        prefill_from_args(form, request.args)  # links such as a free slot's
-    else:
-        form = form_class()
-        if user is not None:
-            form.national_id.data = user.national_id
+class ConfirmForm(PortalForm):
+    """The check page's one button: its CSRF token (and a guest's robot check)."""
+
+
+class GuestConfirmForm(ConfirmForm, CaptchaMixin):
+    pass
+
+
+def _form_class(service: Service, guest: bool, held: dict[str, Any],
+                editing: bool = False) -> type[FlaskForm]:
+    return build_request_form(service, guest=guest, editing=editing, held=frozenset(held))
+
+
+def _filled(form: FlaskForm, service: Service, agency: Agency, user: User | None,
+            req: Request | None = None) -> FlaskForm:
+    """What the core fixes on every showing of the form: the signed-in
+    person's ID, a guest's phone on a correction, the agency's choices."""
+    if req is not None and user is not None:
+        form.national_id.data = req.payload.get("national_id", "")
+    elif user is not None:
+        form.national_id.data = user.national_id
+    elif req is not None and "phone" in form:
+        # The phone number is the guest's key to the status check: whoever
+        # passed it may correct the answers, not change the key to lock the
+        # requester out (staff change it when the person asks them).
+        form.phone.data = req.payload.get("phone", "")
+        form.phone.render_kw = {**(form.phone.render_kw or {}), "readonly": True}
+        form.phone.description = _("The status check asks for this number, so it cannot be "
+                                   "changed here. To change it, contact the office.")
     if service.prepare_form:
         service.prepare_form(form, agency)
-    if not review_only(service) and form.validate_on_submit() and (
-            not guest or captcha.passed(form)):
-        try:
-            created = submit(service, agency, user, form)
-        except FieldError as exc:
-            _apply_field_error(form, exc)
-        else:
-            flash(_("Your request has been sent. Reference number: %(ref)s",
-                    ref=created.reference), "success")
-            if guest:
-                session.setdefault("guest_refs", [])
-                session["guest_refs"] = [*session["guest_refs"][-9:], created.reference]
-                return redirect(url_for("requester.sent", reference=created.reference))
-            return redirect(url_for("requester.view", reference=created.reference))
+    return form
+
+
+def _render_form(form: FlaskForm, service: Service, agency: Agency, draft: Draft | None,
+                 held: dict[str, Any], req: Request | None = None) -> str:
+    files = {a.slot: a for a in current_files(req) if not a.is_result} if req else {}
     return render_template("requester/form.html", form=form, service=service, agency=agency,
-                           slot_fields=slot_fields(form), editing=False,
+                           slot_fields=slot_fields(form), editing=req is not None,
+                           request_=req, files=files, draft=draft, held=held,
+                           change=request.args.get("change", ""),
                            contact=contact(agency, service.code),
                            documents=documents_of(agency, service.code))
 
 
+def _form_round(service: Service, agency: Agency, user: User | None, *,
+                req: Request | None, blank: dict[str, Any],
+                check_url: Callable[[str], str]) -> str | Response:
+    """The form page, GET or POST. A POST keeps the answers as a draft and
+    checks and holds the files in the same round as the fields; all right,
+    the person goes to the check page (``check_url(token)``). Nothing here
+    creates a request."""
+    guest = user is None
+    draft = drafts.find(request.values.get("draft"), user=user, agency=agency,
+                        service=service, request=req)
+    held = drafts.held(draft)
+    form_class = _form_class(service, guest, held, editing=req is not None)
+    if request.method == "GET":
+        if draft is not None:  # back from the check page's "change" link
+            form = form_class(formdata=drafts.formdata(draft))
+        else:
+            form = form_class(data=blank)
+            prefill_from_args(form, request.args)  # links such as a free slot's
+        return _render_form(_filled(form, service, agency, user, req), service, agency,
+                            draft, held, req)
+    form = _filled(form_class(), service, agency, user, req)
+    reviewing = review_only(service)
+    valid = not reviewing and form.validate()
+    draft = drafts.keep(draft, request.form, user=user, agency=agency, service=service,
+                        request=req)
+    file_errors = drafts.hold_files(draft, form, service)
+    held = drafts.held(draft)
+    for name, message in file_errors.items():
+        getattr(form, name).errors = [*getattr(form, name).errors, message]
+    if valid and not file_errors:
+        return redirect(check_url(draft.token))
+    if reviewing:
+        # The service's own "work it out" button: answers shown again, no errors.
+        for f in form:
+            if f.name not in file_errors:
+                f.errors = []
+    return _render_form(form, service, agency, draft, held, req)
+
+
+def _check_round(service: Service, agency: Agency, user: User | None, *,
+                 req: Request | None, token: str, form_url: str,
+                 send: Callable[[FlaskForm, Draft], Response]) -> str | Response:
+    """The check page: every answer and file with a change link, and one
+    button that sends. The answers are checked again as the form would (a
+    room may have been taken meanwhile); a guest's robot check is asked here,
+    once, right before the one step that creates something."""
+    guest = user is None
+    draft = drafts.find(token, user=user, agency=agency, service=service, request=req)
+    if draft is None:
+        return redirect(form_url)
+    held = drafts.held(draft)
+    form = drafts.form_of(draft, _form_class(service, guest, held, editing=req is not None))
+    form = _filled(form, service, agency, user, req)
+    if not form.validate():
+        return _render_form(form, service, agency, draft, held, req)
+    confirm = (GuestConfirmForm if guest and req is None else ConfirmForm)()
+    if request.method == "POST" and confirm.validate_on_submit() and (
+            not isinstance(confirm, CaptchaMixin) or captcha.passed(confirm)):
+        try:
+            return send(form, draft)
+        except FieldError as exc:
+            _apply_field_error(form, exc)
+            return _render_form(form, service, agency, draft, held, req)
+    change = f"{form_url}{'&' if '?' in form_url else '?'}draft={draft.token}"
+    return render_template("requester/check.html", service=service, agency=agency,
+                           form=form, confirm=confirm, draft=draft, req=req,
+                           rows=_check_rows(form, service, user, req, change),
+                           file_rows=_file_rows(form, service, held, req, change),
+                           contact=contact(agency, service.code))
+
+
+def _anchor(field: Any) -> str:
+    """Where a change link lands: the field, or its first choice."""
+    subs = list(field) if field.type in ("RadioField", "MultiCheckboxField") else []
+    return subs[0].id if subs else field.id
+
+
+def _check_rows(form: FlaskForm, service: Service, user: User | None, req: Request | None,
+                change: str) -> list[dict[str, Any]]:
+    """The answers in the form's order (requester block first), each with
+    its change link; fields the person may not change get none."""
+    locale = str(get_locale() or "th")
+    texts = answer_texts(form, answers_from_form(form), locale)
+    ordered = ([t for t in texts if t[0].name in form.applicant_fields]
+               + [t for t in texts if t[0].name not in form.applicant_fields])
+    rows = []
+    for field, text in ordered:
+        fixed = bool((field.render_kw or {}).get("readonly"))
+        rows.append({"label": field.label.text, "text": text, "name": field.name,
+                     "change": None if fixed else
+                     f"{change}&change={field.name}#{_anchor(field)}"})
+    return rows
+
+
+def _file_rows(form: FlaskForm, service: Service, held: dict[str, Any], req: Request | None,
+               change: str) -> list[dict[str, Any]]:
+    sent = {a.slot: a for a in current_files(req) if not a.is_result} if req else {}
+    rows = []
+    for slot in service.slots:
+        name = f"file_{slot.name}"
+        if slot.name in held:
+            text = held[slot.name].original_name
+        elif slot.name in sent:
+            text = _("%(name)s (sent before, kept)", name=sent[slot.name].original_name)
+        else:
+            text = _("No file")
+        rows.append({"label": slot.label, "text": text, "name": name,
+                     "change": f"{change}&change={name}#{name}"})
+    return rows
+
+
+def _blank_for(user: User | None) -> dict[str, Any]:
+    return {} if user is None else {
+        "national_id": user.national_id, "phone": user.phone, "title": user.title,
+        "first_name": user.first_name, "last_name": user.last_name, "email": user.email}
+
+
+def _guest_or_login(service: Service) -> Response | None:
+    if not current_user.is_authenticated and not service.guest_allowed:
+        return login_manager.unauthorized()
+    return None
+
+
+def _user() -> User | None:
+    return current_user._get_current_object() if current_user.is_authenticated else None
+
+
+@bp.route("/requests/new/<agency_code>/<service_code>", methods=["GET", "POST"])
+def new_request(agency_code: str, service_code: str) -> str | Response:
+    agency, service = offered_or_404(agency_code, service_code)
+    refused = _guest_or_login(service)
+    if refused is not None:
+        return refused
+    user = _user()
+    return _form_round(service, agency, user, req=None, blank=_blank_for(user),
+                       check_url=lambda token: url_for(
+                           "requester.check_request", agency_code=agency.code,
+                           service_code=service.code, token=token))
+
+
+@bp.route("/requests/new/<agency_code>/<service_code>/check/<token>", methods=["GET", "POST"])
+def check_request(agency_code: str, service_code: str, token: str) -> str | Response:
+    """Check your answers; the button here is the one that sends."""
+    agency, service = offered_or_404(agency_code, service_code)
+    refused = _guest_or_login(service)
+    if refused is not None:
+        return refused
+    user = _user()
+
+    def send(form: FlaskForm, draft: Draft) -> Response:
+        created = submit(service, agency, user, form, draft=draft)
+        session["sent_refs"] = [*session.get("sent_refs", [])[-9:], created.reference]
+        if user is None:
+            session["guest_refs"] = [*session.get("guest_refs", [])[-9:], created.reference]
+        return redirect(url_for("requester.sent", reference=created.reference))
+
+    return _check_round(service, agency, user, req=None, token=token,
+                        form_url=url_for("requester.new_request", agency_code=agency.code,
+                                         service_code=service.code),
+                        send=send)
+
+
+def _sent_request(reference: str) -> Request:
+    """A request this browser just sent: its own account's, or a guest's
+    sent from this session."""
+    req = Request.get_or_none(Request.reference == reference) or abort(404)
+    if current_user.is_authenticated and req.requester_id == current_user.id:
+        return req
+    if req.requester_id is None and reference in session.get("guest_refs", []):
+        return req
+    abort(404)
+
+
 @bp.get("/requests/sent/<reference>")
 def sent(reference: str) -> str:
-    """What a guest sees after sending: only in the browser that sent it."""
-    if reference not in session.get("guest_refs", []):
-        abort(404)
-    req = Request.get_or_none(Request.reference == reference) or abort(404)
+    """The confirmation page (GOV.UK's pattern): the reference number, what
+    happens next, when, and who to call."""
+    req = _sent_request(reference)
+    opens, closes = office_hours()
     return render_template("requester/sent.html", request_=req,
-                           service=get_service(req.service_code))
+                           service=get_service(req.service_code),
+                           contact=contact(req.agency, req.service_code),
+                           hours=f"{opens:%H:%M}–{closes:%H:%M}")
+
+
+@bp.get("/requests/sent/<reference>/print")
+@limiter.limit(lambda: current_app.config["PRINT_RATE_LIMIT"],
+               key_func=lambda: f"print-sent:{request.view_args.get('reference')}")
+def sent_print(reference: str) -> Response:
+    """The PDF of a request just sent, for a guest (no account to print from
+    later) in the browser that sent it; a signed-in person's own print."""
+    req = _sent_request(reference)
+    audit.record("print", f"request:{req.reference}", agency=req.agency_id)
+    return request_pages.pdf_response(req)
 
 
 @bp.get("/requests/<reference>")
@@ -136,55 +333,59 @@ def view(reference: str) -> str:
 @bp.route("/requests/<reference>/edit", methods=["GET", "POST"])
 @login_required
 def edit(reference: str) -> str | Response:
+    req = _own_request(reference)
+    back = url_for("requester.view", reference=reference)
+    return correction_page(req, current_user._get_current_object(), back,
+                           "requester.edit", "requester.edit_check")
+
+
+@bp.route("/requests/<reference>/edit/check/<token>", methods=["GET", "POST"])
+@login_required
+def edit_check(reference: str, token: str) -> str | Response:
+    req = _own_request(reference)
+    back = url_for("requester.view", reference=reference)
+    return correction_page(req, current_user._get_current_object(), back,
+                           "requester.edit", "requester.edit_check", token=token)
+
+
+def _own_request(reference: str) -> Request:
     req = access.request_or_404(reference)
     if not access.is_requester(current_user, req):
         abort(404)
-    back = url_for("requester.view", reference=reference)
-    return correction_page(req, current_user._get_current_object(), back)
+    return req
 
 
-def correction_page(req: Request, user: User | None, back: str) -> str | Response:
-    """The form of a returned request, filled with its answers; sent, it is
-    resubmitted (answers, files and history together, or nothing) and the
-    person goes ``back``. ``user`` None: a guest who passed the status check."""
+def correction_page(req: Request, user: User | None, back: str, form_endpoint: str,
+                    check_endpoint: str, token: str | None = None) -> str | Response:
+    """The form of a returned request, filled with its answers, then its
+    check page (``token``); confirmed, it is resubmitted (answers, files and
+    history together, or nothing) and the person goes ``back``. ``user``
+    None: a guest who passed the status check."""
     # Forwarded to another service: the requester corrects the form they filled.
     service = answers_service(req) or abort(404)
     if req.status != Status.RETURNED:
         flash(_("This request can be edited only when staff have returned it for correction."),
               "warning")
         return redirect(back)
-    guest = user is None
-    form_class = build_request_form(service, editing=True, guest=guest)
-    form = form_class(data={**form_data(service, req.agency, req.payload),
-                            "version": req.version}) if request.method == "GET" else form_class()
-    if not guest:
-        form.national_id.data = req.payload.get("national_id", "")
-    elif "phone" in form:
-        # The phone number is the guest's key to the status check: whoever
-        # passed it may correct the answers, not change the key to lock the
-        # requester out (staff change it when the person asks them).
-        form.phone.data = req.payload.get("phone", "")
-        form.phone.render_kw = {**(form.phone.render_kw or {}), "readonly": True}
-        form.phone.description = _("The status check asks for this number, so it cannot be "
-                                   "changed here. To change it, contact the office.")
-    if service.prepare_form:
-        service.prepare_form(form, req.agency)
-    if not review_only(service) and form.validate_on_submit():
+    form_url = url_for(form_endpoint, reference=req.reference)
+    if token is None:
+        return _form_round(service, req.agency, user, req=req,
+                           blank={**form_data(service, req.agency, req.payload),
+                                  "version": req.version},
+                           check_url=lambda t: url_for(check_endpoint, reference=req.reference,
+                                                       token=t))
+
+    def send(form: FlaskForm, draft: Draft) -> Response:
         try:
-            resubmit(req, service, form, user)
-        except FieldError as exc:
-            _apply_field_error(form, exc)
+            resubmit(req, service, form, user, draft=draft)
         except TransitionError as exc:
             flash(str(exc), "danger")
-            return redirect(back)
         else:
             flash(_("Your corrected request has been sent to staff."), "success")
-            return redirect(back)
-    files = {a.slot: a for a in current_files(req) if not a.is_result}
-    return render_template("requester/form.html", form=form, service=service, agency=req.agency,
-                           slot_fields=slot_fields(form), editing=True, request_=req,
-                           files=files, contact=contact(req.agency, service.code),
-                           documents=documents_of(req.agency, service.code))
+        return redirect(back)
+
+    return _check_round(service, req.agency, user, req=req, token=token, form_url=form_url,
+                        send=send)
 
 
 @bp.get("/requests/<reference>/cancel")

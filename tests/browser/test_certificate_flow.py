@@ -47,8 +47,11 @@ def test_certificate_from_registration_to_download(live_server, browser, shot, t
     citizen.set_input_files("#file_id_card", str(evidence))
     citizen.set_input_files("#file_salary_slip", str(evidence))
     shot(citizen, "form")
-    citizen.get_by_role("button", name="บันทึก").click()
-    citizen.wait_for_selector("text=ส่งคำร้องเรียบร้อย")
+    citizen.get_by_role("button", name="ดำเนินการต่อ").click()
+    citizen.wait_for_url("**/check/**")
+    shot(citizen, "check")
+    citizen.get_by_role("button", name="ยืนยันและส่งคำร้อง").click()
+    citizen.wait_for_url("**/requests/sent/**")
     shot(citizen, "submitted")
     reference = Request.get().reference
     assert reference in citizen.content()

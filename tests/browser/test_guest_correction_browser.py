@@ -35,7 +35,10 @@ def test_a_guest_reads_the_message_corrects_and_resends(live_server, browser, sh
     guest.fill("#subject", "ถนนหน้าบ้านเป็นหลุม")
     guest.fill("#details", "หลุมลึกหน้าบ้าน")
     shot(guest, "form")
-    guest.get_by_role("button", name="บันทึก", exact=True).click()
+    guest.get_by_role("button", name="ดำเนินการต่อ", exact=True).click()
+    guest.wait_for_url("**/check/**")
+    shot(guest, "check")
+    guest.get_by_role("button", name="ยืนยันและส่งคำร้อง").click()
     guest.wait_for_url("**/requests/sent/**", timeout=60_000)  # after the robot check's proof
     reference = guest.locator("#reference").inner_text().strip()
     shot(guest, "sent")
@@ -68,7 +71,10 @@ def test_a_guest_reads_the_message_corrects_and_resends(live_server, browser, sh
     assert guest.input_value("#subject") == "ถนนหน้าบ้านเป็นหลุม"
     guest.fill("#details", CORRECTED)
     shot(guest, "correction")
-    guest.get_by_role("button", name="ส่งข้อมูลแก้ไขไปยังเจ้าหน้าที่").click()
+    guest.get_by_role("button", name="ดำเนินการต่อ", exact=True).click()
+    guest.wait_for_url("**/check/**")
+    assert CORRECTED in guest.content()
+    guest.get_by_role("button", name="ยืนยันและส่งข้อมูลแก้ไข").click()
     guest.wait_for_selector("text=ส่งข้อมูลแก้ไขไปยังเจ้าหน้าที่เรียบร้อย")
     assert "ส่งข้อมูลแก้ไขไปยังเจ้าหน้าที่" in guest.locator(".result dl .badge").inner_text()
     shot(guest, "status-resubmitted")

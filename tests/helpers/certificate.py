@@ -9,6 +9,7 @@ from typing import Any
 from flask.testing import FlaskClient
 
 from .files import make_pdf, make_png
+from .send import send_form
 
 
 def certificate_data(**overrides: Any) -> dict[str, Any]:
@@ -26,12 +27,12 @@ def certificate_data(**overrides: Any) -> dict[str, Any]:
 
 
 def submit_certificate(client: FlaskClient, agency_code: str, **overrides: Any) -> Any:
-    return client.post(f"/requests/new/{agency_code}/certificate",
-                       data=certificate_data(**overrides), content_type="multipart/form-data")
+    return send_form(client, f"/requests/new/{agency_code}/certificate",
+                     data=certificate_data(**overrides))
 
 
 def reference_from(response: Any) -> str:
-    match = re.search(r"/requests/([0-9A-Z-]+)$", response.headers.get("Location", ""))
+    match = re.search(r"/requests/(?:sent/)?([0-9A-Z-]+)$", response.headers.get("Location", ""))
     assert match, response.get_data(as_text=True)[:2000]
     return match.group(1)
 

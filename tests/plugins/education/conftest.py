@@ -14,6 +14,7 @@ from portal.thai import local_today
 
 from ...conftest import login, make_agency, make_staff, make_user
 from ...helpers.files import make_jpg, make_pdf
+from ...helpers.send import send_form
 
 SERVICES = ("staff_card", "certificate", "pension_gratuity", "meeting_room",
             "executive_appointment", "school_forms")
@@ -58,9 +59,8 @@ def client_for(app, user):
 
 def submit(client, service: str, data: dict[str, Any], agency: str = "edu"):
     payload = {**APPLICANT, **data}
-    return client.post(f"/requests/new/{agency}/{service}",
-                       data={k: v for k, v in payload.items() if v is not None},
-                       content_type="multipart/form-data")
+    return send_form(client, f"/requests/new/{agency}/{service}",
+                     data={k: v for k, v in payload.items() if v is not None})
 
 
 def created(response) -> Request:

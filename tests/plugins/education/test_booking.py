@@ -13,6 +13,7 @@ import pytest
 from portal.models import Booking, Request
 
 from ...conftest import make_user
+from ...helpers.send import send_form
 from .conftest import client_for, created, next_weekday, pdf, room_data, submit
 
 
@@ -84,15 +85,15 @@ def test_returned_or_cancelled_booking_frees_the_slot(app, edu, monday):
     data = room_data(edu["big_room"], monday)
     data.update({k: v for k, v in fresh.payload.items() if k not in data
                  and k != "national_id" and v is not None})
-    r3 = citizen.post(f"/requests/{req.reference}/edit", data={**data, "version": fresh.version},
-                      content_type="multipart/form-data")
+    r3 = send_form(citizen, f"/requests/{req.reference}/edit",
+                   data={**data, "version": fresh.version})
     assert "มีผู้จองในช่วงเวลานี้แล้ว" in r3.get_data(as_text=True)
     assert Request.get_by_id(req.id).status == "returned"
     # The taker cancels; the correction now goes through and holds the room again.
     other_client.post(f"/requests/{taker.reference}/cancel", data={"version": taker.version})
     data["file_letter"] = pdf()
-    r4 = citizen.post(f"/requests/{req.reference}/edit", data={**data, "version": fresh.version},
-                      content_type="multipart/form-data")
+    r4 = send_form(citizen, f"/requests/{req.reference}/edit",
+                   data={**data, "version": fresh.version})
     assert r4.status_code == 302
     assert Request.get_by_id(req.id).status == "resubmitted"
     assert Booking.select().where(Booking.request == req).count() == 1

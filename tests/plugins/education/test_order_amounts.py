@@ -14,6 +14,7 @@ from portal.models import Request
 
 from ...conftest import make_agency_admin
 from ...helpers.csp import inline_scripts
+from ...helpers.send import send_form
 from ...test_printing import pdf_text
 from .conftest import APPLICANT, client_for, created, pdf, submit
 
@@ -33,7 +34,7 @@ def test_the_review_button_shows_the_servers_total_and_sends_nothing(app, edu):
     empty = client.get(FORM).get_data(as_text=True)
     assert "ยอดเงินที่ต้องชำระ" in empty and 'name="review"' in empty
     assert 'data-amount="grand_total"><strong>0.00' in empty
-    r = client.post(FORM, data={**APPLICANT, "other_affiliation": "สช.", "qty_pp1_p": "3",
+    r = send_form(client, FORM, data={**APPLICANT, "other_affiliation": "สช.", "qty_pp1_p": "3",
                                 "qty_pp3_p": "10", "review": "1",
                                 "grand_total": "1"},  # a browser's figure is not read
                     content_type="multipart/form-data")
@@ -49,7 +50,7 @@ def test_the_review_button_shows_the_servers_total_and_sends_nothing(app, edu):
 def test_the_review_uses_the_agencys_prices_and_shipping_minimum(app, edu):
     FormPrice.create(agency=edu["agency"], code="pp2_b", price=Decimal("2.50"))
     client = client_for(app, edu["citizen"])
-    page = client.post(FORM, data={**APPLICANT, "qty_pp2_b": "4", "qty_pp1_p": "-2",
+    page = send_form(client, FORM, data={**APPLICANT, "qty_pp2_b": "4", "qty_pp1_p": "-2",
                                    "review": "1"},
                        content_type="multipart/form-data").get_data(as_text=True)
     amounts = _amounts(page)
@@ -106,7 +107,7 @@ def test_a_corrected_order_is_worked_out_again(app, edu):
     review = client.post(edit, data={**data, "review": "1"}, content_type="multipart/form-data")
     assert "1,707.75" in _amounts(review.get_data(as_text=True))  # 1,650 + 3.5 % shipping
     assert Request.get_by_id(req.id).status == "returned"
-    assert client.post(edit, data=data, content_type="multipart/form-data").status_code == 302
+    assert send_form(client, edit, data=data).status_code == 302
     stored = FormOrder.get(FormOrder.request == req)
     assert (stored.total, stored.shipping, stored.grand_total) == (
         Decimal("1650.00"), Decimal("57.75"), Decimal("1707.75"))

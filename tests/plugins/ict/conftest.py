@@ -10,6 +10,7 @@ from plugins.ict.services import SERVICES
 from portal.models import Request
 
 from ...conftest import login, make_agency, make_staff, make_user
+from ...helpers.send import send_form
 
 CODES = tuple(s.code for s in SERVICES)
 APPLICANT = {"phone": "0812345678", "title": "นาย", "first_name": "วิชัย", "last_name": "ครูดี",
@@ -32,8 +33,7 @@ def client_for(app, user):
 
 
 def ask(client, code: str, data: dict[str, Any]) -> Request:
-    r = client.post(f"/requests/new/sec11/{code}", data={**APPLICANT, **data},
-                    content_type="multipart/form-data")
+    r = send_form(client, f"/requests/new/sec11/{code}", data={**APPLICANT, **data})
     assert r.status_code == 302, r.get_data(as_text=True)[-2500:]
     return Request.get(Request.reference == r.headers["Location"].rsplit("/", 1)[-1])
 

@@ -16,6 +16,7 @@ from portal.models import Attachment, AuditLog, Notification, Request, StatusEve
 
 from ...conftest import make_user
 from ...helpers.files import EXE_BYTES, make_pdf
+from ...helpers.send import send_form
 from .test_tambon import GUEST, client_for, guest_send, tambon  # noqa: F401 - fixture
 
 PETITION = {"subject": "ถนนหน้าบ้านเป็นหลุม", "details": "หลุมลึกหน้าบ้านเลขที่ 5"}
@@ -75,7 +76,7 @@ def test_a_returned_guest_request_is_corrected_and_resent(app, tambon):  # noqa:
     before = StatusEvent.select().where(StatusEvent.request == req).count()
 
     # A refused correction saves nothing.
-    bad = guest.post(f"/status/{req.reference}/edit", data={
+    bad = send_form(guest, f"/status/{req.reference}/edit", data={
         **GUEST, **PETITION, "details": "", "version": version},
         content_type="multipart/form-data")
     assert bad.status_code == 200 and "กรอกรายละเอียดคำร้อง" in bad.get_data(as_text=True)
@@ -84,7 +85,7 @@ def test_a_returned_guest_request_is_corrected_and_resent(app, tambon):  # noqa:
         "returned", version, PETITION["details"])
     assert StatusEvent.select().where(StatusEvent.request == req).count() == before
     files_before = Attachment.select().count()
-    exe = guest.post(f"/status/{req.reference}/edit", data={
+    exe = send_form(guest, f"/status/{req.reference}/edit", data={
         **GUEST, **PETITION, "details": "แก้แล้ว", "version": version,
         "file_file1": (io.BytesIO(EXE_BYTES), "แผนที่.pdf")}, content_type="multipart/form-data")
     assert exe.status_code == 200 and Request.get_by_id(req.id).status == "returned"
@@ -92,7 +93,7 @@ def test_a_returned_guest_request_is_corrected_and_resent(app, tambon):  # noqa:
     assert Request.get_by_id(req.id).payload["details"] == PETITION["details"]
 
     Notification.delete().execute()
-    r = guest.post(f"/status/{req.reference}/edit", data={
+    r = send_form(guest, f"/status/{req.reference}/edit", data={
         **GUEST, **PETITION, "details": "หลุมลึกหน้าบ้านเลขที่ 5 หมู่ 3 ตรงข้ามวัด",
         "file_file1": (io.BytesIO(make_pdf()), "แผนที่.pdf"), "version": version},
         content_type="multipart/form-data")
@@ -116,7 +117,7 @@ def test_a_returned_guest_request_is_corrected_and_resent(app, tambon):  # noqa:
     process = staff.get(f"/admin/requests/process/{req.id}").get_data(as_text=True)
     assert "ตรงข้ามวัด" in process and "alert-warning" in process
     # Only once: resent, it is no longer open to correction.
-    again = guest.post(f"/status/{req.reference}/edit", data={
+    again = send_form(guest, f"/status/{req.reference}/edit", data={
         **GUEST, **PETITION, "version": done.version}, content_type="multipart/form-data")
     assert again.status_code == 302 and Request.get_by_id(req.id).version == done.version
 
@@ -153,7 +154,7 @@ def test_the_result_file_is_for_the_checked_request_in_that_browser(app, tambon)
 def test_a_request_of_an_account_stays_behind_its_sign_in(app, tambon):  # noqa: F811
     citizen = make_user(phone="0811112222")
     client = client_for(app, citizen)
-    r = client.post("/requests/new/demo-tambon/petition", data={
+    r = send_form(client, "/requests/new/demo-tambon/petition", data={
         **GUEST, "phone": "0811112222", **PETITION}, content_type="multipart/form-data")
     req = Request.get(Request.reference == r.headers["Location"].rsplit("/", 1)[-1])
     _process(client_for(app, tambon["clerk"]), req, "returned", MESSAGE)
@@ -173,7 +174,7 @@ def test_a_guest_correction_cannot_change_the_phone_the_check_asks_for(app, tamb
     _check(guest, req)
     form = guest.get(f"/status/{req.reference}/edit").get_data(as_text=True)
     assert "readonly" in form.split('name="phone"', 1)[1].split(">", 1)[0]
-    r = guest.post(f"/status/{req.reference}/edit", data={
+    r = send_form(guest, f"/status/{req.reference}/edit", data={
         **GUEST, **PETITION, "phone": "0899999999", "details": "แก้ไขแล้ว ตรงข้ามวัด",
         "version": Request.get_by_id(req.id).version}, content_type="multipart/form-data")
     assert r.status_code == 302

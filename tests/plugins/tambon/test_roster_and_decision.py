@@ -12,6 +12,7 @@ from plugins.tambon.models import ElderlyRegistration
 from portal.models import AuditLog, Membership, Notice, Notification, Request, StepEvent
 
 from ...conftest import make_user
+from ...helpers.send import send_form
 from .test_tambon import (  # noqa: F401 - the fixture is used by name
     GUEST,
     client_for,
@@ -70,10 +71,9 @@ def test_a_correction_rewrites_the_roster_line(app, tambon):  # noqa: F811
     req = Request.get_by_id(req.id)
     data = {k: v for k, v in {**GUEST, **elderly("05/03/2500", current_fy() + 1)}.items()
             if not k.startswith("file_")}
-    r = client_for(app, citizen).post(
-        f"/requests/{req.reference}/edit", data={**data, "account_number": "0209999999",
-                                                 "village": "8", "version": req.version},
-        content_type="multipart/form-data")
+    r = send_form(client_for(app, citizen), f"/requests/{req.reference}/edit",
+                  data={**data, "account_number": "0209999999", "village": "8",
+                        "version": req.version})
     assert r.status_code == 302, r.get_data(as_text=True)[:2000]
     row = ElderlyRegistration.get()
     assert (row.account_number, row.village) == ("0209999999", "8")

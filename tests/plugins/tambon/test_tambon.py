@@ -18,6 +18,7 @@ from portal.thai import local_today
 
 from ...conftest import CAPTCHA_TEXT, login, make_agency, make_staff, make_user
 from ...helpers.files import make_jpg, make_pdf
+from ...helpers.send import send_form
 from ...test_printing import pdf_text
 
 CODES = ("street_light", "disaster", "nuisance", "elderly_allowance", "hall_booking",
@@ -43,7 +44,7 @@ def client_for(app, user):
 
 def guest_send(client, code, data):
     client.get("/captcha.png")
-    return client.post(f"/requests/new/demo-tambon/{code}",
+    return send_form(client, f"/requests/new/demo-tambon/{code}",
                        data={**GUEST, "captcha": CAPTCHA_TEXT, **data},
                        content_type="multipart/form-data")
 
@@ -56,7 +57,8 @@ def test_guest_reports_and_follows_with_phone(app, tambon):
     guest = app.test_client()
     form = guest.get("/requests/new/demo-tambon/street_light").get_data(as_text=True)
     assert "นายช่างไฟฟ้า สว่างใจ" in form and "081-111-2222" in form and "กองช่าง" in form
-    assert 'name="national_id"' not in form and 'name="captcha"' in form
+    # The robot check is asked once, on the check page (tests/test_check_answers.py).
+    assert 'name="national_id"' not in form and 'name="captcha"' not in form
     r = guest_send(guest, "street_light", {**LIGHT, "photo1": (io.BytesIO(make_jpg()),
                                                                "ไฟดับ.jpg")})
     assert r.status_code == 302 and "/requests/sent/" in r.headers["Location"]
@@ -75,7 +77,7 @@ def test_guest_reports_and_follows_with_phone(app, tambon):
 def test_guest_needs_the_captcha_and_a_phone(app, tambon):
     guest = app.test_client()
     guest.get("/captcha.png")
-    r = guest.post("/requests/new/demo-tambon/petition", data={
+    r = send_form(guest, "/requests/new/demo-tambon/petition", data={
         **GUEST, "subject": "ถนนชำรุด", "details": "หลุมใหญ่", "captcha": "00000"})
     assert "ตัวเลขไม่ตรงกับภาพ" in r.get_data(as_text=True)
     r = guest_send(app.test_client(), "petition", {"subject": "ถนน", "details": "หลุม",
@@ -130,7 +132,7 @@ def elderly(birth: str, year: int, nid: str = "3100500123458") -> dict:
 
 def submit_elderly(client, data):
     data = {k: v for k, v in {**GUEST, **data}.items() if v is not None}
-    return client.post("/requests/new/demo-tambon/elderly_allowance", data=data,
+    return send_form(client, "/requests/new/demo-tambon/elderly_allowance", data=data,
                        content_type="multipart/form-data")
 
 
@@ -194,7 +196,7 @@ def test_a_thai_digit_id_of_a_registered_person_is_refused(app, tambon, spelling
 def test_nuisance_complainant_is_seen_only_by_staff(app, tambon):
     complainant = make_user(first_name="ผู้ร้อง", last_name="ลับเฉพาะ")
     client = client_for(app, complainant)
-    r = client.post("/requests/new/demo-tambon/nuisance", data={
+    r = send_form(client, "/requests/new/demo-tambon/nuisance", data={
         **GUEST, "first_name": "ผู้ร้อง", "last_name": "ลับเฉพาะ", "kind": "smell",
         "place": "ฟาร์มสุกรท้ายหมู่บ้าน", "details": "กลิ่นเหม็นทุกเย็น"},
         content_type="multipart/form-data")
@@ -299,14 +301,12 @@ def test_hall_booking_uses_the_core_bookings(app, tambon):
     data = {**GUEST, "organisation": "ชมรมผู้สูงอายุ", "event": "ประชุมประจำเดือน",
             "attendees": 80, "hall": hall.id, "start_date": day.isoformat(),
             "end_date": day.isoformat(), "start_time": "09:00", "end_time": "12:00"}
-    assert client.post("/requests/new/demo-tambon/hall_booking", data=data,
+    assert send_form(client, "/requests/new/demo-tambon/hall_booking", data=data,
                        content_type="multipart/form-data").status_code == 302
-    again = client_for(app, make_user()).post("/requests/new/demo-tambon/hall_booking",
-                                              data={**data, "start_time": "11:00",
-                                                    "end_time": "13:00"},
-                                              content_type="multipart/form-data")
+    again = send_form(client_for(app, make_user()), "/requests/new/demo-tambon/hall_booking",
+                      data={**data, "start_time": "11:00", "end_time": "13:00"})
     assert "มีผู้จองในช่วงเวลานี้แล้ว" in again.get_data(as_text=True)
-    too_many = client.post("/requests/new/demo-tambon/hall_booking",
+    too_many = send_form(client, "/requests/new/demo-tambon/hall_booking",
                            data={**data, "attendees": 500, "start_time": "13:00",
                                  "end_time": "15:00"}, content_type="multipart/form-data")
     assert "รองรับได้ไม่เกิน 200 คน" in too_many.get_data(as_text=True)

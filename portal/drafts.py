@@ -1,0 +1,149 @@
+"""Check answers before sending (GOV.UK's "check answers" pattern): a request
+form is first kept as a draft, with the files that passed the upload checks
+held in the file store, and becomes a request only when the person confirms
+on the check page.
+
+A draft belongs to one browser session (a random key in its cookie, only a
+hash of it stored) and, when signed in, to one person: another browser, or
+another person in the same browser, finds nothing under its token. Drafts
+and their files are swept a day after their last change (portal.jobs).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from typing import TYPE_CHECKING, Any
+
+from flask import session
+from werkzeug.datastructures import MultiDict
+
+from . import uploads
+from .db import database
+from .models import Agency, Draft, HeldFile, Request, User
+from .thai import utcnow
+
+if TYPE_CHECKING:
+    from flask_wtf import FlaskForm
+
+    from .services import Service
+
+HOLDER_KEY = "draft_holder"
+LIFETIME = dt.timedelta(days=1)
+# Posted fields that are not answers to keep: the form's token, the robot
+# check (spent on the check page) and the buttons.
+_NOT_KEPT = {"csrf_token", "draft", "captcha", "altcha", "review"}
+
+
+def _holder() -> str:
+    """This browser session's key, made on first use; its hash is the owner."""
+    key = session.get(HOLDER_KEY)
+    if not isinstance(key, str) or len(key) < 20:
+        key = session[HOLDER_KEY] = secrets.token_urlsafe(24)
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def find(token: str | None, *, user: User | None, agency: Agency, service: Service,
+         request: Request | None = None) -> Draft | None:
+    """The draft under ``token`` if this session and person own it and it is
+    of this form; None otherwise (someone else's token finds nothing)."""
+    if not token or not isinstance(token, str) or len(token) > 64:
+        return None
+    draft = Draft.get_or_none(Draft.token == token)
+    if draft is None or not secrets.compare_digest(draft.holder, _holder()):
+        return None
+    if (draft.user_id != (user.id if user else None) or draft.agency_id != agency.id
+            or draft.service_code != service.code
+            or draft.request_id != (request.id if request else None)
+            or draft.updated_at < utcnow() - LIFETIME):
+        return None
+    return draft
+
+
+def keep(draft: Draft | None, posted: MultiDict, *, user: User | None, agency: Agency,
+         service: Service, request: Request | None = None) -> Draft:
+    """Save the posted answers into ``draft`` (a new one if None)."""
+    formdata = {k: posted.getlist(k) for k in posted if k not in _NOT_KEPT
+                and not k.startswith("file_")}
+    if draft is None:
+        return Draft.create(token=secrets.token_urlsafe(24), holder=_holder(), user=user,
+                            agency=agency, service_code=service.code, request=request,
+                            formdata=formdata, updated_at=utcnow())
+    draft.formdata, draft.updated_at = formdata, utcnow()
+    draft.save()
+    return draft
+
+
+def formdata(draft: Draft) -> MultiDict:
+    return MultiDict([(k, v) for k, values in draft.formdata.items() for v in values])
+
+
+def held(draft: Draft | None) -> dict[str, HeldFile]:
+    """slot -> the file held for it."""
+    if draft is None:
+        return {}
+    return {h.slot: h for h in HeldFile.select().where(HeldFile.draft == draft)}
+
+
+def hold_files(draft: Draft, form: FlaskForm, service: Service) -> dict[str, str]:
+    """Check every newly chosen file with the upload checks; keep those that
+    pass (replacing the one held for the slot). Returns field name -> the
+    refusal, so the form reports them in the same round as the fields."""
+    errors: dict[str, str] = {}
+    files = uploads.store()
+    for slot in service.slots:
+        field = getattr(form, f"file_{slot.name}", None)
+        try:
+            checked = uploads.check(field.data if field else None, slot.kinds)
+        except uploads.UploadError as exc:
+            errors[f"file_{slot.name}"] = str(exc)
+            continue
+        if checked is None:
+            continue
+        name = files.write(checked)
+        try:
+            with database.atomic():
+                old = HeldFile.get_or_none((HeldFile.draft == draft)
+                                           & (HeldFile.slot == slot.name))
+                if old is not None:
+                    old.delete_instance()
+                HeldFile.create(draft=draft, slot=slot.name,
+                                original_name=checked.original_name, stored_name=name,
+                                content_type=checked.content_type, size=len(checked.data),
+                                sha256=checked.sha256)
+        except BaseException:
+            files.delete(name)
+            raise
+        if old is not None:
+            files.delete(old.stored_name)
+    return errors
+
+
+def discard(draft: Draft) -> None:
+    """Delete the draft and its held files' rows; call inside the transaction
+    that made them attachments (their stored files now belong to those)."""
+    HeldFile.delete().where(HeldFile.draft == draft).execute()
+    draft.delete_instance()
+
+
+def sweep(now: dt.datetime | None = None) -> int:
+    """Drafts untouched for a day go, with their held files: what nobody
+    confirmed is not kept. Returns the number of files deleted."""
+    cutoff = (now or utcnow()) - LIFETIME
+    files = uploads.store()
+    stale = Draft.select(Draft.id).where(Draft.updated_at < cutoff)
+    gone = list(HeldFile.select().where(HeldFile.draft.in_(stale)))
+    with database.atomic():
+        HeldFile.delete().where(HeldFile.draft.in_(stale)).execute()
+        Draft.delete().where(Draft.updated_at < cutoff).execute()
+    # After the commit: a rollback never leaves a row without its file.
+    for h in gone:
+        files.delete(h.stored_name)
+    return len(gone)
+
+
+def form_of(draft: Draft, form_class: type[FlaskForm], **kwargs: Any) -> FlaskForm:
+    """The draft's answers in a fresh form, with no CSRF of its own (the
+    check page's own form carries the token)."""
+    return form_class(formdata=formdata(draft), meta={"csrf": False}, **kwargs)
