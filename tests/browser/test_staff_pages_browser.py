@@ -1,0 +1,48 @@
+"""Staff pages as a clerk's browser draws them (issue 22, item 12)."""
+
+from __future__ import annotations
+
+import pytest
+
+from portal.models import Membership
+
+from ..conftest import PASSWORD, make_agency, make_agency_admin, make_staff
+from .axe import assert_no_serious
+
+pytestmark = pytest.mark.browser
+
+ORDER_FORMS = "สั่งซื้อแบบพิมพ์ทางการศึกษา (ปพ.1-3)"
+
+
+def _sign_in(page, url: str, user) -> None:
+    page.goto(url + "/login")
+    page.fill("#national_id", user.national_id)
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="เข้าสู่ระบบ").click()
+    page.wait_for_url("**/admin/")
+
+
+@pytest.mark.parametrize("width", [1366, 360])
+def test_ticking_the_last_service_ticks_it_and_saves_nothing(live_server, browser, shot, width):
+    """The list of services handled used to spill under the Save button: a
+    tap on "สั่งซื้อแบบพิมพ์ (ปพ.1-3)" sent the form."""
+    url = live_server["url"]
+    agency = make_agency("staff-form")
+    admin = make_agency_admin(agency)
+    clerk = make_staff(agency)
+    membership = Membership.get(Membership.user == clerk.id)
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    _sign_in(page, url, admin)
+    edit = f"{url}/admin/staff/edit/?id={membership.id}"
+    page.goto(edit)
+    box = page.get_by_role("checkbox", name=ORDER_FORMS)
+    assert not box.is_checked()
+    page.get_by_text(ORDER_FORMS, exact=True).click()
+    assert box.is_checked()
+    assert page.url == edit  # nothing was sent
+    listed = page.locator("#services").bounding_box()
+    save = page.locator("input[type=submit]").first.bounding_box()
+    assert listed["y"] + listed["height"] <= save["y"]
+    shot(page, f"staff-form-{width}")
+    assert_no_serious(page, f"staff edit form at {width}px")
+    page.close()
