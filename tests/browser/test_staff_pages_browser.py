@@ -6,7 +6,8 @@ import pytest
 
 from portal.models import Membership
 
-from ..conftest import PASSWORD, make_agency, make_agency_admin, make_staff
+from ..conftest import PASSWORD, make_agency, make_agency_admin, make_staff, make_user
+from ..helpers.submitted import submit_as
 from .axe import assert_no_serious
 
 pytestmark = pytest.mark.browser
@@ -45,4 +46,30 @@ def test_ticking_the_last_service_ticks_it_and_saves_nothing(live_server, browse
     assert listed["y"] + listed["height"] <= save["y"]
     shot(page, f"staff-form-{width}")
     assert_no_serious(page, f"staff edit form at {width}px")
+    page.close()
+
+
+def test_request_row_actions_are_named_targets_with_cancel_apart(live_server, browser, shot):
+    """Process, print and cancel each say what they do, are at least 44 px
+    each way, and cancel keeps a gap from print (it was a 13×21 px ✕ beside it)."""
+    url, app = live_server["url"], live_server["app"]
+    agency = make_agency("row-actions")
+    clerk = make_staff(agency)
+    submit_as(app, "certificate", agency, make_user())
+    page = browser.new_page(viewport={"width": 360, "height": 800})
+    _sign_in(page, url, clerk)
+    page.goto(url + "/admin/requests/")
+    row = page.locator("td.list-buttons-column").first
+    boxes = {}
+    for name in ("ดำเนินการ", "พิมพ์", "ยกเลิก"):
+        link = row.get_by_role("link", name=name, exact=True)
+        boxes[name] = link.bounding_box()
+        assert boxes[name]["width"] >= 44 and boxes[name]["height"] >= 44, (name, boxes[name])
+    printed, cancel = boxes["พิมพ์"], boxes["ยกเลิก"]
+    same_line = abs(printed["y"] - cancel["y"]) < 1
+    gap = cancel["x"] - (printed["x"] + printed["width"]) if same_line else \
+        cancel["y"] - (printed["y"] + printed["height"])
+    assert gap >= 8, gap
+    shot(page, "request-row-actions")
+    assert_no_serious(page, "request list at 360px")
     page.close()
