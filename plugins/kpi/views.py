@@ -14,7 +14,6 @@ from flask_login import current_user, login_required
 from flask_wtf.file import FileField
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Length
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal import audit, uploads
 from portal.exports import csv_response, xlsx_response
@@ -22,6 +21,7 @@ from portal.forms import PortalForm, required
 from portal.models import Agency
 from portal.printing import render_pdf
 from portal.staff.base import PortalBaseView
+from portal.staff.widgets import checkbox_options
 from portal.thai import parse_date, utcnow
 
 from . import rules
@@ -56,11 +56,9 @@ class KpiForm(PortalForm):
     name = TextAreaField(_l("KPI"), [required(), Length(max=2000)])
     category = SelectField(_l("Category"), coerce=int)
     reporters = SelectMultipleField(_l("Reporting officers"), coerce=int,
-                                    widget=ListWidget(prefix_label=False),
-                                    option_widget=CheckboxInput())
+                                    **checkbox_options())
     receivers = SelectMultipleField(_l("Receiving officers"), coerce=int,
-                                    widget=ListWidget(prefix_label=False),
-                                    option_widget=CheckboxInput())
+                                    **checkbox_options())
 
 
 class DocumentForm(PortalForm):

@@ -13,7 +13,6 @@ from flask_login import current_user
 from markupsafe import Markup
 from wtforms import BooleanField, SelectField, SelectMultipleField
 from wtforms.validators import Email, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import access, audit, jobs
 from ..db import database
@@ -24,6 +23,7 @@ from ..models import Agency, Membership, MembershipService, User
 from ..offices import GECC_LEVELS, ORG_TYPES
 from ..plugins import all_services
 from .base import AgencyAdminAccess, PortalModelView, live_options
+from .widgets import checkbox_options
 
 LEVEL_LABELS = {"ministry": _l("Ministry"), "department": _l("Department"),
                 "agency": _l("Agency"), "service_point": _l("Service point")}
@@ -194,8 +194,7 @@ class StaffForm(PortalForm):
                               [required(), NationalID()])
     agency = SelectField(_l("Agency"), coerce=int)
     role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()))
-    services = SelectMultipleField(_l("Services handled"), widget=ListWidget(prefix_label=False),
-                                   option_widget=CheckboxInput())
+    services = SelectMultipleField(_l("Services handled"), **checkbox_options())
     sees_national_ids = BooleanField(
         _l("Sees full national ID and bank account numbers in lists and exports"),
         description=_l("Only for work that needs the full numbers, such as sending the "

@@ -59,7 +59,7 @@ from ..models import Request, User
 from ..plugins import all_services, get_service
 from ..submission import staff_change, staff_reopen, submit
 from ..thai import local_today, mask_national_id
-from .base import LocalDateBetweenFilter, PortalModelView, be_datetime, due, page_labels
+from .base import LocalDateBetweenFilter, PortalModelView, apart, be_datetime, due, page_labels
 
 
 class StepForm(PortalForm):
@@ -208,8 +208,8 @@ class RequestView(PortalModelView):
         EndpointLinkRowAction("fa fa-pencil", ".process", title=lazy_pgettext("action", "Process")),
         LinkRowAction("fa fa-print", lambda view, row_id, row: url_for(
             "requester.print_pdf", reference=row.reference), title=_l("Print")),
-        EndpointLinkRowAction("fa fa-times", ".process", title=_l("Cancel"),
-                              url_args={"status": "cancelled"}),
+        apart(EndpointLinkRowAction("fa fa-times", ".process", title=_l("Cancel"),
+                                    url_args={"status": "cancelled"})),
     ]
 
     def scope(self, query: Any) -> Any:
