@@ -140,8 +140,15 @@ def citizen(base: str, national_id: str, forms: list[tuple[str, str, dict[str, A
             fields["csrf_token"] = _csrf(session.get(url).text)
             started = time.perf_counter()
             r = session.post(url, data=fields, files=files, allow_redirects=False)
+            check = r.headers.get("Location", "") if r.status_code == 302 else ""
+            if "/check/" in check:
+                # The check-your-answers page's button is what sends.
+                check = check if check.startswith("http") else base + check
+                page = session.get(check)
+                r = session.post(check, data={"csrf_token": _csrf(page.text), "confirm": "1"},
+                                 allow_redirects=False)
             ledger.note("submit", r, started)
-            match = re.search(r"/requests/([0-9A-Z-]+)$", r.headers.get("Location", ""))
+            match = re.search(r"/requests/(?:sent/)?([0-9A-Z-]+)$", r.headers.get("Location", ""))
             if r.status_code == 302 and match:
                 ref = match.group(1)
                 mine.append((ref, code))

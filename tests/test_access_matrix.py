@@ -78,17 +78,21 @@ ROUTES: dict[str, frozenset[str]] = {
     "requester.my_requests": SIGNED_IN, "requester.notifications": SIGNED_IN,
     # Guests may send the services that allow it; the certificate needs a login.
     "requester.new_request": SIGNED_IN,
+    # A made-up draft token: the signed-in go back to the form, not in.
+    "requester.check_request": SIGNED_IN,
     "requester.view": REQUEST_READERS, "requester.print_pdf": REQUEST_READERS,
     "requester.download": REQUEST_READERS,
     "requester.edit": ONLY_OWNER, "requester.cancel": ONLY_OWNER,
-    "requester.cancel_confirm": ONLY_OWNER,
+    "requester.cancel_confirm": ONLY_OWNER, "requester.edit_check": ONLY_OWNER,
     "survey.answer_in_portal": ONLY_OWNER,
-    # Only the browser that sent a guest request sees its receipt.
-    "requester.sent": frozenset(),
+    # The confirmation page and its print: the account's owner, or only the
+    # browser that sent a guest request.
+    "requester.sent": ONLY_OWNER, "requester.sent_print": ONLY_OWNER,
     # Only a browser that passed the status check for a guest's request:
     # the file is refused, the others send everyone else to the check.
     "requester.guest_file": frozenset(),
-    "requester.guest_edit": EVERYONE, "public.status_again": EVERYONE,
+    "requester.guest_edit": EVERYONE, "requester.guest_edit_check": EVERYONE,
+    "public.status_again": EVERYONE,
     "requester.resource_week": SIGNED_IN,
     "survey.answer": EVERYONE,  # the signed link is the key
     "education.free_times": SIGNED_IN, "education.order_amounts": SIGNED_IN,

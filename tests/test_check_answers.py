@@ -100,7 +100,7 @@ def test_a_file_stays_attached_across_an_error(app, world):
     slip = make_png()
     r = post(client, work_unit="", file_salary_slip=(io.BytesIO(slip), "สลิป.png"))
     page = r.get_data(as_text=True)
-    assert r.status_code == 200 and "กรุณากรอกข้อมูลช่องนี้" in page
+    assert r.status_code == 200 and 'id="work_unit-error"' in page
     assert "แนบแล้ว: สำเนาบัตร.pdf" in page and "แนบแล้ว: สลิป.png" in page
     values = form_values(page)
     assert values["draft"]
@@ -121,7 +121,7 @@ def test_a_wrong_file_type_is_reported_with_the_missing_field_in_one_round(app, 
     r = post(client, work_unit="", file_id_card=(io.BytesIO(EXE_BYTES), "virus.pdf"))
     page = r.get_data(as_text=True)
     assert r.status_code == 200
-    assert "กรุณากรอกข้อมูลช่องนี้" in page and "รับเฉพาะไฟล์" in page
+    assert 'id="work_unit-error"' in page and "รับเฉพาะไฟล์" in page
     # The refused file is not kept; the good one is.
     assert "แนบแล้ว: slip.png" in page and "แนบแล้ว: virus" not in page
     assert {h.slot for h in HeldFile.select()} == {"salary_slip"}
@@ -140,7 +140,7 @@ def test_a_held_file_is_refused_to_another_session(app, world):
         if r.status_code == 302 and not is_check_page(r):
             continue  # a guest may not send this service at all: the login page
         text = r.get_data(as_text=True)
-        assert r.status_code == 200 and "กรุณาแนบไฟล์นี้" in text
+        assert r.status_code == 200 and 'id="file_id_card-error"' in text
         assert "สำเนาบัตร.pdf" not in text
         check = f"{FORM}/check/{token}"
         assert intruder.get(check).status_code == 302

@@ -19,6 +19,7 @@ from portal.thai import DateProblem, read_date_parts
 
 from .conftest import CAPTCHA_TEXT, login, make_agency, make_staff, make_user
 from .helpers.files import make_pdf
+from .helpers.send import send_form
 
 # ---- reading three typed parts -------------------------------------------
 
@@ -91,8 +92,8 @@ def elderly(**birth: str) -> dict:
 
 
 def send(client, data, code="elderly_allowance"):
-    return client.post(f"/requests/new/demo-tambon/{code}", data=data,
-                       content_type="multipart/form-data")
+    """The form, then the check page's button (a refused form comes back)."""
+    return send_form(client, f"/requests/new/demo-tambon/{code}", data)
 
 
 def signed_in(app):

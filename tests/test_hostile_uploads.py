@@ -26,7 +26,7 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from portal.models import Attachment, Request
+from portal.models import Attachment, HeldFile, Request
 
 from .conftest import login, make_agency, make_user
 from .helpers.certificate import reference_from, submit_certificate
@@ -70,6 +70,14 @@ def _stored_files(app) -> list[Path]:
     return [p for p in Path(app.config["UPLOAD_DIR"]).rglob("*") if p.is_file()]
 
 
+def _left_behind(app) -> list[Path]:
+    """Stored files of the refused upload: the form's good files are held for
+    the person's next round (portal.drafts), the refused one never is."""
+    assert not HeldFile.select().where(HeldFile.slot == "id_card").exists()
+    held = {h.stored_name for h in HeldFile.select()}
+    return [p for p in _stored_files(app) if p.name not in held]
+
+
 def _pdf_with(extra: bytes) -> bytes:
     """A PDF that really opens, with ``extra`` objects written into it that no
     cross-reference entry lists."""
@@ -96,7 +104,7 @@ def test_refused_files_say_why_in_thai_and_leave_nothing(app, sender, data, name
     message = _refusal(r)
     assert words in message, message
     assert Request.select().count() == 0 and Attachment.select().count() == 0
-    assert _stored_files(app) == []
+    assert _left_behind(app) == []
 
 
 def test_size_limit_is_exact(app, sender):
@@ -158,12 +166,12 @@ def test_file_names_cannot_walk_or_disguise(app, sender, name, shown):
                              b"MZ", b"PK\x03\x04", b"GIF89a"]),
        body=st.binary(max_size=2048), name=st.text(max_size=80))
 def test_random_bytes_under_any_name_never_crash_or_half_save(app, sender, head, body, name):
-    before = Request.select().count(), len(_stored_files(app))
+    before = Request.select().count(), len(_left_behind(app))
     r = _send(sender, head + body, name or "x")
     assert r.status_code in (200, 302)
     if r.status_code == 200:
         _refusal(r)
-        assert (Request.select().count(), len(_stored_files(app))) == before
+        assert (Request.select().count(), len(_left_behind(app))) == before
 
 
 def test_each_kind_still_goes_through(app, sender):
@@ -201,7 +209,7 @@ def test_too_many_pixels_is_refused_from_the_header(app, sender, decoded, data, 
     message = _refusal(_send(sender, data, name))
     assert name in message and "ล้านพิกเซล" in message and "25" in message, message
     assert size not in decoded
-    assert Request.select().count() == 0 and _stored_files(app) == []
+    assert Request.select().count() == 0 and _left_behind(app) == []
 
 
 def test_a_real_bomb_is_refused_without_decoding(app, sender, decoded):
@@ -212,7 +220,7 @@ def test_a_real_bomb_is_refused_without_decoding(app, sender, decoded):
     message = _refusal(_send(sender, bomb, "bomb.png"))
     assert "bomb.png" in message and "12,000 × 12,000" in message, message
     assert (12000, 12000) not in decoded
-    assert Request.select().count() == 0 and _stored_files(app) == []
+    assert Request.select().count() == 0 and _left_behind(app) == []
 
 
 def test_pixel_limit_is_a_setting_and_exact(app, sender):
@@ -231,7 +239,7 @@ def test_pillows_own_bomb_limit_refuses_even_above_the_setting(app, sender, deco
     message = _refusal(_send(sender, png_header_only(*size), "huge.png"))
     assert "huge.png" in message and "ล้านพิกเซล" in message, message
     assert size not in decoded
-    assert _stored_files(app) == []
+    assert _left_behind(app) == []
 
 
 
@@ -348,7 +356,7 @@ def test_active_pdfs_are_refused_however_the_names_are_spelt(app, sender, build,
         assert len(PdfReader(io.BytesIO(data), strict=True).pages) == 1  # still a good PDF
     message = _refusal(_send(sender, data, "evil.pdf"))
     assert "สคริปต์" in message, message
-    assert Request.select().count() == 0 and _stored_files(app) == []
+    assert Request.select().count() == 0 and _left_behind(app) == []
 
 
 def test_a_script_inside_a_compressed_object_stream_is_refused(app, sender):
@@ -361,7 +369,7 @@ def test_a_script_inside_a_compressed_object_stream_is_refused(app, sender):
     assert not PLAIN_ACTIVE.search(data)
     assert "/AA" in PdfReader(io.BytesIO(data), strict=True).pages[0]
     assert "สคริปต์" in _refusal(_send(sender, data, "packed.pdf"))
-    assert _stored_files(app) == []
+    assert _left_behind(app) == []
 
 
 def test_escaped_script_outside_the_object_table_is_refused(app, sender):
@@ -369,7 +377,7 @@ def test_escaped_script_outside_the_object_table_is_refused(app, sender):
     reader that rebuilds a damaged file's table does."""
     hidden = b"3 0 obj << /Type /Action /S /J#61vaScript /J#53 (app.alert(1)) >> endobj\n"
     assert "สคริปต์" in _refusal(_send(sender, _pdf_with(hidden), "hidden.pdf"))
-    assert _stored_files(app) == []
+    assert _left_behind(app) == []
 
 
 def _links_and_bookmarks(writer: PdfWriter) -> None:
@@ -476,4 +484,4 @@ def test_streams_left_open_do_not_stall_the_check(app, sender, deadline):
         "broken-object-stream", "nested-5000-deep", "cut-short"])
 def test_pdfs_pypdf_cannot_read_are_refused_not_a_crash(app, sender, deadline, data):
     assert "ไฟล์ PDF" in _refusal(_send(sender, data, "broken.pdf"))
-    assert _stored_files(app) == []
+    assert _left_behind(app) == []
