@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from flask import session
@@ -61,11 +62,14 @@ def find(token: str | None, *, user: User | None, agency: Agency, service: Servi
     return draft
 
 
-def keep(draft: Draft | None, posted: MultiDict, *, user: User | None, agency: Agency,
-         service: Service, request: Request | None = None) -> Draft:
-    """Save the posted answers into ``draft`` (a new one if None)."""
+def keep(draft: Draft | None, posted: MultiDict, *, fields: Iterable[str], user: User | None,
+         agency: Agency, service: Service, request: Request | None = None) -> Draft:
+    """Save the posted answers to ``fields`` into ``draft`` (a new one if None)."""
+    # Only the form's own answers (a date's parts are "<name>-day" …): a
+    # posted key of no field is not kept for a day.
+    names = set(fields)
     formdata = {k: posted.getlist(k) for k in posted if k not in _NOT_KEPT
-                and not k.startswith("file_")}
+                and not k.startswith("file_") and k.partition("-")[0] in names}
     if draft is None:
         return Draft.create(token=secrets.token_urlsafe(24), holder=_holder(), user=user,
                             agency=agency, service_code=service.code, request=request,
@@ -120,11 +124,19 @@ def hold_files(draft: Draft, form: FlaskForm, service: Service) -> dict[str, str
     return errors
 
 
-def discard(draft: Draft) -> None:
-    """Delete the draft and its held files' rows; call inside the transaction
-    that made them attachments (their stored files now belong to those)."""
+class DraftGone(Exception):
+    """The draft was sent (or swept) by another request meanwhile."""
+
+
+def claim(draft: Draft) -> None:
+    """Take the draft for the request being made, first thing inside its
+    transaction: its rows go (its held files' stored files now belong to the
+    attachments made from them). A second press of the button (two taps,
+    two tabs) deletes nothing and stops here, before anything is created:
+    the row lock makes it wait for the first, then find the draft gone."""
     HeldFile.delete().where(HeldFile.draft == draft).execute()
-    draft.delete_instance()
+    if Draft.delete().where(Draft.id == draft.id).execute() != 1:
+        raise DraftGone(draft.token)
 
 
 def sweep(now: dt.datetime | None = None) -> int:

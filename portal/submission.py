@@ -118,6 +118,8 @@ def submit(service: Service, agency: Agency, requester: User | None, form: Flask
     store = uploads.store()
     due_day, due_at = clock.due_for(agency, service)
     with uploads.staged(store) as written, database.atomic():
+        if draft is not None:
+            drafts.claim(draft)
         request = create_request(
             prefix=service.ref_prefix, service_code=service.code, agency=agency,
             requester=requester, applicant_name=name,
@@ -133,8 +135,6 @@ def submit(service: Service, agency: Agency, requester: User | None, form: Flask
         _attach_held(request, held, actor or requester)
         if service.store:
             service.store(request, answers)
-        if draft is not None:
-            drafts.discard(draft)
         audit.record("request_submitted", f"request:{request.reference}",
                      detail=f"{service.code} via {channel}", actor=actor or requester,
                      agency=request.agency_id)
@@ -160,6 +160,8 @@ def resubmit(request: Request, service: Service, form: FlaskForm,
     expected = int(form.version.data or 0)
     store = uploads.store()
     with uploads.staged(store) as written, database.atomic():
+        if draft is not None:
+            drafts.claim(draft)
         old = request.status
         returned_at = request.status_changed_at
         event = change_status(request, Status.RESUBMITTED, actor=actor, role=Role.REQUESTER,
@@ -179,8 +181,6 @@ def resubmit(request: Request, service: Service, form: FlaskForm,
         _attach_held(request, held, actor)
         if service.store:
             service.store(request, answers)
-        if draft is not None:
-            drafts.discard(draft)
         notify_change(request, old, Status.RESUBMITTED)
     announce(request, old, Status.RESUBMITTED, actor, "")
     return event

@@ -282,3 +282,24 @@ def test_a_png_kept_after_an_error_is_shown_by_name_only_to_its_owner(app, world
     post(client, work_unit="", file_salary_slip=(io.BytesIO(make_png()), "ลับเฉพาะ.png"))
     other = signed_in(app, world["other_citizen"])
     assert "ลับเฉพาะ.png" not in other.get(FORM).get_data(as_text=True)
+
+
+def test_pressing_the_button_twice_sends_one_request(app, world, monkeypatch):
+    """Two taps (or two tabs) that both found the draft before the first
+    one's commit: the second stops at claiming it, and nothing doubles."""
+    from portal import drafts
+
+    client = signed_in(app, world["citizen"])
+    check = post(client).headers["Location"]
+    stale = Draft.get(Draft.token == check.rsplit("/", 1)[1])
+    stale_held = drafts.held(stale)
+    real_find, real_held = drafts.find, drafts.held
+    monkeypatch.setattr(drafts, "find", lambda token, **kw: real_find(token, **kw) or (
+        stale if token == stale.token else None))
+    monkeypatch.setattr(drafts, "held", lambda draft: real_held(draft) or (
+        stale_held if draft is not None and draft.id == stale.id else {}))
+    first = client.post(check, data={"confirm": "1"})
+    second = client.post(check, data={"confirm": "1"})
+    assert sent_reference(first)
+    assert second.status_code == 302 and second.headers["Location"].endswith("/requests")
+    assert Request.select().count() == 1 and Attachment.select().count() == 2

@@ -117,11 +117,13 @@ def _filled(form: FlaskForm, service: Service, agency: Agency, user: User | None
 
 
 def _render_form(form: FlaskForm, service: Service, agency: Agency, draft: Draft | None,
-                 held: dict[str, Any], req: Request | None = None) -> str:
+                 held: dict[str, Any], req: Request | None = None, action: str = "") -> str:
+    """The form page; ``action``: where it posts when drawn at another
+    address (the check page, when the answers no longer pass)."""
     files = {a.slot: a for a in current_files(req) if not a.is_result} if req else {}
     return render_template("requester/form.html", form=form, service=service, agency=agency,
                            slot_fields=slot_fields(form), editing=req is not None,
-                           request_=req, files=files, draft=draft, held=held,
+                           request_=req, files=files, draft=draft, held=held, action=action,
                            change=request.args.get("change", ""),
                            contact=contact(agency, service.code),
                            documents=documents_of(agency, service.code))
@@ -150,8 +152,8 @@ def _form_round(service: Service, agency: Agency, user: User | None, *,
     form = _filled(form_class(), service, agency, user, req)
     reviewing = review_only(service)
     valid = not reviewing and form.validate()
-    draft = drafts.keep(draft, request.form, user=user, agency=agency, service=service,
-                        request=req)
+    draft = drafts.keep(draft, request.form, fields=(f.name for f in form), user=user,
+                        agency=agency, service=service, request=req)
     file_errors = drafts.hold_files(draft, form, service)
     held = drafts.held(draft)
     for name, message in file_errors.items():
@@ -181,15 +183,19 @@ def _check_round(service: Service, agency: Agency, user: User | None, *,
     form = drafts.form_of(draft, _form_class(service, guest, held, editing=req is not None))
     form = _filled(form, service, agency, user, req)
     if not form.validate():
-        return _render_form(form, service, agency, draft, held, req)
+        return _render_form(form, service, agency, draft, held, req, action=form_url)
     confirm = (GuestConfirmForm if guest and req is None else ConfirmForm)()
     if request.method == "POST" and confirm.validate_on_submit() and (
             not isinstance(confirm, CaptchaMixin) or captcha.passed(confirm)):
         try:
             return send(form, draft)
+        except drafts.DraftGone:
+            # Pressed twice: the first press sent it; this one sends nothing.
+            flash(_("This form has already been sent."), "info")
+            return redirect(url_for("requester.my_requests") if user else form_url)
         except FieldError as exc:
             _apply_field_error(form, exc)
-            return _render_form(form, service, agency, draft, held, req)
+            return _render_form(form, service, agency, draft, held, req, action=form_url)
     change = f"{form_url}{'&' if '?' in form_url else '?'}draft={draft.token}"
     return render_template("requester/check.html", service=service, agency=agency,
                            form=form, confirm=confirm, draft=draft, req=req,

@@ -35,7 +35,7 @@ from portal.models import Request, User
 from portal.plugins import plugin_manager
 from portal.submission import staff_change
 
-from ..helpers.answers import demo_agency_for
+from ..helpers.answers import answers, demo_agency_for
 from ..helpers.submitted import submit_as
 from .axe import describe, prepare, serious_violations
 from .conftest import SHOTS, browser_config, serve
@@ -50,6 +50,7 @@ LANGUAGES = ("th", "en")
 # steps of an outside sign-in: nothing for axe to read.
 NOT_PAGES = re.compile(
     r"(^|\.)(static|font|captcha_image|captcha_frame|robot_challenge|qr_code|poster|print_pdf"
+    r"|sent_print"
     r"|export|export_csv|export_xlsx|ajax_lookup|ajax_update|download|public_file|guest_file"
     r"|service_document|set_language|my_data|free_times|order_amounts|figures|resource_week"
     r"|notifications_json|start|callback|external_link|external_new)$"
@@ -61,7 +62,8 @@ NOT_PAGES = re.compile(
 # here (the reset form, the survey form, the request form).
 NEEDS_A_SECRET = {
     "identity.reset_link", "identity.reset_password", "identity.reset_code",
-    "survey.answer", "requester.guest_edit", "public.status_again", "egov.onboard",
+    "survey.answer", "requester.guest_edit", "requester.guest_edit_check",
+    "public.status_again", "egov.onboard",
     "public.verify",
     # Shown only to the browser that has just sent a request as a guest.
     "requester.sent",
@@ -112,10 +114,18 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
                     request = Request.get_by_id(request.id)
                     staff_change(request, status, clerk, "แนบสำเนาบัตรให้ชัดเจน",
                                  expected_version=request.version)
+        # The check page and the confirmation come after a form is sent: the
+        # walk posts these answers in the citizen's browser (its session owns
+        # the draft), then presses the check page's button.
+        service = app.extensions["portal"].services["certificate"]
+        agency = demo_agency_for(service)
+        form = (f"/requests/new/{agency.code}/certificate",
+                answers(app, service, agency))
     server, url = serve(app)
     starts = {**START, "citizen": [*START["citizen"], *(f"/requests/{r.reference}"
                                                        for r in made[:2])]}
-    yield {"url": url, "app": app, "logins": logins, "starts": starts}
+    yield {"url": url, "app": app, "logins": logins, "starts": starts, "form": form,
+           "returned": made[0].reference}
     server.shutdown()
 
 
@@ -194,6 +204,10 @@ def _walk(site: dict[str, Any], browser: Any, role: str, language: str,
     if language != "th":
         page.goto(f"{url}/lang/{language}")
     walk = Walk(site["app"], url, checked)
+    if role == "citizen":
+        runs_before = _after_the_form(page, site, checked, failures)
+    else:
+        runs_before = 0
     for start in site["starts"][role]:
         walk.offer(start, start=True)
     runs = 0
@@ -222,6 +236,53 @@ def _walk(site: dict[str, Any], browser: Any, role: str, language: str,
                 failures.append(describe(found, f"[{role} {language} {width}px] {path}"))
         page.set_viewport_size({"width": WIDTHS[0], "height": 900})
     context.close()
+    return runs + runs_before
+
+
+def _axe_both_widths(page: Any, label: str, failures: list[str]) -> int:
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        found = serious_violations(page)
+        if found:
+            failures.append(describe(found, f"[{label} {width}px] {urlsplit(page.url).path}"))
+    page.set_viewport_size({"width": WIDTHS[0], "height": 900})
+    return len(WIDTHS)
+
+
+def _after_the_form(page: Any, site: dict[str, Any], checked: dict[str, str],
+                    failures: list[str]) -> int:
+    """The pages a form leads to: the check page of a new request and of a
+    correction, and the confirmation page (checked once per language)."""
+    url, runs = site["url"], 0
+    path, data = site["form"]
+    page.goto(url + path)
+    token = page.get_attribute("input[name=csrf_token]", "value")
+    multipart: dict[str, Any] = {"csrf_token": token}
+    for name, value in data.items():
+        if isinstance(value, tuple):
+            stream, filename = value
+            stream.seek(0)
+            multipart[name] = {"name": filename, "mimeType": "application/pdf"
+                               if filename.endswith(".pdf") else "image/jpeg",
+                               "buffer": stream.read()}
+        else:
+            multipart[name] = str(value)
+    posted = page.request.post(url + path, multipart=multipart, max_redirects=0)
+    check = posted.headers.get("location", "")
+    assert "/check/" in check, posted.text()[-2000:]
+    page.goto(check if check.startswith("http") else url + check)
+    checked["requester.check_request"] = urlsplit(page.url).path
+    runs += _axe_both_widths(page, "citizen check", failures)
+    page.locator("button[name=confirm]").click()
+    page.wait_for_url("**/requests/sent/**")
+    checked["requester.sent"] = urlsplit(page.url).path
+    runs += _axe_both_widths(page, "citizen sent", failures)
+    # The returned request: its form as it stands goes to its check page.
+    page.goto(f"{url}/requests/{site['returned']}/edit")
+    page.locator("form.form button[type=submit]").last.click()
+    page.wait_for_url("**/edit/check/**")
+    checked["requester.edit_check"] = urlsplit(page.url).path
+    runs += _axe_both_widths(page, "citizen correction check", failures)
     return runs
 
 

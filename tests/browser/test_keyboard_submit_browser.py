@@ -22,8 +22,9 @@ ACTIVE = """() => { const e = document.activeElement;
     if (e.closest('altcha-widget')) return 'robot-check';
     if (e.tagName === 'BUTTON' && e.name === 'confirm') return 'confirm';
     if (e.type === 'submit' && e.closest('form.form')) return 'send';
-    if (e.tagName === 'SUMMARY') {
-        return 'summary:' + e.closest('details').querySelector('input').name; }
+    if (e.tagName === 'SUMMARY') {  // a held file's "change", or the folded menu
+        const input = e.closest('details').querySelector('input');
+        return 'summary:' + (input ? input.name : e.textContent.trim()); }
     if (e.tagName === 'A') { const row = e.closest('[data-field]');
         return row ? 'change:' + row.dataset.field : 'link:' + e.textContent.trim(); }
     return e.name || e.id; }"""
