@@ -50,12 +50,13 @@ class ServiceClosed(NotFound):
 
 
 def offered_or_404(agency_code: str, service_code: str) -> tuple[Agency, Service]:
-    """The agency and the service it offers; else 404. A service the agency
-    has switched off raises :class:`ServiceClosed` (a 404 the portal answers
-    with "closed online for now" and the officer's phone)."""
+    """The agency and the service it offers; else 404 (a suspended agency
+    offers nothing). A service the agency has switched off raises
+    :class:`ServiceClosed` (a 404 the portal answers with "closed online
+    for now" and the officer's phone)."""
     agency = Agency.get_or_none(Agency.code == agency_code)
     service = all_services().get(service_code)
-    if agency is None or service is None:
+    if agency is None or agency.suspended or service is None:
         abort(404)
     if service_code not in enabled_codes(agency):
         # Only a service that was set up here once (a row, now off): an

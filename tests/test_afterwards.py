@@ -277,3 +277,15 @@ def test_status_check_result_has_a_heading_history_and_the_office(app, world, ba
     office = re.search(r'<div id="request-office">.*?</div>', html, re.S).group(0)
     assert "หน่วยงาน alpha" in office
     assert "0891112222" in office and "045-789477" in office
+
+
+def test_a_suspended_office_offers_nothing(app, world):
+    """A suspended agency's forms are gone, like its own page: no form, no
+    "closed for now" page naming its officer."""
+    world["agency"].suspended = True
+    world["agency"].save()
+    for path in ("/requests/new/alpha/certificate", "/s/alpha/certificate",
+                 "/services/alpha/certificate"):
+        r = _citizen(app, world).get(path)
+        assert r.status_code == 404, path
+        assert "ปิดรับทางออนไลน์" not in r.get_data(as_text=True)

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+import time_machine
 
 from portal.models import AgencyService, Attachment, Draft, HeldFile, Request
 from portal.thai import utcnow
@@ -303,3 +304,33 @@ def test_pressing_the_button_twice_sends_one_request(app, world, monkeypatch):
     assert sent_reference(first)
     assert second.status_code == 302 and second.headers["Location"].endswith("/requests")
     assert Request.select().count() == 1 and Attachment.select().count() == 2
+
+
+def test_a_guests_confirmation_is_not_left_to_the_next_person(app, world, bangkok_night):
+    """An office's shared computer: the guest's confirmation page and print
+    stay open to that browser for half an hour, and not once someone signs
+    in or out on it."""
+    from portal.catalogue import set_enabled
+
+    agency = make_agency("tambon-s", services=())
+    set_enabled(agency, "street_light", True)
+    light = {"phone": "0898765432", "title": "นาง", "first_name": "บุญมี",
+             "last_name": "ใจงาม", "problem": "out", "pole": "เสาที่ 12", "village": "3"}
+
+    def guest_sends(client):
+        client.get("/captcha.png")
+        r = send_form(client, "/requests/new/tambon-s/street_light",
+                      data={**light, "captcha": CAPTCHA_TEXT})
+        return f"/requests/sent/{sent_reference(r)}"
+
+    shared = app.test_client()
+    sent = guest_sends(shared)
+    assert shared.get(sent).status_code == 200
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(minutes=31)):
+        assert shared.get(sent).status_code == 404
+        assert shared.get(f"{sent}/print").status_code == 404
+    # Sent, then the next person signs in at the same computer.
+    sent = guest_sends(shared)
+    assert shared.get(sent).status_code == 200
+    assert login(shared, world["other_citizen"]).status_code == 302
+    assert shared.get(sent).status_code == 404

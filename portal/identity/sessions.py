@@ -39,6 +39,7 @@ def start(user: User) -> None:
         ip = request.remote_addr or ""
         agent = (request.user_agent.string or "")[:200]
         session.pop("csrf_token", None)
+        _forget_the_browsers_guest()
     now = utcnow()
     LoginSession.create(key_hash=_hash(key), user=user, ip=ip, user_agent=agent,
                         created_at=now, last_seen_at=now, idle_minutes=idle_minutes_for(user))
@@ -52,6 +53,20 @@ def end(user: User) -> None:
         (LoginSession.update(ended_at=utcnow())
          .where(LoginSession.key_hash == _hash(user.login_key)).execute())
     logout_user()
+    if has_request_context():
+        _forget_the_browsers_guest()
+
+
+# What a browser holds for whoever used it without an account: the requests
+# whose status check it passed or that it sent (portal.request_pages), and
+# the key of its unsent drafts (portal.drafts). Signing in or out is a new
+# person at the keyboard (an office's shared computer): they go.
+GUEST_KEYS = ("status_checked", "draft_holder")
+
+
+def _forget_the_browsers_guest() -> None:
+    for key in GUEST_KEYS:
+        session.pop(key, None)
 
 
 def end_others(user: User) -> int:

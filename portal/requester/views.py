@@ -13,7 +13,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import get_locale
@@ -284,9 +283,11 @@ def check_request(agency_code: str, service_code: str, token: str) -> str | Resp
 
     def send(form: FlaskForm, draft: Draft) -> Response:
         created = submit(service, agency, user, form, draft=draft)
-        session["sent_refs"] = [*session.get("sent_refs", [])[-9:], created.reference]
         if user is None:
-            session["guest_refs"] = [*session.get("guest_refs", [])[-9:], created.reference]
+            # The sender may follow it up here for a while, as after a
+            # passed status check (not for the rest of the browser's life:
+            # the next person at an office computer is someone else).
+            request_pages.remember_check(created)
         return redirect(url_for("requester.sent", reference=created.reference))
 
     return _check_round(service, agency, user, req=None, token=token,
@@ -297,11 +298,11 @@ def check_request(agency_code: str, service_code: str, token: str) -> str | Resp
 
 def _sent_request(reference: str) -> Request:
     """A request this browser just sent: its own account's, or a guest's
-    sent from this session."""
+    sent from this browser in the last half hour."""
     req = Request.get_or_none(Request.reference == reference) or abort(404)
     if current_user.is_authenticated and req.requester_id == current_user.id:
         return req
-    if req.requester_id is None and reference in session.get("guest_refs", []):
+    if req.requester_id is None and request_pages.checked_in_session(reference) is not None:
         return req
     abort(404)
 
