@@ -93,7 +93,8 @@ HOMOGRAPHS = frozenset({"Link", "Licence", "Order", "Record", "Open", "State", "
 # look at both places, then give each its pgettext context or add it here.
 SAME_EVERYWHERE = frozenset({
     "Agency", "Announcement", "Back", "Cancel", "Check", "Completed", "Date", "Department",
-    "Details", "Documents", "Due", "E-mail", "Edit", "Fax", "File", "From", "Issued", "Menu", "Ministry",
+    "Details", "Documents", "Due", "E-mail", "Edit", "Fax", "File", "From", "Issued",
+    "Menu", "Ministry",
     "Month", "Name", "Next", "No", "No.", "Notifications", "Officer", "Other", "Overall", "Overdue",
     "Phone", "Position", "Print", "Printed", "Problem", "Profile", "Reason", "Register",
     "Request", "Requester", "Role", "Satisfaction", "Save", "Saved.", "Search", "Send",
