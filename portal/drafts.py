@@ -6,7 +6,15 @@ on the check page.
 A draft belongs to one browser session (a random key in its cookie, only a
 hash of it stored) and, when signed in, to one person: another browser, or
 another person in the same browser, finds nothing under its token. Drafts
-and their files are swept a day after their last change (portal.jobs).
+and their files are swept a day after their last change (portal.jobs), a
+guest's after two hours.
+
+Files held for guests cost disk to people nobody can name, so they are
+bounded three ways: one draft per browser and form (posting the blank form
+again starts that draft afresh), the guest form's rate limit on posts that
+hold a file (``GUEST_FILE_RATE_LIMIT``, per address), and a ceiling on the
+bytes held for all guests together (``GUEST_HELD_MAX_BYTES``), past which a
+guest is asked to try later or sign in.
 """
 
 from __future__ import annotations
@@ -17,7 +25,9 @@ import secrets
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from flask import session
+import peewee as pw
+from flask import current_app, g, session
+from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from . import uploads
@@ -32,6 +42,9 @@ if TYPE_CHECKING:
 
 HOLDER_KEY = "draft_holder"
 LIFETIME = dt.timedelta(days=1)
+GUEST_LIFETIME = dt.timedelta(hours=2)
+# Set on ``g`` when a guest's post held a new file: the rate limit counts it.
+HELD_FOR_GUEST = "held_guest_file"
 # Posted fields that are not answers to keep: the form's token, the robot
 # check (spent on the check page) and the buttons.
 _NOT_KEPT = {"csrf_token", "draft", "captcha", "altcha", "review"}
@@ -57,9 +70,18 @@ def find(token: str | None, *, user: User | None, agency: Agency, service: Servi
     if (draft.user_id != (user.id if user else None) or draft.agency_id != agency.id
             or draft.service_code != service.code
             or draft.request_id != (request.id if request else None)
-            or draft.updated_at < utcnow() - LIFETIME):
+            or draft.updated_at < utcnow() - _lifetime(draft.user_id)):
         return None
     return draft
+
+
+def _lifetime(user_id: int | None) -> dt.timedelta:
+    return LIFETIME if user_id is not None else GUEST_LIFETIME
+
+
+def held_for_guest() -> bool:
+    """Did this request hold a file for a guest (the rate limit's test)?"""
+    return bool(g.get(HELD_FOR_GUEST))
 
 
 def keep(draft: Draft | None, posted: MultiDict, *, fields: Iterable[str], user: User | None,
@@ -70,6 +92,16 @@ def keep(draft: Draft | None, posted: MultiDict, *, fields: Iterable[str], user:
     names = set(fields)
     formdata = {k: posted.getlist(k) for k in posted if k not in _NOT_KEPT
                 and not k.startswith("file_") and k.partition("-")[0] in names}
+    if draft is None:
+        # The same browser posting the blank form again (a reload, a second
+        # tab): its earlier draft of this form starts afresh rather than a
+        # new one piling up beside it.
+        draft = Draft.get_or_none(
+            (Draft.holder == _holder()) & (Draft.user == (user.id if user else None))
+            & (Draft.agency == agency) & (Draft.service_code == service.code)
+            & (Draft.request == (request.id if request else None)))
+        if draft is not None:
+            drop_files(draft)
     if draft is None:
         return Draft.create(token=secrets.token_urlsafe(24), holder=_holder(), user=user,
                             agency=agency, service_code=service.code, request=request,
@@ -90,6 +122,23 @@ def held(draft: Draft | None) -> dict[str, HeldFile]:
     return {h.slot: h for h in HeldFile.select().where(HeldFile.draft == draft)}
 
 
+def drop_files(draft: Draft) -> None:
+    """Forget the files held for ``draft`` (rows first, then the bytes)."""
+    gone = list(HeldFile.select().where(HeldFile.draft == draft))
+    HeldFile.delete().where(HeldFile.draft == draft).execute()
+    files = uploads.store()
+    for h in gone:
+        files.delete(h.stored_name)
+
+
+def _guest_room(size: int) -> bool:
+    """Is there room under the ceiling of bytes held for all guests?"""
+    ceiling = int(current_app.config["GUEST_HELD_MAX_BYTES"])
+    used = (HeldFile.select(pw.fn.COALESCE(pw.fn.SUM(HeldFile.size), 0))
+            .join(Draft).where(Draft.user.is_null()).scalar())
+    return int(used or 0) + size <= ceiling
+
+
 def hold_files(draft: Draft, form: FlaskForm, service: Service) -> dict[str, str]:
     """Check every newly chosen file with the upload checks; keep those that
     pass (replacing the one held for the slot). Returns field name -> the
@@ -105,6 +154,13 @@ def hold_files(draft: Draft, form: FlaskForm, service: Service) -> dict[str, str
             continue
         if checked is None:
             continue
+        if draft.user_id is None:
+            if not _guest_room(len(checked.data)):
+                errors[f"file_{slot.name}"] = _(
+                    "Files from people who are not signed in cannot be taken just now. "
+                    "Please try again later, or sign in and send the form.")
+                continue
+            g.setdefault(HELD_FOR_GUEST, True)
         name = files.write(checked)
         try:
             with database.atomic():
@@ -140,15 +196,18 @@ def claim(draft: Draft) -> None:
 
 
 def sweep(now: dt.datetime | None = None) -> int:
-    """Drafts untouched for a day go, with their held files: what nobody
-    confirmed is not kept. Returns the number of files deleted."""
-    cutoff = (now or utcnow()) - LIFETIME
+    """Drafts untouched for a day (a guest's for two hours) go, with their
+    held files: what nobody confirmed is not kept. Returns the number of
+    files deleted."""
+    now = now or utcnow()
+    old = (((Draft.updated_at < now - LIFETIME) & Draft.user.is_null(False))
+           | ((Draft.updated_at < now - GUEST_LIFETIME) & Draft.user.is_null()))
     files = uploads.store()
-    stale = Draft.select(Draft.id).where(Draft.updated_at < cutoff)
+    stale = Draft.select(Draft.id).where(old)
     gone = list(HeldFile.select().where(HeldFile.draft.in_(stale)))
     with database.atomic():
         HeldFile.delete().where(HeldFile.draft.in_(stale)).execute()
-        Draft.delete().where(Draft.updated_at < cutoff).execute()
+        Draft.delete().where(old).execute()
     # After the commit: a rollback never leaves a row without its file.
     for h in gone:
         files.delete(h.stored_name)

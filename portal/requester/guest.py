@@ -10,7 +10,7 @@ from flask import Response, abort, redirect, url_for
 from .. import uploads
 from ..models import Attachment, Request
 from ..request_pages import checked_in_session
-from .views import bp, correction_page
+from .views import bp, correction_page, guest_file_limit
 
 
 def _guest_request(reference: str) -> Request | None:
@@ -35,6 +35,7 @@ def guest_file(reference: str, attachment_id: int) -> Response:
 
 
 @bp.route("/status/<reference>/edit", methods=["GET", "POST"])
+@guest_file_limit
 def guest_edit(reference: str) -> str | Response:
     return _guest_correction(reference, None)
 

@@ -259,7 +259,15 @@ def _user() -> User | None:
     return current_user._get_current_object() if current_user.is_authenticated else None
 
 
+# A guest's posts that hold a file; signed-in people answer for their own.
+guest_file_limit = limiter.shared_limit(
+    lambda: current_app.config["GUEST_FILE_RATE_LIMIT"], scope="guest-files",
+    methods=["POST"], exempt_when=lambda: current_user.is_authenticated,
+    deduct_when=lambda response: drafts.held_for_guest())
+
+
 @bp.route("/requests/new/<agency_code>/<service_code>", methods=["GET", "POST"])
+@guest_file_limit
 def new_request(agency_code: str, service_code: str) -> str | Response:
     agency, service = offered_or_404(agency_code, service_code)
     refused = _guest_or_login(service)
