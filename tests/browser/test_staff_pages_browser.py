@@ -75,3 +75,50 @@ def test_request_row_actions_are_named_targets_with_cancel_apart(live_server, br
     shot(page, "request-row-actions")
     assert_no_serious(page, "request list at 360px")
     page.close()
+
+
+def test_a_list_filters_by_dates_typed_in_three_boxes(live_server, browser, shot):
+    """Issue 22 §5, staff filters too: the date filter is the portal's date
+    input (day, Thai month, B.E. year) for each end of the range, not a text
+    box to type "1/6/2567 - 30/6/2567" into."""
+    import datetime as dt
+
+    from portal.models import Request
+    from portal.thai import local_today
+
+    url, app = live_server["url"], live_server["app"]
+    agency = make_agency("date-filter")
+    clerk = make_staff(agency)
+    inside = submit_as(app, "certificate", agency, make_user())
+    outside = submit_as(app, "certificate", agency, make_user())
+    Request.update(submitted_at=dt.datetime(2025, 1, 10, 3, 0)).where(
+        Request.id == outside.id).execute()
+    today = local_today()
+    page = browser.new_page(viewport={"width": 360, "height": 800})
+    _sign_in(page, url, clerk)
+    page.goto(url + "/admin/requests/")
+    page.get_by_text("เพิ่มตัวกรอง", exact=True).click()
+    page.locator(".field-filters a.filter", has_text="วันที่ยื่น").click()
+    start = page.get_by_role("group", name="ตั้งแต่วันที่")
+    end = page.get_by_role("group", name="ถึงวันที่")
+    assert start.count() == 1 and end.count() == 1
+    start.get_by_label("วันที่", exact=True).fill("1")
+    start.get_by_label("เดือน", exact=True).select_option(label="มกราคม")
+    start.get_by_label("ปี พ.ศ.", exact=True).fill("2569")
+    end.get_by_label("วันที่", exact=True).fill(str(today.day))
+    end.get_by_label("เดือน", exact=True).select_option(str(today.month))
+    end.get_by_label("ปี พ.ศ.", exact=True).fill(str(today.year + 543))
+    assert page.locator("#filter_form input[type=text].filter-val").count() == 0
+    shot(page, "date-filter-360")
+    assert_no_serious(page, "request list with its date filter open")
+    with page.expect_navigation():
+        page.get_by_role("button", name="กรอง", exact=True).click()
+    listed = page.locator("table.model-list").inner_text()
+    assert inside.reference in listed and outside.reference not in listed
+    # The filter shows what it filters by, in the same three boxes.
+    start = page.get_by_role("group", name="ตั้งแต่วันที่")
+    assert start.get_by_label("วันที่", exact=True).input_value() == "1"
+    assert start.get_by_label("ปี พ.ศ.", exact=True).input_value() == "2569"
+    box = start.bounding_box()
+    assert box and box["x"] + box["width"] <= 360
+    page.close()
