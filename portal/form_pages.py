@@ -11,7 +11,7 @@ import jinja2
 from flask import Flask
 from wtforms import Form
 
-from .forms import ASKING_VERBS, field_kind, first_input_id, in_page_order
+from .forms import ASKING_VERBS, field_kind, first_input_id, in_page_order, month_names
 
 
 def form_has_errors(form: Any) -> bool:
@@ -50,3 +50,4 @@ def register_form_helpers(app: Flask) -> None:
     app.add_template_global(first_input_id)
     app.add_template_global(in_page_order)
     app.add_template_global(summary_text)
+    app.add_template_global(month_names)

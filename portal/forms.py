@@ -51,6 +51,7 @@ from .thai import (
     format_date,
     format_datetime,
     local_today,
+    month_from,
     month_number,
     national_id_is_valid,
     normalise_national_id,
@@ -781,6 +782,16 @@ def dates_form(source: Any, **labels: Any) -> PortalForm:
     form = form_class(formdata=source, meta={"csrf": False})
     form.validate()
     return form
+
+
+def month_from_args(source: Any, today: dt.date) -> dt.date:
+    """A report's month (its first day) from the page's ``month_input``
+    (``month-month`` and a B.E. or A.D. ``month-year``) or a link's
+    ``month=2024-06``; this month when neither reads as one."""
+    month, year = source.get("month-month", ""), source.get("month-year", "")
+    if month or year:
+        return month_from(f"{ascii_digits(year).strip()}-{month}", today)
+    return month_from(source.get("month"), today)
 
 
 def period_from_args(source: Any, today: dt.date) -> tuple[dt.date, dt.date, PortalForm]:

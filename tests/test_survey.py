@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 from portal.models import Request, SurveyResponse
+from portal.thai import local_today
 
 from .conftest import login
 from .helpers.certificate import new_certificate
@@ -75,6 +76,13 @@ def test_unhappy_answer_flags_the_request_and_averages(app, world):
     cells = re.findall(r"<td>([^<]*)</td>", row)
     assert cells == ["2", "5.00", "4.00", "3.00", "3.00", "1"]
     assert "<svg" in page and "จำนวนผู้ประเมิน" in page
+    # Another month, picked as a Thai month and a B.E. year (no A.D. calendar).
+    assert 'type="month"' not in page
+    today = local_today()
+    last_year = staff.get("/admin/satisfaction/", query_string={
+        "month-month": today.month, "month-year": today.year + 543 - 1}).get_data(as_text=True)
+    assert "ยังไม่มีผลการประเมินในเดือนนี้" in last_year
+    assert re.search(rf'name="month-year"[^>]*value="{today.year + 542}"', last_year)
     other = app.test_client()
     login(other, world["other_staff"])
     assert "ยังไม่มีผลการประเมินในเดือนนี้" in other.get("/admin/satisfaction/").get_data(

@@ -11,6 +11,7 @@ from flask_admin import expose
 from flask_login import current_user
 
 from portal import access
+from portal.forms import month_from_args
 from portal.lifecycle import STATUS_LABELS, Status
 from portal.models import Request
 from portal.plugins import all_services
@@ -21,7 +22,6 @@ from portal.thai import (
     MONTHS_LONG,
     day_start_utc,
     local_today,
-    month_from,
     next_month,
     utcnow,
 )
@@ -52,7 +52,7 @@ def summary(user: Any, month: dt.date, tz: str) -> list[dict[str, Any]]:
 
 class SummaryReportView(PortalBaseView):
     def _context(self) -> dict[str, Any]:
-        month = month_from(request.args.get("month"),
+        month = month_from_args(request.args,
                            local_today(current_app.config["PORTAL_TIMEZONE"]))
         rows = summary(current_user, month, current_app.config["PORTAL_TIMEZONE"])
         totals = {s: sum(r["by_status"].get(s, 0) for r in rows) for s in Status}

@@ -22,7 +22,7 @@ from portal.models import Agency
 from portal.printing import render_pdf
 from portal.request_pages import status_check_url
 from portal.staff.base import PortalBaseView, PortalModelView, SystemAdminAccess
-from portal.thai import local_today, parse_date, to_local, utcnow
+from portal.thai import local_today, to_local, utcnow
 
 from . import rules
 from .models import (
@@ -37,6 +37,17 @@ from .models import (
 
 bp = Blueprint("egov", __name__)
 SECTIONS = (SECTION_10, SECTION_13_1, SECTION_16)
+
+
+# The date each kind of upload carries, typed as the portal's one date input.
+DATE_LABELS = {SECTION_10: _l("Date announced"),
+               SECTION_13_1: _l("Date in the Royal Gazette"),
+               SECTION_16: _l("Effective date")}
+
+
+def upload_date_form(section: str, source: Any = None) -> Any:
+    """The date of a section's upload (inputs ``dated_<section>-day`` …)."""
+    return dates_form(source, **{f"dated_{section}": DATE_LABELS[section]})
 
 
 class EgovView(PortalBaseView):
@@ -101,6 +112,7 @@ class EgovView(PortalBaseView):
             obstacles=rules.obstacles(agency), kinds=list(ObstacleKind.select().order_by(
                 ObstacleKind.position)), inherited=rules.inherited_announcements(agency),
             gazette_states=rules.GAZETTE_STATES, scopes=rules.SCOPES,
+            date_forms={s: upload_date_form(s) for s in DATE_LABELS},
             section_16_required=rules.section_16_required(agency),
             explanations=rules.EXPLANATIONS)
 
@@ -116,7 +128,11 @@ class EgovView(PortalBaseView):
             checked = uploads.check(request.files.get("file"), kinds=("pdf",))
             if checked is None:
                 raise rules.EgovError(_("Please attach the PDF file."))
-            dated = parse_date(request.form.get("dated", ""))
+            field = upload_date_form(section, request.form)[f"dated_{section}"]
+            if field.errors or field.data is None:
+                raise rules.EgovError(" ".join(map(str, field.errors))
+                                      or _("Enter the day, month and year (B.E.)."))
+            dated = field.data
             rules.upload(agency, section, checked, dated, current_user._get_current_object(),
                          scope=request.form.get("scope", "own"))
         except ValueError as exc:

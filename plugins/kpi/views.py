@@ -17,12 +17,12 @@ from wtforms.validators import Length
 
 from portal import audit, uploads
 from portal.exports import csv_response, xlsx_response
-from portal.forms import PortalForm, required
+from portal.forms import PortalForm, dates_form, required
 from portal.models import Agency
 from portal.printing import render_pdf
 from portal.staff.base import PortalBaseView
 from portal.staff.widgets import checkbox_options
-from portal.thai import parse_date, utcnow
+from portal.thai import utcnow
 
 from . import rules
 from .models import Kpi, KpiDocument, KpiReporterRole, KpiRound, KpiYear
@@ -48,6 +48,12 @@ def _round(kpi_year: KpiYear) -> KpiRound:
     months = request.args.get("round", type=int)
     rounds = rules.rounds_of(kpi_year)
     return next((r for r in rounds if r.months == months), rounds[0])
+
+
+def _due_form(rounds: list[Any], source: Any = None) -> Any:
+    """The rounds' due dates, each the portal's date input (``due_<months>``)."""
+    return dates_form(source, **{f"due_{r.months}": _l("%(n)s months", n=r.months)
+                                 for r in rounds})
 
 
 class KpiForm(PortalForm):
@@ -85,24 +91,27 @@ class KpiAdminView(PortalBaseView):
         agency = self._admin_agency()
         kpi_year = _year(agency)
         kpis = list(Kpi.select().where(Kpi.year == kpi_year).order_by(Kpi.code))
+        rounds = rules.rounds_of(kpi_year)
+        due_form = _due_form(rounds)
+        for kpi_round in rounds:
+            due_form[f"due_{kpi_round.months}"].data = kpi_round.due_date
         return self.render("kpi/admin.html", agency=agency, kpi_year=kpi_year,
-                           rounds=rules.rounds_of(kpi_year), kpis=kpis,
+                           rounds=rounds, due_form=due_form, kpis=kpis,
                            officers=rules.officers, R=rules)
 
     @expose("/rounds", methods=("POST",))
     def rounds(self) -> Any:
         agency = self._admin_agency()
         kpi_year = _year(agency)
-        dates = {}
-        for kpi_round in rules.rounds_of(kpi_year):
-            raw = request.form.get(f"due_{kpi_round.months}", "").strip()
-            try:
-                dates[kpi_round] = parse_date(raw) if raw else None
-            except ValueError:
-                flash(_("Please type a date as day/month/year, e.g. 25/06/2567."), "error")
-                return redirect(url_for(".index", agency=agency.id, year=kpi_year.year))
-        for kpi_round, due in dates.items():  # all or nothing
-            kpi_round.due_date = due
+        rounds = rules.rounds_of(kpi_year)
+        due_form = _due_form(rounds, request.form)
+        refused = [f"{f.label.text}: {' '.join(map(str, f.errors))}" for f in due_form if f.errors]
+        if refused:
+            for message in refused:
+                flash(message, "error")
+            return redirect(url_for(".index", agency=agency.id, year=kpi_year.year))
+        for kpi_round in rounds:  # all or nothing
+            kpi_round.due_date = due_form[f"due_{kpi_round.months}"].data
             kpi_round.save()
         audit.record("kpi_rounds_saved", f"agency:{agency.id}", detail=str(kpi_year.year),
                      agency=agency)

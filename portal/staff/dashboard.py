@@ -91,12 +91,13 @@ class SurveyReportView(PortalBaseView):
         return Response(render_pdf(html), mimetype="application/pdf")
 
     def _context(self) -> dict[str, Any]:
+        from ..forms import month_from_args
         from ..models import SurveyResponse
         from ..survey import QUESTIONS, averages
-        from ..thai import BE_OFFSET, MONTHS_LONG, day_start_utc, month_from, next_month
+        from ..thai import BE_OFFSET, MONTHS_LONG, day_start_utc, next_month
 
         tz = current_app.config["PORTAL_TIMEZONE"]
-        first = month_from(request.args.get("month"), local_today(tz))
+        first = month_from_args(request.args, local_today(tz))
         query = (SurveyResponse.select(SurveyResponse, Request).join(Request)
                  .where((SurveyResponse.created_at >= day_start_utc(first, tz))
                         & (SurveyResponse.created_at < day_start_utc(next_month(first), tz))))

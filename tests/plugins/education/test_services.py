@@ -156,8 +156,15 @@ def test_summary_report_counts_a_month_and_prints(app, edu):
     row = re.search(r"ขอมีบัตรประจำตัวหรือขอบัตรประจำตัวใหม่</th>(.*?)</tr>", page, re.S)
     assert re.findall(r"<td>(?:<strong>)?(\d+)", row.group(1)) == ["2", "0", "0", "0", "0",
                                                                     "0", "2"]
-    june = staff.get("/admin/oss_summary/?month=2567-06").get_data(as_text=True)
+    # The month picker is a Thai month and a B.E. year (no A.D. calendar).
+    assert 'type="month"' not in page and 'name="month-year"' in page
+    june = staff.get("/admin/oss_summary/?month-month=6&month-year=2567").get_data(as_text=True)
     assert "มิถุนายน 2567" in june
+    assert re.search(r'<option value="6" selected>มิถุนายน</option>', june)
+    assert re.search(r'name="month-year"[^>]*value="2567"', june)
+    # A link made before (?month=2567-06) still opens the same month.
+    assert "มิถุนายน 2567" in staff.get("/admin/oss_summary/?month=2567-06").get_data(
+        as_text=True)
     row = re.search(r"บำเหน็จดำรงชีพ</th>(.*?)</tr>", june, re.S)
     assert re.findall(r"<td>(?:<strong>)?(\d+)", row.group(1))[-1] == "1"
     printed = staff.get("/admin/oss_summary/print?month=2024-06")

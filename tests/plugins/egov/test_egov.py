@@ -45,9 +45,14 @@ def tree(app) -> dict[str, Any]:
 
 def upload(client, agency, section="s10", dated="01/11/2566", scope="own", data=None,
            name="ประกาศ.pdf"):
+    """Send one section's upload as the page's form does: the date in its
+    day, month and B.E. year boxes (``dated`` is "day/month/year")."""
+    day, month, year = (dated.split("/") + ["", "", ""])[:3]
     return client.post(f"/admin/egov_report/report/{agency.id}/upload/{section}", data={
-        "file": (io.BytesIO(data if data is not None else make_pdf()), name), "dated": dated,
-        "scope": scope}, content_type="multipart/form-data", follow_redirects=True)
+        "file": (io.BytesIO(data if data is not None else make_pdf()), name),
+        f"dated_{section}-day": day, f"dated_{section}-month": month.lstrip("0"),
+        f"dated_{section}-year": year, "scope": scope},
+        content_type="multipart/form-data", follow_redirects=True)
 
 
 def public(app, agency) -> str:
@@ -124,8 +129,24 @@ def test_pdf_only_and_size(app, tree, data, name, message):
 
 def test_date_is_required(app, tree):
     r = upload(client_for(app, tree["area_admin"]), tree["area"], dated="")
-    assert "วัน/เดือน/ปี" in r.get_data(as_text=True)
+    assert "กรอกวันที่ เลือกเดือน และกรอกปี พ.ศ." in r.get_data(as_text=True)
     assert EgovFile.select().count() == 0
+
+
+def test_each_upload_date_is_the_three_box_date_input(app, tree):
+    """Issue 22 §5: the date of an announcement is typed as every other
+    date is (day, Thai month, B.E. year), not into a text box whose
+    placeholder shows an example."""
+    admin = client_for(app, tree["area_admin"])
+    page = admin.get(f"/admin/egov_report/report/{tree['area'].id}").get_data(as_text=True)
+    for section in ("s10", "s13_1", "s16"):
+        for part in ("day", "month", "year"):
+            assert f'name="dated_{section}-{part}"' in page
+    assert 'placeholder="25/06/2567"' not in page
+    r = upload(admin, tree["area"], dated="29/2/2568")
+    assert "กุมภาพันธ์ พ.ศ. 2568 มี 28 วัน" in r.get_data(as_text=True)
+    upload(admin, tree["area"], dated="29/2/2567")
+    assert EgovFile.get().dated == dt.date(2024, 2, 29)
 
 
 @pytest.mark.parametrize("url, ok", [

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -126,19 +127,35 @@ def test_withdraw_only_before_filing(app, office):
     assert KpiDocument.get_or_none(KpiDocument.id == mine.id) is not None
 
 
+def _due(**dates: str) -> dict[str, str]:
+    """Round due dates as the page's date inputs send them ("day/month/year")."""
+    data = {}
+    for name, typed in dates.items():
+        day, month, year = (typed.split("/") + ["", "", ""])[:3]
+        data |= {f"{name}-day": day, f"{name}-month": month.lstrip("0"), f"{name}-year": year}
+    return data
+
+
 def test_late_documents_are_marked(app, office):
-    office["admin_client"].post(f"/admin/kpi_admin/rounds?agency={office['agency'].id}"
-                                f"&year={YEAR}", data={"due_6": "31/03/2569", "due_9": "",
-                                                       "due_12": "30/09/2569"})
+    rounds = f"/admin/kpi_admin/rounds?agency={office['agency'].id}&year={YEAR}"
+    page = office["admin_client"].get(f"/admin/kpi_admin/?agency={office['agency'].id}"
+                                      f"&year={YEAR}").get_data(as_text=True)
+    assert 'name="due_6-day"' in page and 'name="due_6-year"' in page  # three boxes
+    office["admin_client"].post(rounds, data=_due(due_6="31/03/2569", due_9="",
+                                                  due_12="30/09/2569"))
     due = KpiRound.get(KpiRound.months == 6).due_date
     assert due == dt.date(2026, 3, 31)
     send(client_for(app, office["reporter"]), office["agency"], office["kpis"]["1.1"])
     assert KpiDocument.get().late  # today is after 31 March 2026
-    r = office["admin_client"].post(f"/admin/kpi_admin/rounds?agency={office['agency'].id}"
-                                    f"&year={YEAR}", data={"due_6": "32/13/2569"},
+    r = office["admin_client"].post(rounds, data=_due(due_6="31/4/2569", due_12="30/09/2569"),
                                     follow_redirects=True)
-    assert "วัน/เดือน/ปี" in r.get_data(as_text=True)
-    assert KpiRound.get(KpiRound.months == 6).due_date == due
+    assert "เมษายน พ.ศ. 2569 มี 30 วัน" in r.get_data(as_text=True)
+    assert KpiRound.get(KpiRound.months == 6).due_date == due  # nothing saved
+    # Shown again in the boxes, in the Buddhist era.
+    page = office["admin_client"].get(f"/admin/kpi_admin/?agency={office['agency'].id}"
+                                      f"&year={YEAR}").get_data(as_text=True)
+    year_box = re.search(r'<input[^>]*name="due_6-year"[^>]*>', page).group(0)
+    assert 'value="2569"' in year_box
 
 
 def test_bad_files_and_missing_titles_are_refused(app, office):
