@@ -53,6 +53,9 @@ DEFAULTS: dict[str, Any] = {
     # Whole-request cap: every slot of a form at its limit plus the fields.
     "MAX_CONTENT_LENGTH": 40 * 1024 * 1024,
     "PORTAL_PLUGINS": "",  # comma list of entry-point names; empty = all
+    # Plugins not to load, the built-in features (open311, survey,
+    # delay_letters) included, which PORTAL_PLUGINS alone always keeps.
+    "PORTAL_DISABLED_PLUGINS": "",
     "PORTAL_TIMEZONE": "Asia/Bangkok",
     "BABEL_DEFAULT_LOCALE": "th",
     "BABEL_DEFAULT_TIMEZONE": "Asia/Bangkok",

@@ -14,21 +14,31 @@ from . import hookspecs
 from .services import Service
 
 ENTRY_POINT_GROUP = "portal.plugins"
+# Features every install had before they became plugins (issue 23): they
+# load even when PORTAL_PLUGINS names only service families, unless
+# PORTAL_DISABLED_PLUGINS names them. Ordinary plugins otherwise: they use
+# only the documented hooks (what datasette calls its DEFAULT_PLUGINS).
+BUILT_IN_PLUGINS = ("open311", "survey", "delay_letters")
 log = logging.getLogger(__name__)
 
 
 def build_plugin_manager(config: dict[str, Any]) -> pluggy.PluginManager:
     """Built-in and third-party plugins alike come from the entry points.
 
-    ``PORTAL_PLUGINS`` (comma list) keeps only the named ones;
+    ``PORTAL_PLUGINS`` (comma list) keeps only the named ones and the
+    built-in features (:data:`BUILT_IN_PLUGINS`); ``PORTAL_DISABLED_PLUGINS``
+    (comma list) leaves out any, built-in ones included;
     ``PORTAL_EXTRA_PLUGINS`` (objects) adds plugins without packaging them,
     which is what tests use.
     """
     pm = pluggy.PluginManager("portal")
     pm.add_hookspecs(hookspecs)
-    wanted = {n.strip() for n in str(config.get("PORTAL_PLUGINS") or "").split(",") if n.strip()}
+    wanted = _names(config.get("PORTAL_PLUGINS"))
+    if wanted:
+        wanted |= set(BUILT_IN_PLUGINS)
+    disabled = _names(config.get("PORTAL_DISABLED_PLUGINS"))
     for ep in entry_points(group=ENTRY_POINT_GROUP):
-        if wanted and ep.name not in wanted:
+        if (wanted and ep.name not in wanted) or ep.name in disabled:
             pm.set_blocked(ep.name)
             continue
         if pm.has_plugin(ep.name) or pm.is_blocked(ep.name):
@@ -38,6 +48,10 @@ def build_plugin_manager(config: dict[str, Any]) -> pluggy.PluginManager:
         pm.register(plugin)
     pm.check_pending()
     return pm
+
+
+def _names(setting: Any) -> set[str]:
+    return {n.strip() for n in str(setting or "").split(",") if n.strip()}
 
 
 def own_tables(models: tuple[type, ...], package_file: str) -> tuple[Any, Any]:

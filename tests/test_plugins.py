@@ -56,6 +56,21 @@ def test_portal_plugins_setting_keeps_only_the_named(tmp_path):
         assert "certificates" not in {v.endpoint for v in app.extensions["admin"][0]._views}
 
 
+def test_built_in_features_stay_unless_disabled(tmp_path):
+    """Open311, the survey and delay letters were core features: naming only
+    service families in PORTAL_PLUGINS keeps them; PORTAL_DISABLED_PLUGINS
+    leaves any out, a service family too."""
+    from portal.plugins import BUILT_IN_PLUGINS
+
+    kept = create_app(make_config(tmp_path, PORTAL_PLUGINS="education")).extensions["portal"].pm
+    assert all(kept.get_plugin(name) is not None for name in BUILT_IN_PLUGINS)
+    assert kept.is_blocked("tambon")
+    left = create_app(make_config(tmp_path, PORTAL_DISABLED_PLUGINS="open311, tambon")
+                      ).extensions["portal"].pm
+    assert left.is_blocked("open311") and left.is_blocked("tambon")
+    assert left.get_plugin("survey") is not None and left.get_plugin("education") is not None
+
+
 def test_duplicate_service_code_fails_at_start(tmp_path):
     class Clash:
         @staticmethod

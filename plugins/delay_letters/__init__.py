@@ -1,0 +1,1 @@
+"""Delay letters (being moved here from portal/letters.py, issue 23)."""

@@ -1,0 +1,1 @@
+"""The satisfaction survey (being moved here from portal/survey.py, issue 23)."""
