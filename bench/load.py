@@ -153,8 +153,8 @@ def seeded(env: dict[str, str], count: int, agencies: int, folder: Path) -> dict
     if marker.exists():
         return json.loads(marker.read_text())
     started = time.perf_counter()
-    out = subprocess.run([*flask, "seed", "--requests", str(count), "--agencies",
-                          str(agencies)], cwd=ROOT, env=run_env, check=True,
+    out = subprocess.run([sys.executable, "-m", "bench.seed", "--requests", str(count),
+                          "--agencies", str(agencies)], cwd=ROOT, env=run_env, check=True,
                          capture_output=True, text=True).stdout
     took = time.perf_counter() - started
     print(out.strip().splitlines()[-7])

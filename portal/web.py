@@ -354,7 +354,6 @@ def configure_cli(app: Flask) -> None:
         demo_command,
         holidays_cli,
         jobs_cli,
-        seed_command,
         users_cli,
     )
 
@@ -363,5 +362,4 @@ def configure_cli(app: Flask) -> None:
     app.cli.add_command(jobs_cli)
     app.cli.add_command(holidays_cli)
     app.cli.add_command(demo_command)
-    app.cli.add_command(seed_command)
     app.cli.add_command(users_cli)

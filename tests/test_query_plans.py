@@ -17,8 +17,9 @@ from contextlib import contextmanager
 
 import pytest
 
+from bench.seed import seed_command
+from bench.seeding import SEED_PASSWORD
 from portal.db import database, is_postgres
-from portal.seeding import SEED_PASSWORD
 
 from .conftest import CAPTCHA_TEXT
 
@@ -82,8 +83,8 @@ def full_scans(sql: str, params: tuple) -> list[str]:
 
 @pytest.fixture
 def seeded(app):
-    result = app.test_cli_runner().invoke(args=["seed", "--requests", "3000",
-                                                "--agencies", "3"])
+    result = app.test_cli_runner().invoke(seed_command, args=["--requests", "3000",
+                                                               "--agencies", "3"])
     assert result.exit_code == 0, result.output
     with app.app_context():
         database.execute_sql("ANALYZE")

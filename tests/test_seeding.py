@@ -4,10 +4,11 @@ real pages open — on SQLite and PostgreSQL alike."""
 
 from __future__ import annotations
 
+from bench.seed import seed_command
+from bench.seeding import HEAVY_REQUESTS, SEED_PASSWORD
 from portal.lifecycle import Status
 from portal.models import Agency, Request, StatusEvent, User
 from portal.plugins import all_services
-from portal.seeding import HEAVY_REQUESTS, SEED_PASSWORD
 
 from .conftest import CAPTCHA_TEXT
 from .helpers.counts import assert_counts_match, kept_counts
@@ -15,7 +16,7 @@ from .helpers.counts import assert_counts_match, kept_counts
 
 def _seed(app, count=600, agencies=3):
     result = app.test_cli_runner().invoke(
-        args=["seed", "--requests", str(count), "--agencies", str(agencies)])
+        seed_command, args=["--requests", str(count), "--agencies", str(agencies)])
     assert result.exit_code == 0, result.output
     return result.output
 
@@ -90,7 +91,8 @@ def test_seeded_requests_open_on_the_real_pages(app):
 
 def test_seed_refuses_a_second_run(app):
     _seed(app, count=50, agencies=1)
-    again = app.test_cli_runner().invoke(args=["seed", "--requests", "50", "--agencies", "1"])
+    again = app.test_cli_runner().invoke(seed_command,
+                                           args=["--requests", "50", "--agencies", "1"])
     assert again.exit_code != 0 and "already seeded" in again.output
     with app.app_context():
         assert Request.select().count() == 50

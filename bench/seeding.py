@@ -31,16 +31,16 @@ from wtforms import (
     TimeField,
 )
 
-from .access import AGENCY_ADMIN, STAFF
-from .catalogue import set_enabled
-from .db import database, is_postgres
-from .forms import answer_fields, blank_form
-from .identity.passwords import hash_password
-from .lifecycle import Role, Status, add_working_days, holidays_between, new_reference
-from .models import Agency, Membership, MembershipService, Request, StatusEvent, User
-from .plugins import all_services, plugin_manager
-from .services import Service
-from .thai import national_id_check_digit, utcnow
+from portal.access import AGENCY_ADMIN, STAFF
+from portal.catalogue import set_enabled
+from portal.db import database, is_postgres
+from portal.forms import answer_fields, blank_form
+from portal.identity.passwords import hash_password
+from portal.lifecycle import Role, Status, add_working_days, holidays_between, new_reference
+from portal.models import Agency, Membership, MembershipService, Request, StatusEvent, User
+from portal.plugins import all_services, plugin_manager
+from portal.services import Service
+from portal.thai import national_id_check_digit, utcnow
 
 SEED_PASSWORD = "seed-pass-2567"
 HEAVY_REQUESTS = 200  # the requester whose list the benchmark pages through
