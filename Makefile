@@ -45,10 +45,12 @@ run: $(STAMP) catalog system-deps
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(FLASK) run --host $(HOST) --port $(PORT)
 
-# The whole suite twice: on the embedded SQLite default, then on a private
+# The lint (ruff, and import-linter's contracts in .importlinter), then the
+# whole suite twice: on the embedded SQLite default, then on a private
 # PostgreSQL server the tests start from Debian's packages.
 test: $(STAMP) catalog system-deps
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -n 2 --database=sqlite $(PYTEST_ARGS)
 	$(PY) -m pytest -n 2 --database=postgresql $(PYTEST_ARGS)
 
