@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-from .uploads import CheckedFile, checked_name, new_stored_name
+from .stored_files import CheckedFile, checked_name, new_stored_name
 
 
 class ObjectStore:

@@ -4,16 +4,13 @@ folder under random names."""
 from __future__ import annotations
 
 import glob
-import hashlib
 import io
 import logging
 import os
 import re
-import secrets
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +18,14 @@ import filetype
 from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
+
+from .object_store import ObjectStore
+from .stored_files import (  # noqa: F401  (re-exported: known as uploads.<name>)
+    CheckedFile,
+    checked_name,
+    is_stored_name,
+    new_stored_name,
+)
 
 if TYPE_CHECKING:
     from pypdf import PdfReader
@@ -37,18 +42,6 @@ KINDS: dict[str, tuple[frozenset[str], str]] = {
 
 class UploadError(ValueError):
     """A refused file; ``str()`` is the Thai message."""
-
-
-@dataclass(frozen=True)
-class CheckedFile:
-    data: bytes
-    original_name: str
-    content_type: str
-    extension: str
-
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
 
 
 def display_name(raw: str, extension: str) -> str:
@@ -277,25 +270,6 @@ def _image_rewritten(data: bytes, extension: str, name: str) -> bytes:
     return out.getvalue()
 
 
-_STORED_NAME = re.compile(r"[A-Za-z0-9_-]{20,64}\.[a-z]{3,4}")
-
-
-def new_stored_name(extension: str) -> str:
-    return f"{secrets.token_urlsafe(24)}.{extension}"
-
-
-def is_stored_name(name: str) -> bool:
-    return bool(_STORED_NAME.fullmatch(name))
-
-
-def checked_name(stored_name: str) -> str:
-    """A stored name as this module makes them; anything else is refused
-    before it reaches a path or an object key."""
-    if not _STORED_NAME.fullmatch(stored_name):
-        raise ValueError("bad stored name")
-    return stored_name
-
-
 class FileStore:
     """Files under ``UPLOAD_DIR/ab/<random>.<ext>``; names carry no meaning.
 
@@ -368,8 +342,6 @@ def store() -> Any:
     if cached is None:
         url = app.config.get("STORAGE_URL", "")
         if url:
-            from .object_store import ObjectStore
-
             cached = ObjectStore.from_config(app.config)
         else:
             cached = FileStore(app.config["UPLOAD_DIR"])

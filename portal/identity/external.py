@@ -123,14 +123,12 @@ def _make_link(person: VerifiedPerson, user: User) -> ExternalAccount:
 
 
 def _start(user: User, person: VerifiedPerson, next_url: str) -> Response:
-    from .views import _safe_next
-
     if not user.is_active:
         flash(_("This account is closed."), "danger")
         return redirect(url_for("identity.login"))
     sessions.start(user)
     audit.record("login", f"user:{user.id}", detail=person.provider, actor=user)
-    return redirect(_safe_next(next_url, user))
+    return redirect(sessions.next_page(next_url, user))
 
 
 def _link_to_current(person: VerifiedPerson, link: ExternalAccount | None) -> Response:

@@ -6,11 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from typing import Any
 
-from flask import current_app, has_request_context, request, session
-from flask_login import login_user, logout_user
+from flask import current_app, has_request_context, request, session, url_for
+from flask_login import current_user, login_user, logout_user
 
+from .. import access
 from ..models import LoginSession, Membership, User
+from ..safe_urls import local_path
 from ..thai import utcnow
 
 
@@ -105,3 +108,15 @@ def load(cookie_id: str) -> User | None:
     user = row.user
     user.login_key = key
     return user
+
+
+def home_for(user: Any) -> str:
+    """Where a person lands after signing in: staff (and system admins) on
+    the staff pages, where their work is; everyone else on their requests."""
+    return url_for("admin.index") if access.is_staff(user) else url_for("requester.my_requests")
+
+
+def next_page(target: str | None, user: Any = None) -> str:
+    """Where to go after signing in (a password or an outside provider):
+    ``?next=`` if it is a local path (never another site), else home."""
+    return local_path(target) or home_for(user if user is not None else current_user)

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any
 
 from flask import (
     Blueprint,
@@ -20,12 +19,11 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
-from .. import access, audit, jobs, privacy
+from .. import audit, jobs, privacy
 from ..db import database
 from ..extensions import CONTENT_SECURITY_POLICY, limiter, login_manager, talisman
 from ..i18n import local_tz, show_datetime
 from ..models import User
-from ..safe_urls import local_path
 from ..thai import local_today, mask_national_id, normalise_national_id, utcnow
 from . import captcha, external, reset, sessions, throttle
 from .forms import (
@@ -48,17 +46,6 @@ bp = Blueprint("identity", __name__)
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     return sessions.load(user_id)
-
-
-def home_for(user: Any) -> str:
-    """Where a person lands after signing in: staff (and system admins) on
-    the staff pages, where their work is; everyone else on their requests."""
-    return url_for("admin.index") if access.is_staff(user) else url_for("requester.my_requests")
-
-
-def _safe_next(target: str | None, user: Any = None) -> str:
-    """Only local paths: ``?next=`` must not send people to another site."""
-    return local_path(target) or home_for(user if user is not None else current_user)
 
 
 def _slowed_down(seconds: int) -> str:
@@ -109,7 +96,7 @@ def _registering_id() -> str:
                key_func=_registering_id)
 def register() -> str | Response:
     if current_user.is_authenticated:
-        return redirect(home_for(current_user))
+        return redirect(sessions.home_for(current_user))
     form = RegisterForm()
     # The robot check before the lookup: "already registered" tells whether an
     # ID has an account, which a bot must not learn by the thousand.
@@ -138,7 +125,7 @@ def register() -> str | Response:
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def login() -> str | Response:
     if current_user.is_authenticated:
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(sessions.next_page(request.args.get("next")))
     form = LoginForm()
     error = None
     if form.validate_on_submit():
@@ -158,7 +145,7 @@ def login() -> str | Response:
                 throttle.clear(national_id, source)
                 sessions.start(user)
                 audit.record("login", f"user:{user.id}", actor=user)
-                return redirect(_safe_next(request.args.get("next"), user))
+                return redirect(sessions.next_page(request.args.get("next"), user))
             throttle.record_failure(national_id, source)
             audit.record("login_failed", f"nid:{national_id[:4]}…")
             # Same words whether the ID exists or not.
@@ -195,7 +182,7 @@ def change_password() -> str | Response:
             audit.record("password_changed", f"user:{user.id}",
                          detail=f"other sessions ended: {ended}", actor=user)
             flash(_("Your password has been changed."), "success")
-            return redirect(home_for(user))
+            return redirect(sessions.home_for(user))
     return render_template("identity/password.html", form=form, has_password=bool(
         user.password_hash))
 
