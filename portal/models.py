@@ -433,22 +433,6 @@ class StepEvent(BaseModel):
         indexes = ((("request", "at"), False),)
 
 
-class ApiKey(BaseModel):
-    """A key an agency gives a program (an Open311 client) to post requests.
-    Only a keyed hash is kept; the key is shown once."""
-
-    agency = pw.ForeignKeyField(Agency, on_delete="CASCADE")
-    name = pw.CharField(max_length=255)
-    key_hash = pw.CharField(max_length=64, unique=True)
-    hint = pw.CharField(max_length=4)
-    created_by = pw.ForeignKeyField(User, null=True, on_delete="SET NULL")
-    created_at = pw.DateTimeField(default=utcnow)
-    revoked = pw.BooleanField(default=False)
-
-    class Meta:
-        table_name = "api_key"
-
-
 class Notification(BaseModel):
     """An e-mail waiting to go out (a transactional outbox): written in the
     same transaction as the change it reports, so it cannot be lost; sent
@@ -605,6 +589,6 @@ CORE_MODELS: tuple[type[pw.Model], ...] = (
     Agency, User, Membership, MembershipService, AgencyService, ServiceDocument, Request,
     StatusEvent, Attachment, Holiday, LoginSession, ExternalAccount, LoginThrottle, RobotChallenge,
     PasswordReset, AuditLog,
-    Resource, ResourceHours, Booking, StepEvent, ApiKey, Notification, CannedReply,
+    Resource, ResourceHours, Booking, StepEvent, Notification, CannedReply,
     IssuedDocument, Notice, SurveyResponse, RequestCount, Draft, HeldFile,
 )

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from flask import Blueprint
+
 if TYPE_CHECKING:
     from flask_wtf import FlaskForm
 
@@ -181,3 +183,29 @@ class DashboardCard:
     value: Any
     url: str = ""
     order: int = 100
+
+
+class ApiBlueprint(Blueprint):
+    """A blueprint for programs, not browsers (an API such as Open311).
+
+    Return it from ``register_blueprints`` like any blueprint. The core
+    registers it without CSRF protection — its callers prove who they are
+    with a key, not with a session cookie, so every route must check that
+    key itself — and under ``rate_limit``, counted per client address over
+    the whole blueprint.
+
+    :param rate_limit: a Flask-Limiter limit ("60 per minute"), or None for
+        no limit of its own.
+    :param limited_methods: the HTTP methods the limit counts.
+
+    Example::
+
+        bp = ApiBlueprint("open311", __name__, url_prefix="/open311/v2",
+                          rate_limit="60 per minute")
+    """
+
+    def __init__(self, *args: Any, rate_limit: str | None = None,
+                 limited_methods: tuple[str, ...] = ("POST",), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rate_limit = rate_limit
+        self.limited_methods = limited_methods

@@ -28,6 +28,7 @@ from .lifecycle import STATUS_LABELS
 from .links import check_base_url, public_host, public_url
 from .notify import notice_text
 from .plugins import collect
+from .services import ApiBlueprint
 from .thai import BE_OFFSET, age_years, baht_text, mask_national_id, to_local
 
 
@@ -274,16 +275,16 @@ def unread_notices() -> int:
 
 def configure_blueprints(app: Flask, pm: pluggy.PluginManager) -> None:
     from .identity import bp as identity_bp
-    from .open311 import bp as open311_bp
     from .public import bp as public_bp
     from .requester import bp as requester_bp
     from .survey import bp as survey_bp
 
-    # Programs post with an API key, not a browser session: no CSRF token.
-    csrf.exempt(open311_bp)
-    limiter.limit("60 per minute", methods=["POST"])(open311_bp)
-    for bp in (public_bp, identity_bp, requester_bp, open311_bp, survey_bp,
+    for bp in (public_bp, identity_bp, requester_bp, survey_bp,
                *collect(pm, "register_blueprints")):
+        if isinstance(bp, ApiBlueprint):
+            csrf.exempt(bp)
+            if bp.rate_limit:
+                limiter.limit(bp.rate_limit, methods=list(bp.limited_methods))(bp)
         app.register_blueprint(bp)
 
 
@@ -297,7 +298,7 @@ def configure_admin(app: Flask, pm: pluggy.PluginManager) -> None:
     from .staff.menu import MenuCache, staff_menu
     from .staff.people import AgencyView, StaffView
     from .staff.requests import RequestView
-    from .staff.settings import ApiKeyView, CannedReplyView, HolidayView, ServiceSwitchView
+    from .staff.settings import CannedReplyView, HolidayView, ServiceSwitchView
 
     admin = Admin(
         app, name=str(_l("Staff")),
@@ -314,8 +315,6 @@ def configure_admin(app: Flask, pm: pluggy.PluginManager) -> None:
                                category=_l("Settings")))
     admin.add_view(StaffView(Membership, name=_l("Staff members"), endpoint="staff",
                              category=_l("Settings")))
-    admin.add_view(ApiKeyView(name=_l("API keys (Open311)"), endpoint="api_keys",
-                              category=_l("Settings")))
     admin.add_view(CannedReplyView(CannedReply, name=_l("Ready-made replies"),
                                    endpoint="replies", category=_l("Settings")))
     admin.add_view(AgencyView(Agency, name=_l("Agencies"), endpoint="agencies",

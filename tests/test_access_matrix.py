@@ -188,9 +188,9 @@ def _plugin_objects(app, agency, users, done) -> dict[str, dict[str, Any]]:
     from plugins.egov import rules as egov
     from plugins.kpi import rules as kpi_rules
     from plugins.kpi.models import Kpi, KpiRound
+    from plugins.open311.api import issue_key
     from portal import survey
     from portal.catalogue import save_document
-    from portal.open311 import issue_key
     from portal.uploads import CheckedFile
 
     pdf = CheckedFile(make_pdf(), "ประกาศ.pdf", "application/pdf", "pdf")
@@ -206,7 +206,7 @@ def _plugin_objects(app, agency, users, done) -> dict[str, dict[str, Any]]:
         save_document(agency, "certificate", "manual", pdf, users["agency_admin"])
     from plugins.line.models import LineChannel
     from plugins.oidc.models import OidcProvider
-    from portal.models import ApiKey
+    from plugins.open311.models import ApiKey
 
     key_id = ApiKey.select().first().id
     # Settings whose Check needs no network: a closed port, no token.

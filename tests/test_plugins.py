@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 
 from portal import create_app, hookspecs
 from portal.catalogue import enabled_codes
@@ -69,6 +70,28 @@ def test_built_in_features_stay_unless_disabled(tmp_path):
                       ).extensions["portal"].pm
     assert left.is_blocked("open311") and left.is_blocked("tambon")
     assert left.get_plugin("survey") is not None and left.get_plugin("education") is not None
+
+
+def test_open311_disabled_leaves_no_api_and_the_core_starts(tmp_path, migrated_db):
+    app = create_app(make_config(tmp_path, migrated=True, PORTAL_DISABLED_PLUGINS="open311"))
+    assert app.extensions["portal"].pm.is_blocked("open311")
+    client = app.test_client()
+    assert client.get("/open311/v2/services.json").status_code == 404
+    assert client.get("/open311/v2/services.json?jurisdiction_id=demo-tambon"
+                      ).status_code == 404
+    assert client.get("/").status_code == 200
+    assert "api_keys.index" not in app.view_functions
+    # The street lights are still offered on the web; only the API is gone.
+    assert app.extensions["portal"].services["street_light"].open311
+
+
+def test_an_api_blueprint_has_no_csrf_and_its_own_rate_limit(sample_app):
+    """``register_blueprints`` may return a ``portal.services.ApiBlueprint``:
+    programs post to it without a CSRF token, up to its rate limit."""
+    client = FlaskClient(sample_app)  # sends no CSRF token
+    assert client.post("/sample/form").status_code == 400  # an ordinary blueprint
+    assert [client.post("/sample/api/echo").status_code for _ in range(3)] == [200, 200, 429]
+    assert client.get("/sample/hello").status_code == 200
 
 
 def test_duplicate_service_code_fails_at_start(tmp_path):

@@ -46,7 +46,6 @@ CORE_ACTIONS: dict[str, Any] = {
     "service_enabled": _l("Service switched on"), "service_disabled": _l("Service switched off"),
     "service_contact_saved": _l("Saved a service's responsible officer"),
     "holiday_saved": _l("Saved a holiday"), "holiday_deleted": _l("Deleted a holiday"),
-    "api_key_issued": _l("Issued an API key"), "api_key_revoked": _l("Revoked an API key"),
     "canned_reply_saved": _l("Saved a ready-made reply"),
     "staff_saved": _l("Saved a staff member"), "staff_removed": _l("Removed a staff member"),
     "resource_saved": _l("Saved a room or an executive's hours"),

@@ -86,6 +86,14 @@ class AgencyAdminAccess(StaffAccess):
             current_user.is_system_admin or bool(access.admin_agencies(current_user)))
 
 
+def managed_agencies() -> list[Agency]:
+    """Agencies whose settings the signed-in user may change on an
+    :class:`AgencyAdminAccess` page: every agency for a system admin."""
+    if current_user.is_system_admin:
+        return list(Agency.select().order_by(Agency.id))
+    return access.admin_agencies(current_user)
+
+
 class SystemAdminAccess(StaffAccess):
     def is_accessible(self) -> bool:
         return current_user.is_authenticated and current_user.is_system_admin

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import SelectField, validators
 
-from .. import access, audit, uploads
+from .. import audit, uploads
 from ..catalogue import (
     SERVICE_DOCUMENT_KINDS,
     documents,
@@ -21,16 +21,16 @@ from ..catalogue import (
     set_enabled,
 )
 from ..lifecycle import FINAL_STATUSES, STATUS_LABELS
-from ..models import Agency, AgencyService, ApiKey, CannedReply, Holiday, Request
+from ..models import Agency, AgencyService, CannedReply, Holiday, Request
 from ..plugins import all_services
 from ..thai import ascii_digits
-from .base import AgencyAdminAccess, PortalBaseView, PortalModelView, be_date
-
-
-def _managed_agencies() -> list[Agency]:
-    if current_user.is_system_admin:
-        return list(Agency.select().order_by(Agency.id))
-    return access.admin_agencies(current_user)
+from .base import (
+    AgencyAdminAccess,
+    PortalBaseView,
+    PortalModelView,
+    be_date,
+    managed_agencies,
+)
 
 
 def _open_requests(agency: Agency, code: str) -> int:
@@ -44,7 +44,7 @@ class ServiceSwitchView(AgencyAdminAccess, PortalBaseView):
 
     @expose("/", methods=("GET",))
     def index(self) -> Any:
-        agencies = _managed_agencies()
+        agencies = managed_agencies()
         table = [(agency, enabled_codes(agency), {
             row.service_code: row for row in AgencyService.select().where(
                 AgencyService.agency == agency)}) for agency in agencies]
@@ -55,7 +55,7 @@ class ServiceSwitchView(AgencyAdminAccess, PortalBaseView):
         agency_id = request.form.get("agency", type=int)
         code = request.form.get("service", "")
         kind = request.form.get("kind", "")
-        agency = next((a for a in _managed_agencies() if a.id == agency_id), None)
+        agency = next((a for a in managed_agencies() if a.id == agency_id), None)
         if agency is None or code not in all_services() or kind not in SERVICE_DOCUMENT_KINDS:
             abort(404)
         return agency, code, kind
@@ -87,7 +87,7 @@ class ServiceSwitchView(AgencyAdminAccess, PortalBaseView):
         """Who answers for the service: shown on its form, print and poster."""
         agency_id = request.form.get("agency", type=int)
         code = request.form.get("service", "")
-        agency = next((a for a in _managed_agencies() if a.id == agency_id), None)
+        agency = next((a for a in managed_agencies() if a.id == agency_id), None)
         if agency is None or code not in all_services():
             abort(404)
         values = {key: (request.form.get(key) or "").strip()[:size] for key, size in
@@ -105,7 +105,7 @@ class ServiceSwitchView(AgencyAdminAccess, PortalBaseView):
     def toggle(self) -> Any:
         agency_id = request.form.get("agency", type=int)
         code = request.form.get("service", "")
-        agency = next((a for a in _managed_agencies() if a.id == agency_id), None)
+        agency = next((a for a in managed_agencies() if a.id == agency_id), None)
         if agency is None or code not in all_services():
             abort(404)
         on = request.form.get("enabled") == "1"
@@ -138,7 +138,7 @@ class HolidayView(AgencyAdminAccess, PortalModelView):
     def scope(self, query: Any) -> Any:
         if current_user.is_system_admin:
             return query
-        ids = [a.id for a in _managed_agencies()]
+        ids = [a.id for a in managed_agencies()]
         return query.where(Holiday.agency.is_null() | Holiday.agency.in_(ids))
 
     def get_change_query(self) -> Any:
@@ -151,7 +151,7 @@ class HolidayView(AgencyAdminAccess, PortalModelView):
 
     def _check_own(self, model: Holiday) -> None:
         if not current_user.is_system_admin:
-            if model.agency_id not in {a.id for a in _managed_agencies()}:
+            if model.agency_id not in {a.id for a in managed_agencies()}:
                 raise validators.ValidationError(_("Choose your own agency."))
 
     def on_model_change(self, form: Any, model: Holiday, is_created: bool) -> None:
@@ -164,40 +164,6 @@ class HolidayView(AgencyAdminAccess, PortalModelView):
         self._check_own(model)
         audit.record("holiday_deleted", f"holiday:{model.day}", detail=model.name,
                      agency=model.agency_id)
-
-
-class ApiKeyView(AgencyAdminAccess, PortalBaseView):
-    """Keys for programs that post requests through Open311; shown once."""
-
-    @expose("/", methods=("GET", "POST"))
-    def index(self) -> Any:
-        from ..open311 import issue_key
-
-        agencies = _managed_agencies()
-        new_key = None
-        if request.method == "POST":
-            agency = next((a for a in agencies
-                           if a.id == request.form.get("agency", type=int)), None)
-            if agency is None:
-                abort(404)
-            new_key = issue_key(agency, request.form.get("name", ""), current_user.id)
-            audit.record("api_key_issued", f"agency:{agency.id}", detail=new_key[-4:],
-                         agency=agency)
-        keys = list(ApiKey.select().where(ApiKey.agency.in_([a.id for a in agencies]))
-                    .order_by(ApiKey.created_at.desc()))
-        return self.render("staff/api_keys.html", agencies=agencies, keys=keys,
-                           new_key=new_key)
-
-    @expose("/revoke/<int:key_id>", methods=("POST",))
-    def revoke(self, key_id: int) -> Any:
-        ids = [a.id for a in _managed_agencies()]
-        key = ApiKey.get_or_none((ApiKey.id == key_id) & ApiKey.agency.in_(ids)) or abort(404)
-        key.revoked = True
-        key.save()
-        audit.record("api_key_revoked", f"agency:{key.agency_id}", detail=key.hint,
-                     agency=key.agency_id)
-        flash(_("Saved."), "success")
-        return redirect(url_for(".index"))
 
 
 class CannedReplyView(AgencyAdminAccess, PortalModelView):
@@ -227,7 +193,7 @@ class CannedReplyView(AgencyAdminAccess, PortalModelView):
             (code, s.title) for code, s in all_services().items()]
         form.status.choices = [("", _l("Any status"))] + list(STATUS_LABELS.items())
         form.agency.query = Agency.select().where(
-            Agency.id.in_([a.id for a in _managed_agencies()]))
+            Agency.id.in_([a.id for a in managed_agencies()]))
         return form
 
     def create_form(self, obj: Any = None) -> Any:
@@ -237,10 +203,10 @@ class CannedReplyView(AgencyAdminAccess, PortalModelView):
         return self._choices(super().edit_form(obj))
 
     def scope(self, query: Any) -> Any:
-        return query.where(CannedReply.agency.in_([a.id for a in _managed_agencies()]))
+        return query.where(CannedReply.agency.in_([a.id for a in managed_agencies()]))
 
     def on_model_change(self, form: Any, model: CannedReply, is_created: bool) -> None:
-        if model.agency_id not in {a.id for a in _managed_agencies()}:
+        if model.agency_id not in {a.id for a in managed_agencies()}:
             raise validators.ValidationError(_("Choose your own agency."))
         audit.record("canned_reply_saved", f"agency:{model.agency_id}", detail=model.title,
                      agency=model.agency_id)

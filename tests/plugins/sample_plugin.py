@@ -9,7 +9,14 @@ from wtforms import StringField
 
 from portal import hookimpl
 from portal.forms import ApplicantForm, required
-from portal.services import AttachmentSlot, DashboardCard, MenuLink, Service, SignInOption
+from portal.services import (
+    ApiBlueprint,
+    AttachmentSlot,
+    DashboardCard,
+    MenuLink,
+    Service,
+    SignInOption,
+)
 from portal.staff.base import PortalBaseView
 
 CALLS: list[tuple[Any, ...]] = []
@@ -25,6 +32,20 @@ bp = Blueprint("sample", __name__)
 @bp.get("/sample/hello")
 def hello() -> str:
     return "สวัสดี"
+
+
+@bp.post("/sample/form")
+def form() -> str:
+    return "saved"
+
+
+# Programs call it with a key of their own: no CSRF token, a rate limit.
+api = ApiBlueprint("sample_api", __name__, url_prefix="/sample/api", rate_limit="2 per minute")
+
+
+@api.post("/echo")
+def echo() -> str:
+    return "echo"
 
 
 class SampleAdmin(PortalBaseView):
@@ -54,7 +75,7 @@ def register_migrations() -> None:
 
 @hookimpl
 def register_blueprints() -> list[Blueprint]:
-    return [bp]
+    return [bp, api]
 
 
 @hookimpl

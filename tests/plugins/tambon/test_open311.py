@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from portal.models import ApiKey, Request
+from plugins.open311.models import ApiKey
+from portal.models import Request
 
 from ...conftest import login, make_agency_admin, make_staff
 from .test_tambon import CODES, tambon  # noqa: F401 - the fixture

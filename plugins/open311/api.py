@@ -12,29 +12,32 @@ import math
 import secrets
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Response, current_app, jsonify, request
 from flask_babel import force_locale
 from werkzeug.datastructures import MultiDict
 from wtforms import SelectField
 from wtforms.validators import Optional
 
-from .catalogue import enabled_services
-from .forms import (
+from portal.catalogue import enabled_services
+from portal.forms import (
     TITLE_CHOICES,
     FieldError,
     answer_fields,
     build_request_form,
     is_placeholder,
 )
-from .i18n import show_iso
-from .lifecycle import FINAL_STATUSES, STATUS_LABELS
-from .models import Agency, ApiKey, Request, User
-from .plugins import all_services
-from .services import Service
-from .submission import submit
-from .thai import ascii_digits
+from portal.i18n import show_iso
+from portal.lifecycle import FINAL_STATUSES, STATUS_LABELS
+from portal.models import Agency, Request, User
+from portal.plugins import all_services
+from portal.services import ApiBlueprint, Service
+from portal.submission import submit
+from portal.thai import ascii_digits
 
-bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
+from .models import ApiKey
+
+# Programs post with an API key, not a browser session: no CSRF token.
+bp = ApiBlueprint("open311", __name__, url_prefix="/open311/v2", rate_limit="60 per minute")
 APPLICANT = {"first_name": "first_name", "last_name": "last_name", "phone": "phone",
              "email": "email"}
 
