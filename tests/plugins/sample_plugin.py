@@ -9,7 +9,14 @@ from wtforms import StringField
 
 from portal import hookimpl
 from portal.forms import ApplicantForm, required
-from portal.services import AttachmentSlot, DashboardCard, MenuLink, Service, SignInOption
+from portal.services import (
+    AttachmentSlot,
+    DashboardCard,
+    MenuLink,
+    PageAction,
+    Service,
+    SignInOption,
+)
 from portal.staff.base import PortalBaseView
 
 CALLS: list[tuple[Any, ...]] = []
@@ -107,3 +114,11 @@ def send_message(notification: Any) -> bool | None:
 @hookimpl
 def forget_request(request: Any) -> None:
     CALLS.append(("forget", request.reference))
+
+
+@hookimpl
+def process_page_actions(request: Any, user: Any) -> list[PageAction]:
+    if request.service_code != "sample_petition":
+        return []
+    return [PageAction(label="ปุ่มทดสอบ", endpoint="sample.hello",
+                       values={"ref": request.reference, "by": user.id}, style="info")]
