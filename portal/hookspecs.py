@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from flask_admin import BaseView
 
     from .models import Agency, Notification, Request, User
-    from .services import DashboardCard, MenuLink, Service, SignInOption
+    from .services import DashboardCard, MenuLink, PageAction, Service, SignInOption
 
 hookspec = pluggy.HookspecMarker("portal")
 hookimpl = pluggy.HookimplMarker("portal")
@@ -248,4 +248,31 @@ def dashboard_cards(user: User) -> list[DashboardCard]:
 
     :param user: the signed-in staff member.
     :return: :class:`portal.services.DashboardCard` items; sorted by ``order``.
+    """
+
+
+@hookspec
+def process_page_actions(request: Request, user: User) -> list[PageAction]:
+    """Buttons this plugin adds to the staff's process page of ``request``,
+    beside Print and Forward: each opens a page of the plugin's own about
+    that request (a delay notice, a letter to send).
+
+    Asked each time the page is shown, after the core has found that
+    ``user`` may process the request. Return ``[]`` where the action does
+    not apply (a closed request, another plugin's service). The page the
+    button opens checks access again (:func:`portal.access.can_process`):
+    a button left out is no lock.
+
+    :param request: the request the page shows.
+    :param user: the signed-in staff member.
+    :return: :class:`portal.services.PageAction` items; sorted by ``order``.
+    Example::
+
+        @hookimpl
+        def process_page_actions(request, user):
+            if request.status not in OPEN_STATUSES:
+                return []
+            return [PageAction(label=_l("Notice that a request is delayed"),
+                               endpoint="delay_letters.delay", values={"id": request.id},
+                               style="outline-warning")]
     """

@@ -161,6 +161,19 @@ class MenuLink:
 
 
 @dataclass(frozen=True)
+class PageAction:
+    """A button on the staff's process page of one request, beside Print and
+    Forward: ``endpoint`` plus its ``values`` is the page it opens; ``style``
+    is the Bootstrap button kind (``outline-warning`` draws a yellow outline)."""
+
+    label: Any
+    endpoint: str
+    values: dict[str, Any] = field(default_factory=dict)
+    order: int = 100
+    style: str = "outline-secondary"
+
+
+@dataclass(frozen=True)
 class SignInOption:
     """A button on the login page that signs in through an outside provider
     (ThaID, Digital ID, LINE): ``endpoint`` starts that provider's flow;

@@ -105,7 +105,8 @@ ROUTES: dict[str, frozenset[str]] = {
     "open311.one_request": frozenset(),
     "open311.post_request": frozenset(),  # an API key, not a person
     "admin.index": ANY_STAFF,
-    "requests.process": REQUEST_HANDLERS, "requests.delay": REQUEST_HANDLERS,
+    "requests.process": REQUEST_HANDLERS, "delay_letters.delay": REQUEST_HANDLERS,
+    "delay_letters.index": ANY_STAFF,
     "requests.forward": REQUEST_HANDLERS, "requests.reopen": REQUEST_HANDLERS,
     "requests.tick_step": REQUEST_HANDLERS, "requests.record": ANY_STAFF,
     "requests.reset_code": REQUEST_HANDLERS,

@@ -234,6 +234,65 @@ def test_register_blueprints_menu_links_dashboard_cards_register_admin_views(sam
     assert client.get("/admin/sample_admin/").get_data(as_text=True) == "sample admin"
 
 
+def test_process_page_actions_add_buttons_to_the_process_page(sample_app):
+    """Open or closed, the request's process page shows the plugin's button
+    (asked with the staff member who looks); another service's does not."""
+    agency = make_agency("gamma", services=("sample_petition", "certificate"))
+    citizen = make_user()
+    client = sample_app.test_client()
+    login(client, citizen)
+    send_form(client, "/requests/new/gamma/sample_petition", data={
+        "phone": "0812345678", "title": "นาย", "first_name": "ก", "last_name": "ข",
+        "subject": "ขอซ่อมถนน", "file_doc": (io.BytesIO(make_pdf()), "ถนน.pdf")},
+        content_type="multipart/form-data")
+    req = Request.get(Request.service_code == "sample_petition")
+    staff = make_staff(agency, services=("sample_petition", "certificate"))
+    s = sample_app.test_client()
+    login(s, staff)
+    button = (f'<a class="btn btn-info" href="/sample/hello?ref={req.reference}&amp;by={staff.id}">'
+              "ปุ่มทดสอบ</a>")
+    assert button in s.get(f"/admin/requests/process/{req.id}").get_data(as_text=True)
+    s.post(f"/admin/requests/process/{req.id}",
+           data={"status": "completed", "message": "", "version": req.version})
+    page = s.get(f"/admin/requests/process/{req.id}").get_data(as_text=True)
+    assert button in page.split("alert-secondary", 1)[1]  # below "this request is closed"
+    _client, other = new_certificate(sample_app, citizen, agency_code="gamma")
+    assert "ปุ่มทดสอบ" not in s.get(f"/admin/requests/process/{other.id}").get_data(as_text=True)
+
+
+def test_delay_letters_offer_their_page_on_open_requests_only(app, world):
+    _client, req = new_certificate(app, world["citizen"])
+    staff = app.test_client()
+    login(staff, world["staff"])
+    button = (f'<a class="btn btn-outline-warning" href="/admin/requests/delay/{req.id}">'
+              "หนังสือแจ้งเรื่องล่าช้า</a>")
+    assert button in staff.get(f"/admin/requests/process/{req.id}").get_data(as_text=True)
+    staff.post(f"/admin/requests/process/{req.id}",
+               data={"status": "completed", "message": "", "version": req.version})
+    page = staff.get(f"/admin/requests/process/{req.id}").get_data(as_text=True)
+    assert "/admin/requests/delay/" not in page
+    assert staff.get(f"/admin/requests/delay/{req.id}").status_code == 404
+
+
+def test_delay_letters_can_be_switched_off(tmp_path, migrated_db):
+    """With the built-in plugin left out the app starts, the process page
+    offers no delay notice and its page is gone."""
+    app = create_app(make_config(tmp_path, migrated=True,
+                                 PORTAL_DISABLED_PLUGINS="delay_letters"))
+    app.test_client_class = CSRFClient
+    with app.app_context():
+        upgrade(plugin_manager())
+    assert app.extensions["portal"].pm.is_blocked("delay_letters")
+    agency = make_agency("alpha")
+    _client, req = new_certificate(app, make_user())
+    staff = app.test_client()
+    login(staff, make_staff(agency))
+    page = staff.get(f"/admin/requests/process/{req.id}").get_data(as_text=True)
+    assert "/admin/requests/delay/" not in page and "แจ้งเรื่องล่าช้า" not in page
+    assert 'class="btn btn-secondary" href="/requests/' in page  # the buttons' row is there
+    assert staff.get(f"/admin/requests/delay/{req.id}").status_code == 404
+
+
 def test_sign_in_options_show_under_the_login_form(sample_app):
     page = sample_app.test_client().get("/login").get_data(as_text=True)
     assert "เข้าสู่ระบบด้วยผู้ให้บริการทดสอบ" in page and 'href="/sample/hello"' in page
@@ -295,4 +354,4 @@ def test_every_hook_is_documented_and_tested():
         assert re.search(rf"^### {hook}\(", docs, re.M), f"{hook} missing from docs"
         assert hook in tests, f"{hook} has no test"
         assert (getattr(hookspecs, hook).__doc__ or "").strip(), f"{hook} has no docstring"
-    assert len(HOOKS) == 14
+    assert len(HOOKS) == 15

@@ -37,7 +37,7 @@ CORE_ACTIONS: dict[str, Any] = {
     "request_submitted": _l("Request submitted"), "status_changed": _l("Status changed"),
     "request_reopened": _l("Request reopened"), "request_forwarded": _l("Request forwarded"),
     "recorded_on_behalf": _l("Recorded a request on the requester's behalf"),
-    "delay_letter": _l("Issued a delay notice"), "step": _l("Recorded a work step"),
+    "step": _l("Recorded a work step"),
     "download": _l("File downloaded"), "print": _l("Printed a document"), "export": _l("Exported"),
     "admin_created": _l("Record added"), "admin_changed": _l("Record changed"),
     "admin_deleted": _l("Record deleted"),

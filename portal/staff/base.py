@@ -100,7 +100,22 @@ class SystemAdminAccess(StaffAccess):
 
 
 class PortalBaseView(StaffAccess, BaseView):
-    pass
+    #: Endpoint of the staff view whose pages these are (a plugin's page
+    #: about one request is one of the "requests" pages): the page is drawn
+    #: as that view's — its name in the title, its menu entry lit — and has
+    #: no menu entry of its own.
+    part_of: str | None = None
+
+    def is_visible(self) -> bool:
+        return self.part_of is None and super().is_visible()
+
+    def render(self, template: str, **kwargs: Any) -> str:
+        if self.part_of:
+            # Flask-Admin's documented way to override what render() passes.
+            self._template_args["admin_view"] = next(
+                v for v in self.admin._views  # noqa: SLF001 - the views of this admin
+                if v.endpoint == self.part_of)
+        return super().render(template, **kwargs)
 
 
 class PortalIndexView(StaffAccess, AdminIndexView):

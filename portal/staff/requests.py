@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import abort, flash, make_response, redirect, request, url_for
+from flask import flash, make_response, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.peewee.filters import FilterEqual
 from flask_admin.model.template import EndpointLinkRowAction, LinkRowAction
@@ -25,7 +25,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from .. import access, audit, forwarding, letters, replies, request_pages, steps, uploads
+from .. import access, audit, forwarding, replies, request_pages, steps, uploads
 from ..catalogue import enabled_services
 from ..db import database
 from ..forms import (
@@ -35,7 +35,6 @@ from ..forms import (
     FieldError,
     NationalID,
     PortalForm,
-    ThaiDateField,
     build_request_form,
     required,
     slot_fields,
@@ -56,9 +55,9 @@ from ..lifecycle import (
 )
 from ..links import public_url
 from ..models import Request, User
-from ..plugins import all_services, get_service
+from ..plugins import all_services, collect, get_service, plugin_manager
 from ..submission import staff_change, staff_reopen, submit
-from ..thai import local_today, mask_national_id
+from ..thai import mask_national_id
 from .base import LocalDateBetweenFilter, PortalModelView, apart, be_datetime, due, page_labels
 
 
@@ -67,15 +66,6 @@ class StepForm(PortalForm):
     outcome = RadioField(_l("Result"), choices=[], validate_choice=False)
     value = StringField()
     note = TextAreaField(_l("Note (staff only)"), [Length(max=4000)])
-
-
-class DelayForm(PortalForm):
-    reason = TextAreaField(_l("Why the request is late"), [required(), Length(max=2000)])
-    new_date = ThaiDateField(_l("New expected date"), [required()])
-
-    def validate_new_date(self, field: Any) -> None:
-        if field.data and field.data <= local_today():
-            raise ValidationError(_l("Please choose a date after today."))
 
 
 class ChannelMixin:
@@ -263,10 +253,13 @@ class RequestView(PortalModelView):
         if (req.status == Status.COMPLETED and survey and survey.reopen_requested
                 and survey.reopened_at is None):
             reopen_form = ReopenForm(formdata=None, version=req.version)
+        page_actions = sorted(collect(plugin_manager(), "process_page_actions", request=req,
+                                      user=current_user._get_current_object()),
+                              key=lambda a: a.order)
         return self.render("staff/process.html", form=form, targets=targets,
                            step_form=self._step_form(ctx), replies=offered,
                            reopen_form=reopen_form, can_forward=forwarding.can_forward(req),
-                           **ctx)
+                           page_actions=page_actions, **ctx)
 
     @expose("/reopen/<int:id>", methods=("POST",))
     def reopen(self, id: int) -> Any:
@@ -328,22 +321,6 @@ class RequestView(PortalModelView):
                 if handled is None or service.code in handled:
                     out.append((membership.agency, service))
         return out
-
-    @expose("/delay/<int:id>", methods=("GET", "POST"))
-    def delay(self, id: int) -> Any:
-        """หนังสือแจ้งเรื่องล่าช้า: a letter to the requester with the reason and
-        the new date, kept with the request, recorded in its history, e-mailed."""
-        req = self.get_one(id)
-        if req.status not in [s.value for s in OPEN_STATUSES]:
-            abort(404)
-        form = DelayForm()
-        if form.validate_on_submit():
-            letters.send_delay_letter(req, current_user._get_current_object(),
-                                      form.reason.data.strip(), form.new_date.data)
-            audit.record("delay_letter", f"request:{req.reference}", agency=req.agency_id)
-            flash(_("The delay notice has been issued and sent."), "success")
-            return redirect(url_for(".process", id=id))
-        return self.render("staff/delay.html", form=form, request_=req)
 
     @expose("/record", methods=("GET", "POST"))
     def record(self) -> Any:

@@ -14,6 +14,7 @@ from portal.services import (
     AttachmentSlot,
     DashboardCard,
     MenuLink,
+    PageAction,
     Service,
     SignInOption,
 )
@@ -128,3 +129,11 @@ def send_message(notification: Any) -> bool | None:
 @hookimpl
 def forget_request(request: Any) -> None:
     CALLS.append(("forget", request.reference))
+
+
+@hookimpl
+def process_page_actions(request: Any, user: Any) -> list[PageAction]:
+    if request.service_code != "sample_petition":
+        return []
+    return [PageAction(label="ปุ่มทดสอบ", endpoint="sample.hello",
+                       values={"ref": request.reference, "by": user.id}, style="info")]

@@ -1,4 +1,5 @@
-"""Letters the office sends about a request (หนังสือแจ้งเรื่องล่าช้า)."""
+"""The delay letter itself (หนังสือแจ้งเรื่องล่าช้า): a sealed PDF, a history
+line, the new due date and an e-mail to the requester."""
 
 from __future__ import annotations
 
@@ -7,14 +8,14 @@ import hashlib
 
 from flask import render_template
 
-from . import jobs, notify, uploads, verify
-from .db import database
-from .i18n import local_tz
-from .lifecycle import Role
-from .models import Attachment, Request, StatusEvent, User
-from .plugins import get_service
-from .printing import qr_svg_data_uri, render_pdf
-from .thai import format_date, local_today
+from portal import jobs, notify, uploads, verify
+from portal.db import database
+from portal.i18n import local_tz
+from portal.lifecycle import Role
+from portal.models import Attachment, Request, StatusEvent, User
+from portal.plugins import get_service
+from portal.printing import qr_svg_data_uri, render_pdf
+from portal.thai import format_date, local_today
 
 DELAY_SLOT = "delay_letter"
 
