@@ -277,12 +277,11 @@ def configure_blueprints(app: Flask, pm: pluggy.PluginManager) -> None:
     from .open311 import bp as open311_bp
     from .public import bp as public_bp
     from .requester import bp as requester_bp
-    from .survey import bp as survey_bp
 
     # Programs post with an API key, not a browser session: no CSRF token.
     csrf.exempt(open311_bp)
     limiter.limit("60 per minute", methods=["POST"])(open311_bp)
-    for bp in (public_bp, identity_bp, requester_bp, open311_bp, survey_bp,
+    for bp in (public_bp, identity_bp, requester_bp, open311_bp,
                *collect(pm, "register_blueprints")):
         app.register_blueprint(bp)
 
@@ -293,7 +292,7 @@ def configure_admin(app: Flask, pm: pluggy.PluginManager) -> None:
 
     from .models import Agency, AuditLog, CannedReply, Holiday, Membership, Request
     from .staff.audit_log import AuditLogView
-    from .staff.dashboard import DashboardView, OverdueView, SurveyReportView
+    from .staff.dashboard import DashboardView, OverdueView
     from .staff.menu import MenuCache, staff_menu
     from .staff.people import AgencyView, StaffView
     from .staff.requests import RequestView
@@ -307,7 +306,6 @@ def configure_admin(app: Flask, pm: pluggy.PluginManager) -> None:
     )
     admin.add_view(RequestView(Request, name=_l("Requests"), endpoint="requests"))
     admin.add_view(OverdueView(name=_l("Overdue"), endpoint="overdue"))
-    admin.add_view(SurveyReportView(name=_l("Satisfaction"), endpoint="satisfaction"))
     admin.add_view(ServiceSwitchView(name=_l("Services"), endpoint="services",
                                      category=_l("Settings")))
     admin.add_view(HolidayView(Holiday, name=_l("Holidays"), endpoint="holidays",
