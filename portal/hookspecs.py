@@ -16,8 +16,15 @@ if TYPE_CHECKING:
     from flask import Blueprint
     from flask_admin import BaseView
 
-    from .models import Agency, Notification, Request, User
-    from .services import DashboardCard, MenuLink, PageAction, Service, SignInOption
+    from .models import Agency, Notification, Request, StatusEvent, User
+    from .services import (
+        DashboardCard,
+        MenuLink,
+        PageAction,
+        PageSection,
+        Service,
+        SignInOption,
+    )
 
 hookspec = pluggy.HookspecMarker("portal")
 hookimpl = pluggy.HookimplMarker("portal")
@@ -48,8 +55,10 @@ def register_models() -> list[type[peewee.Model]]:
     """Peewee models this plugin owns (bound to the core database).
 
     They are created by the plugin's migrations (see
-    :func:`register_migrations`); the list is used by the schema check test
-    and by ``flask db`` to compare models with the migrated schema.
+    :func:`register_migrations`), or, for a model that moved out of the
+    core, by the core's migrations that made its table; the list is used by
+    the schema check test, backups and ``flask db`` to compare models with
+    the migrated schema.
 
     :return: model classes subclassing :class:`portal.db.BaseModel`.
     """
@@ -208,6 +217,52 @@ def forget_request(request: Request) -> None:
     """
 
 
+@hookspec
+def request_personal_data(request: Request) -> dict[str, Any]:
+    """What this plugin's tables hold about ``request``, for the requester's
+    copy of their personal data (PDPA right of access, *ข้อมูลของฉัน*).
+
+    Called once per request of the account, in the order the requests were
+    sent; the keys are added to that request's entry of the export, after
+    its files. The counterpart of :func:`forget_request`.
+
+    :param request: a request of the account whose data is exported.
+    :return: ``{key: JSON-able value}``; a key for "nothing here" (None)
+        keeps the export's shape the same for every request.
+    Example::
+
+        @hookimpl
+        def request_personal_data(request):
+            row = Booking.get_or_none(Booking.request == request)
+            return {"booking": None if row is None else {"room": row.room.name}}
+    """
+
+
+@hookspec(firstresult=True)
+def take_reopen_ask(request: Request, event: StatusEvent) -> bool | None:
+    """Staff are reopening a completed request: answer the requester's ask
+    for it, when this plugin holds one.
+
+    A completed request goes back to work (``completed`` → ``in_progress``,
+    the clock starting again) only on its requester's ask, and each ask
+    opens it once. Called inside the reopen's transaction, right after the
+    status change (``event``); when no plugin returns True the reopen is
+    refused and rolled back. Stops at first non-None result.
+
+    :param request: the request, already ``in_progress`` (not yet committed).
+    :param event: the history line of the reopen (``event.at``, ``.actor``).
+    :return: True when this plugin held a pending ask and has marked it
+        answered; None when it holds none.
+    Example::
+
+        @hookimpl
+        def take_reopen_ask(request, event):
+            asked = (Ask.update(answered_at=event.at)
+                     .where((Ask.request == request) & Ask.answered_at.is_null()).execute())
+            return True if asked else None
+    """
+
+
 # ---------------------------------------------------------------- Pages ---
 
 
@@ -275,4 +330,56 @@ def process_page_actions(request: Request, user: User) -> list[PageAction]:
             return [PageAction(label=_l("Notice that a request is delayed"),
                                endpoint="delay_letters.delay", values={"id": request.id},
                                style="outline-warning")]
+    """
+
+
+@hookspec
+def request_page_sections(request: Request, viewer: Any) -> list[PageSection]:
+    """HTML this plugin adds to the requester's page of ``request``
+    (``/requests/<reference>``).
+
+    ``PageSection.place`` says where: ``"notice"`` inside the notice at the
+    top of a returned or completed request, after what the core says there
+    (the next thing to do: a survey link); ``"main"`` under the request's
+    details; ``"actions"`` beside the Print button. The core shows the
+    request to its owner and to staff who may see it; the section decides
+    for whom it is, from ``viewer``.
+
+    :param request: the request shown.
+    :param viewer: ``flask_login.current_user``.
+    :return: :class:`portal.services.PageSection` items, each place sorted by
+        ``order``; ``[]`` for nothing.
+    Example::
+
+        @hookimpl
+        def request_page_sections(request, viewer):
+            if request.status != "completed" or request.requester_id != viewer.id:
+                return []
+            html = Markup(render_template("mine/link.html", request_=request))
+            return [PageSection(html, place="notice")]
+    """
+
+
+@hookspec
+def process_page_sections(request: Request, user: User) -> list[PageSection]:
+    """HTML this plugin adds to the staff's process page of ``request``
+    (``/admin/requests/process/<id>``).
+
+    ``PageSection.place`` says where: ``"notice"`` above the request's
+    details, for what staff must see first (the requester's rating, an ask
+    to look again); ``"main"`` under the details; ``"actions"`` among the
+    buttons of the staff section, beside Print (shown while the request is
+    still open). A form in a section posts to the plugin's own route, which
+    authorises through :mod:`portal.access` again.
+
+    :param request: the request being processed.
+    :param user: the signed-in staff member, already allowed to process it.
+    :return: :class:`portal.services.PageSection` items, each place sorted by
+        ``order``; ``[]`` for nothing.
+    Example::
+
+        @hookimpl
+        def process_page_sections(request, user):
+            return [PageSection(Markup('<a class="btn" href="...">Letter</a>'),
+                                place="actions")]
     """

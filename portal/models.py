@@ -506,24 +506,6 @@ class Notice(BaseModel):
         indexes = ((("user", "read_at"), False),)
 
 
-class SurveyResponse(BaseModel):
-    """ประเมินความพึงพอใจ: one per completed request, scores 1–5."""
-
-    request = pw.ForeignKeyField(Request, unique=True, on_delete="CASCADE")
-    speed = pw.IntegerField()
-    courtesy = pw.IntegerField()
-    clarity = pw.IntegerField()
-    overall = pw.IntegerField()
-    comment = pw.TextField(default="")
-    reopen_requested = pw.BooleanField(default=False)
-    # Set when staff reopen the request on that ask: the flag is answered.
-    reopened_at = pw.DateTimeField(null=True)
-    created_at = pw.DateTimeField(default=utcnow)
-
-    class Meta:
-        table_name = "survey_response"
-
-
 class RequestCount(BaseModel):
     """Requests per agency, service and status for the staff dashboard.
 
@@ -590,5 +572,5 @@ CORE_MODELS: tuple[type[pw.Model], ...] = (
     StatusEvent, Attachment, Holiday, LoginSession, ExternalAccount, LoginThrottle, RobotChallenge,
     PasswordReset, AuditLog,
     Resource, ResourceHours, Booking, StepEvent, Notification, CannedReply,
-    IssuedDocument, Notice, SurveyResponse, RequestCount, Draft, HeldFile,
+    IssuedDocument, Notice, RequestCount, Draft, HeldFile,
 )

@@ -111,7 +111,7 @@ def notice_text(n: Notice) -> str:
 
 def request_changed(request: Request, old: str | None, new: str, remark: str = "",
                     result_ready: bool = False, status_url: str = "",
-                    survey_url: str = "", told: list[tuple[Any, str]] | None = None) -> None:
+                    told: list[tuple[Any, str]] | None = None) -> None:
     """Queue the messages one change calls for. Call inside its transaction.
 
     :param told: (label, value) staff recorded for the requester (the user
@@ -127,8 +127,6 @@ def request_changed(request: Request, old: str | None, new: str, remark: str = "
         requester = User.get_by_id(request.requester_id)
         for channel, address in collect(plugin_manager(), "message_channels", user=requester):
             queue(address, template, request, channel=channel, **context)
-    if new == Status.COMPLETED and survey_url:
-        queue(mail, "survey_invite", request, survey_url=survey_url, **context)
     if request.requester_id:
         notice(request.requester_id, request, "status", ref=request.reference, status=new)
     if new in (Status.SUBMITTED, Status.RESUBMITTED):

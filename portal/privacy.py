@@ -31,7 +31,6 @@ from .models import (
     Request,
     StatusEvent,
     StepEvent,
-    SurveyResponse,
     User,
 )
 from .plugins import all_services, plugin_manager
@@ -106,6 +105,7 @@ def personal_data(user: User) -> dict[str, Any]:
     from .request_pages import status_check_url
 
     services = all_services()
+    pm = plugin_manager()
     requests = []
     for req in (Request.select(Request, Agency).join(Agency)
                 .where(Request.requester == user).order_by(Request.submitted_at)):
@@ -115,7 +115,6 @@ def personal_data(user: User) -> dict[str, Any]:
                   .join(User, on=(StatusEvent.actor == User.id), join_type=pw.JOIN.LEFT_OUTER)
                   .where(StatusEvent.request == req).order_by(StatusEvent.at, StatusEvent.id))
         files = Attachment.select().where(Attachment.request == req).order_by(Attachment.id)
-        survey = SurveyResponse.get_or_none(SurveyResponse.request == req)
         requests.append({
             "reference": req.reference,
             "service": str(service.title) if service else req.service_code,
@@ -147,10 +146,7 @@ def personal_data(user: User) -> dict[str, Any]:
                 "download": None if f.purged_at else public_url(
                     "requester.download", attachment_id=f.id)}
                 for f in files],
-            "satisfaction": None if survey is None else {
-                "speed": survey.speed, "courtesy": survey.courtesy,
-                "clarity": survey.clarity, "overall": survey.overall,
-                "comment": survey.comment, "at": _iso(survey.created_at)},
+            **_plugin_data(pm, req),
             "status_check": status_check_url(req.reference),
         })
     return {
@@ -178,6 +174,13 @@ def personal_data(user: User) -> dict[str, Any]:
                      for a in AuditLog.select().where(AuditLog.actor == user)
                      .order_by(AuditLog.at)],
     }
+
+
+def _plugin_data(pm: Any, req: Request) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for part in pm.hook.request_personal_data(request=req):
+        out.update(part or {})
+    return out
 
 
 # --------------------------------------------------- account deletion ---
@@ -228,7 +231,6 @@ def anonymise(user: User) -> int:
                             staff_message="").where(Request.id.in_(ids)).execute())
             StatusEvent.update(remark="").where(StatusEvent.request.in_(ids)).execute()
             StepEvent.update(note="", value="").where(StepEvent.request.in_(ids)).execute()
-            SurveyResponse.update(comment="").where(SurveyResponse.request.in_(ids)).execute()
             Attachment.delete().where(Attachment.request.in_(ids)).execute()
             Notification.delete().where(Notification.request.in_(ids)).execute()
         if user.email:

@@ -18,8 +18,8 @@ from .catalogue import contact
 from .forms import display_answers
 from .lifecycle import CHANNELS, STATUS_LABELS, Status
 from .links import public_url
-from .models import IssuedDocument, Request, StatusEvent, SurveyResponse, User
-from .plugins import get_service
+from .models import IssuedDocument, Request, StatusEvent, User
+from .plugins import collect, get_service, plugin_manager
 from .printing import qr_svg_data_uri, render_pdf
 from .submission import current_files
 from .thai import ascii_digits
@@ -141,10 +141,19 @@ def context(req: Request, *, staff: bool = False) -> dict[str, Any]:
         "status_labels": STATUS_LABELS,
         "slot_labels": {s.name: s.label for s in form_service.slots},
         "contact": contact(req.agency_id, service.code),
-        "survey": SurveyResponse.get_or_none(SurveyResponse.request == req),
         "result_codes": _result_codes(req),
         "channel_labels": CHANNELS,
     }
+
+
+def sections(hook: str, **kwargs: Any) -> dict[str, list[Any]]:
+    """The plugins' :class:`portal.services.PageSection` items of a page
+    hook (``request_page_sections``, ``process_page_sections``): their HTML
+    by place, each place in ``order``."""
+    by_place: dict[str, list[Any]] = {"notice": [], "main": [], "actions": []}
+    for section in sorted(collect(plugin_manager(), hook, **kwargs), key=lambda s: s.order):
+        by_place.setdefault(section.place, []).append(section.html)
+    return by_place
 
 
 def guest_context(req: Request) -> dict[str, Any]:

@@ -174,6 +174,20 @@ class PageAction:
 
 
 @dataclass(frozen=True)
+class PageSection:
+    """A piece of HTML a plugin adds to a request's page (the requester's or
+    the staff's process page), already rendered as ``markupsafe.Markup``
+    (``Markup(render_template(...))``): a plain string is escaped, shown as
+    text. ``place`` is
+    ``"notice"``, ``"main"`` or ``"actions"`` (see the hooks
+    ``request_page_sections`` and ``process_page_sections``)."""
+
+    html: Any
+    order: int = 100
+    place: str = "main"
+
+
+@dataclass(frozen=True)
 class SignInOption:
     """A button on the login page that signs in through an outside provider
     (ThaID, Digital ID, LINE): ``endpoint`` starts that provider's flow;

@@ -64,13 +64,11 @@ def notify_change(request: Request, old: str | None, new: str, remark: str = "",
             result_ready: bool = False) -> None:
     """Queue the e-mails of a change; call inside its transaction."""
     from .request_pages import status_check_url
-    from .survey import link_for
 
     url = status_check_url(request.reference)
-    survey = link_for(request) if new == Status.COMPLETED else ""
+    told = told_to_requester(request) if new == Status.COMPLETED else []
     notify.request_changed(request, old, new, remark, result_ready=result_ready,
-                           status_url=url, survey_url=survey,
-                           told=told_to_requester(request) if new == Status.COMPLETED else [])
+                           status_url=url, told=told)
 
 
 def told_to_requester(request: Request) -> list[tuple[Any, str]]:
@@ -86,13 +84,14 @@ def told_to_requester(request: Request) -> list[tuple[Any, str]]:
 
 def announce(request: Request, old: str | None, new: str, actor: User | None,
              remark: str) -> None:
-    """Tell the plugins, after the commit; their failure does not undo it."""
-    jobs.kick()
+    """Tell the plugins, after the commit; their failure does not undo it.
+    The outbox is sent after them, with what they queued (an invitation)."""
     try:
         plugin_manager().hook.request_changed(
             request=request, old_status=old, new_status=new, actor=actor, remark=remark)
     except Exception:  # noqa: BLE001 - a notifier must not break the request
         log.exception("request_changed hook failed for %s", request.reference)
+    jobs.kick()
 
 
 def submit(service: Service, agency: Agency, requester: User | None, form: FlaskForm,
@@ -205,28 +204,27 @@ def staff_change(request: Request, to_status: str, actor: User, remark: str,
 
 def staff_reopen(request: Request, actor: User, remark: str,
                  expected_version: int) -> StatusEvent:
-    """Back to work on a completed request whose requester asked for it in the
-    satisfaction survey; the clock starts again from now. Only that ask
-    opens it, and only once."""
+    """Back to work on a completed request whose requester asked for it (in
+    the satisfaction survey: the hook ``take_reopen_ask``); the clock starts
+    again from now. Only that ask opens it, and only once."""
     from flask_babel import lazy_gettext as _l
 
     from .lifecycle import TransitionError
-    from .models import SurveyResponse
     from .plugins import get_service
 
     service = get_service(request.service_code)
+    not_asked = TransitionError(_l("The requester has not asked to reopen this request."))
+    if service is None:
+        raise not_asked
     with database.atomic():
-        ask = SurveyResponse.get_or_none(
-            (SurveyResponse.request == request) & SurveyResponse.reopen_requested
-            & SurveyResponse.reopened_at.is_null())
-        if ask is None or service is None:
-            raise TransitionError(_l("The requester has not asked to reopen this request."))
         event = change_status(request, Status.IN_PROGRESS, actor=actor, role=Role.STAFF,
                               remark=remark, expected_version=expected_version, kind="reopen")
+        # Raising here rolls the status change back with the transaction.
+        if not plugin_manager().hook.take_reopen_ask(request=request, event=event):
+            raise not_asked
         request.due_date, request.due_at = clock.due_for(request.agency, service)
         (Request.update(due_date=request.due_date, due_at=request.due_at)
          .where(Request.id == request.id).execute())
-        SurveyResponse.update(reopened_at=event.at).where(SurveyResponse.id == ask.id).execute()
         notify_change(request, Status.COMPLETED, Status.IN_PROGRESS, remark)
     announce(request, Status.COMPLETED, Status.IN_PROGRESS, actor, remark)
     return event

@@ -277,9 +277,8 @@ def configure_blueprints(app: Flask, pm: pluggy.PluginManager) -> None:
     from .identity import bp as identity_bp
     from .public import bp as public_bp
     from .requester import bp as requester_bp
-    from .survey import bp as survey_bp
 
-    for bp in (public_bp, identity_bp, requester_bp, survey_bp,
+    for bp in (public_bp, identity_bp, requester_bp,
                *collect(pm, "register_blueprints")):
         if isinstance(bp, ApiBlueprint):
             csrf.exempt(bp)
@@ -294,7 +293,7 @@ def configure_admin(app: Flask, pm: pluggy.PluginManager) -> None:
 
     from .models import Agency, AuditLog, CannedReply, Holiday, Membership, Request
     from .staff.audit_log import AuditLogView
-    from .staff.dashboard import DashboardView, OverdueView, SurveyReportView
+    from .staff.dashboard import DashboardView, OverdueView
     from .staff.menu import MenuCache, staff_menu
     from .staff.people import AgencyView, StaffView
     from .staff.requests import RequestView
@@ -308,7 +307,6 @@ def configure_admin(app: Flask, pm: pluggy.PluginManager) -> None:
     )
     admin.add_view(RequestView(Request, name=_l("Requests"), endpoint="requests"))
     admin.add_view(OverdueView(name=_l("Overdue"), endpoint="overdue"))
-    admin.add_view(SurveyReportView(name=_l("Satisfaction"), endpoint="satisfaction"))
     admin.add_view(ServiceSwitchView(name=_l("Services"), endpoint="services",
                                      category=_l("Settings")))
     admin.add_view(HolidayView(Holiday, name=_l("Holidays"), endpoint="holidays",

@@ -190,7 +190,7 @@ def _plugin_objects(app, agency, users, done) -> dict[str, dict[str, Any]]:
     from plugins.kpi import rules as kpi_rules
     from plugins.kpi.models import Kpi, KpiRound
     from plugins.open311.api import issue_key
-    from portal import survey
+    from plugins.survey import views as survey
     from portal.catalogue import save_document
     from portal.uploads import CheckedFile
 

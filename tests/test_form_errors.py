@@ -122,7 +122,7 @@ def test_account_status_and_survey_forms_posted_empty(app):
 
 
 def test_the_survey_links_its_radios(app, world):
-    from portal import survey
+    from plugins.survey import views as survey
 
     from .test_survey import completed
 

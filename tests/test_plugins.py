@@ -204,6 +204,86 @@ def test_forget_request_runs_for_each_request_of_a_deleted_account(sample_app):
     assert User.get_by_id(citizen.id).deleted_at is not None
 
 
+def _petition(client, subject="ขอซ่อมถนน"):
+    send_form(client, "/requests/new/gamma/sample_petition", data={
+        "phone": "0812345678", "title": "นาย", "first_name": "ก", "last_name": "ข",
+        "subject": subject, "file_doc": (io.BytesIO(make_pdf()), "ถนน.pdf")},
+        content_type="multipart/form-data")
+    return Request.select().order_by(Request.id.desc()).first()
+
+
+def test_request_page_sections_and_process_page_sections_show_in_their_places(sample_app):
+    agency = make_agency("gamma", services=("sample_petition",))
+    citizen = make_user()
+    client = sample_app.test_client()
+    login(client, citizen)
+    req = _petition(client)
+    staff = make_staff(agency, services=("sample_petition",))
+    s = sample_app.test_client()
+    login(s, staff)
+    process = s.get(f"/admin/requests/process/{req.id}").get_data(as_text=True)
+    # Above the details, under them, and beside Print in the staff section.
+    top, details = process.index('id="sample-staff-notice"'), process.index('class="pairs"')
+    assert top < details < process.index('id="sample-staff-main"')
+    staff_section = process.index("staff-details")
+    assert process.index('id="sample-staff-actions"') > process.index(
+        'href="/requests/' + req.reference + '/print"', staff_section)
+    # Plain text is text: only Markup is HTML.
+    assert "&lt;b&gt;escaped&lt;/b&gt;" in process and "<b>escaped</b>" not in process
+    page = client.get(f"/requests/{req.reference}").get_data(as_text=True)
+    # No top notice while it is just sent: the notice place shows nowhere.
+    assert 'id="sample-requester-notice"' not in page
+    assert page.index('class="pairs"') < page.index('id="sample-requester-main"')
+    assert page.index('id="sample-requester-actions"') > page.index('class="actions"')
+    s.post(f"/admin/requests/process/{req.id}",
+           data={"status": "returned", "message": "ขอรายละเอียด", "version": req.version})
+    page = client.get(f"/requests/{req.reference}").get_data(as_text=True)
+    notice = re.search(r'<section class="alert[^"]*next-step".*?</section>', page, re.S).group(0)
+    assert 'id="sample-requester-notice"' in notice
+
+
+def test_request_personal_data_joins_each_request_of_the_export(sample_app):
+    make_agency("gamma", services=("sample_petition",))
+    citizen = make_user()
+    client = sample_app.test_client()
+    login(client, citizen)
+    req = _petition(client)
+    from portal.privacy import personal_data
+
+    with sample_app.test_request_context():
+        exported = personal_data(citizen)
+    entry = exported["requests"][0]
+    assert entry["sample_note"] == f"note of {req.reference}"
+    keys = list(entry)
+    assert keys.index("files") < keys.index("sample_note") < keys.index("status_check")
+
+
+def test_take_reopen_ask_lets_staff_reopen_once_per_ask(sample_app):
+    agency = make_agency("gamma", services=("sample_petition",))
+    client = sample_app.test_client()
+    login(client, make_user())
+    req = _petition(client)
+    staff = make_staff(agency, services=("sample_petition",))
+    s = sample_app.test_client()
+    login(s, staff)
+    s.post(f"/admin/requests/process/{req.id}",
+           data={"status": "completed", "message": "", "version": req.version})
+    done = Request.get_by_id(req.id)
+    sample_plugin.REOPEN_ASKS.clear()
+    s.post(f"/admin/requests/reopen/{req.id}", data={"remark": "ดูใหม่", "version": done.version})
+    assert Request.get_by_id(req.id).status == "completed"  # nobody asked
+    sample_plugin.REOPEN_ASKS.add(req.reference)
+    s.post(f"/admin/requests/reopen/{req.id}", data={"remark": "ดูใหม่", "version": done.version})
+    again = Request.get_by_id(req.id)
+    assert again.status == "in_progress" and ("reopen", req.reference, "reopen") in (
+        sample_plugin.CALLS)
+    s.post(f"/admin/requests/process/{req.id}",
+           data={"status": "completed", "message": "", "version": again.version})
+    done = Request.get_by_id(req.id)
+    s.post(f"/admin/requests/reopen/{req.id}", data={"remark": "อีก", "version": done.version})
+    assert Request.get_by_id(req.id).status == "completed"  # the ask was answered
+
+
 def test_request_changed_failure_does_not_undo_the_change(sample_app, monkeypatch):
     make_agency("gamma", services=("sample_petition",))
     citizen = make_user()
@@ -354,4 +434,4 @@ def test_every_hook_is_documented_and_tested():
         assert re.search(rf"^### {hook}\(", docs, re.M), f"{hook} missing from docs"
         assert hook in tests, f"{hook} has no test"
         assert (getattr(hookspecs, hook).__doc__ or "").strip(), f"{hook} has no docstring"
-    assert len(HOOKS) == 15
+    assert len(HOOKS) == 19

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from plugins.survey.models import SurveyResponse
 from portal import privacy
 from portal.demo import load_demo
 from portal.lifecycle import Status
@@ -24,7 +25,6 @@ from portal.models import (
     Membership,
     Request,
     StatusEvent,
-    SurveyResponse,
     User,
 )
 from portal.staff.dashboard import status_counts

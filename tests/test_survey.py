@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from portal.models import Request, SurveyResponse
+from plugins.survey.models import SurveyResponse
+from portal.models import Request
 from portal.thai import local_today
 
 from .conftest import login
@@ -25,7 +26,7 @@ def completed(app, world):
 
 
 def test_signed_link_one_answer_and_refusals(app, world, monkeypatch):
-    from portal import survey
+    from plugins.survey import views as survey
 
     _client, req, staff = completed(app, world)
     with app.test_request_context():
@@ -48,7 +49,7 @@ def test_signed_link_one_answer_and_refusals(app, world, monkeypatch):
 
 
 def test_only_completed_requests_and_only_the_requester_in_the_portal(app, world):
-    from portal import survey
+    from plugins.survey import views as survey
 
     client, req = new_certificate(app, world["citizen"])
     with app.test_request_context():
@@ -142,3 +143,39 @@ def test_staff_reopen_only_on_the_requesters_ask_and_only_once(app, world):
     staff.post(f"/admin/requests/reopen/{req.id}", data={"remark": "อีกครั้ง",
                                                         "version": done.version})
     assert Request.get_by_id(req.id).status == "completed"
+
+
+def test_switched_off_the_survey_leaves_no_link_no_page_and_no_invitation(tmp_path, migrated_db):
+    """PORTAL_DISABLED_PLUGINS=survey: the portal starts without it, a
+    completed request's page has no survey link and the survey's pages are
+    gone; the table stays (the core's migrations made it)."""
+    from plugins.survey import views
+    from portal import create_app
+    from portal.models import Notification
+
+    from .conftest import make_agency, make_config, make_staff, make_user
+    from .helpers.client import CSRFClient
+
+    app = create_app(make_config(tmp_path, migrated=True, PORTAL_DISABLED_PLUGINS="survey"))
+    app.test_client_class = CSRFClient
+    assert app.extensions["portal"].pm.is_blocked("survey")
+    agency = make_agency("alpha")
+    citizen = make_user(email="rate@example.com")
+    client, req = new_certificate(app, citizen)
+    staff = app.test_client()
+    login(staff, make_staff(agency))
+    staff.post(f"/admin/requests/process/{req.id}",
+               data={"status": "completed", "message": "", "version": req.version})
+    assert Request.get_by_id(req.id).status == "completed"
+    page = client.get(f"/requests/{req.reference}").get_data(as_text=True)
+    assert "ดำเนินการเรียบร้อย" in page or "next-step" in page
+    assert "/survey" not in page and "ประเมินความพึงพอใจ" not in page
+    assert client.get(f"/requests/{req.reference}/survey").status_code == 404
+    with app.test_request_context():
+        token = views.token_for(req)
+    assert app.test_client().get(f"/survey/{token}").status_code == 404
+    assert staff.get("/admin/satisfaction/").status_code == 404
+    assert not Notification.select().where(
+        Notification.subject.contains("ประเมินความพึงพอใจ")).exists()
+    assert staff.get(f"/admin/requests/process/{req.id}").status_code == 200
+    assert SurveyResponse.select().count() == 0  # the table is still there

@@ -342,7 +342,9 @@ def sent_print(reference: str) -> Response:
 @login_required
 def view(reference: str) -> str:
     req = access.request_or_404(reference)
-    return request_pages.render_request_page("requester/view.html", req)
+    return request_pages.render_request_page(
+        "requester/view.html", req,
+        sections=request_pages.sections("request_page_sections", request=req, viewer=current_user))
 
 
 @bp.route("/requests/<reference>/edit", methods=["GET", "POST"])

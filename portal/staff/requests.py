@@ -49,7 +49,6 @@ from ..lifecycle import (
     STALE,
     STATUS_LABELS,
     Role,
-    Status,
     TransitionError,
     allowed_targets,
 )
@@ -248,18 +247,15 @@ class RequestView(PortalModelView):
                 and req.status in OPEN_STATUSES:
             # What the requester is told starts from the answer they were given.
             form.message.data = "\n".join(steps.told_text(step, e) for step, e in ctx["told"])
-        survey = ctx["survey"]
-        reopen_form = None
-        if (req.status == Status.COMPLETED and survey and survey.reopen_requested
-                and survey.reopened_at is None):
-            reopen_form = ReopenForm(formdata=None, version=req.version)
         page_actions = sorted(collect(plugin_manager(), "process_page_actions", request=req,
                                       user=current_user._get_current_object()),
                               key=lambda a: a.order)
+        sections = request_pages.sections("process_page_sections", request=req,
+                                          user=current_user._get_current_object())
         return self.render("staff/process.html", form=form, targets=targets,
                            step_form=self._step_form(ctx), replies=offered,
-                           reopen_form=reopen_form, can_forward=forwarding.can_forward(req),
-                           page_actions=page_actions, **ctx)
+                           can_forward=forwarding.can_forward(req), page_actions=page_actions,
+                           sections=sections, **ctx)
 
     @expose("/reopen/<int:id>", methods=("POST",))
     def reopen(self, id: int) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint
+from markupsafe import Markup
 from wtforms import StringField
 
 from portal import hookimpl
@@ -15,6 +16,7 @@ from portal.services import (
     DashboardCard,
     MenuLink,
     PageAction,
+    PageSection,
     Service,
     SignInOption,
 )
@@ -137,3 +139,40 @@ def process_page_actions(request: Any, user: Any) -> list[PageAction]:
         return []
     return [PageAction(label="ปุ่มทดสอบ", endpoint="sample.hello",
                        values={"ref": request.reference, "by": user.id}, style="info")]
+
+
+@hookimpl
+def request_personal_data(request: Any) -> dict[str, Any]:
+    return {"sample_note": f"note of {request.reference}"}
+
+
+# References whose requester asked this plugin to look at them again.
+REOPEN_ASKS: set[str] = set()
+
+
+@hookimpl
+def take_reopen_ask(request: Any, event: Any) -> bool | None:
+    if request.reference not in REOPEN_ASKS:
+        return None
+    REOPEN_ASKS.discard(request.reference)
+    CALLS.append(("reopen", request.reference, event.kind))
+    return True
+
+
+def _sections(request: Any, who: str) -> list[PageSection]:
+    if request.service_code != "sample_petition":
+        return []
+    return [PageSection(Markup(f'<p id="sample-{who}-{place}">{who} {place}</p>'), place=place,
+                        order=order)
+            for order, place in enumerate(("actions", "main", "notice"))] + [
+        PageSection("<b>escaped</b>", place="main", order=-1)]
+
+
+@hookimpl
+def request_page_sections(request: Any, viewer: Any) -> list[PageSection]:
+    return _sections(request, "requester" if viewer.id == request.requester_id else "other")
+
+
+@hookimpl
+def process_page_sections(request: Any, user: Any) -> list[PageSection]:
+    return _sections(request, "staff")

@@ -14,11 +14,14 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from wtforms import BooleanField, RadioField, TextAreaField
 from wtforms.validators import Length
 
-from .db import database
-from .forms import PortalForm, required
-from .lifecycle import Status
-from .links import public_url
-from .models import Request, SurveyResponse
+from portal import access
+from portal.db import database
+from portal.forms import PortalForm, required
+from portal.lifecycle import Status
+from portal.links import public_url
+from portal.models import Request
+
+from .models import SurveyResponse
 
 bp = Blueprint("survey", __name__)
 LIFETIME = dt.timedelta(days=30)
@@ -79,8 +82,6 @@ def answer(token: str) -> Any:
 
 @bp.route("/requests/<reference>/survey", methods=["GET", "POST"])
 def answer_in_portal(reference: str) -> Any:
-    from . import access
-
     req = access.request_or_404(reference)
     if not access.is_requester(current_user, req) or req.status != Status.COMPLETED:
         abort(404)
@@ -94,7 +95,7 @@ def _answer(req: Request, action: str) -> Any:
         if save(req, form) is not None:
             flash(_("Thank you for your answer."), "success")
             return redirect(action)
-    return render_template("survey.html", form=form, request_=req, done=done, action=action,
+    return render_template("survey/answer.html", form=form, request_=req, done=done, action=action,
                            questions=QUESTIONS)
 
 
