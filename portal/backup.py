@@ -23,6 +23,7 @@ import peewee as pw
 
 from . import uploads
 from .db import database
+from .migrate import routers
 from .models import Request, User
 from .plugins import all_models, plugin_manager
 from .thai import utcnow
@@ -52,8 +53,6 @@ def _add(archive: tarfile.TarFile, name: str, data: bytes) -> None:
 
 
 def _applied() -> list[str]:
-    from .migrate import routers
-
     return sorted(name for _n, router in routers(plugin_manager()) for name in router.done)
 
 

@@ -20,15 +20,11 @@ from .db import database
 from .lifecycle import WAITING_ON_STAFF, Role, Status, TransitionError, change_status
 from .models import Agency, Request, StatusEvent
 from .plugins import all_services, get_service
+from .submission import announce, notify_change
 
 if TYPE_CHECKING:
     from .models import User
     from .services import Service
-
-def answers_service(request: Request) -> Service | None:
-    """The service whose form ``request.payload`` follows."""
-    return get_service(request.form_code or request.service_code)
-
 
 def can_forward(request: Request) -> bool:
     service = get_service(request.service_code)
@@ -56,7 +52,6 @@ def forward(request: Request, agency: Agency, service: Service, *, actor: User, 
             expected_version: int) -> StatusEvent:
     """Move ``request`` to ``service`` of ``agency``; raise TransitionError
     when it may not go there. The history line names both ends."""
-    from .submission import announce, notify_change
 
     if not can_forward(request):
         raise TransitionError(_l("This request cannot be forwarded."))

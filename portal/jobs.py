@@ -17,6 +17,12 @@ from flask import Flask, has_app_context
 from huey import SqliteHuey, crontab
 from huey.storage import RedisStorage, SqliteStorage
 
+from .drafts import sweep
+from .holidays import ensure_national_holidays
+from .notify import daily_digest, deliver_due
+from .privacy import purge_closed_files
+from .uploads import sweep_orphans
+
 log = logging.getLogger(__name__)
 _app: Flask | None = None
 
@@ -54,8 +60,6 @@ def in_app(task: Callable[..., Any]) -> Callable[..., Any]:
 @huey.task(retries=3, retry_delay=60)
 @in_app
 def deliver_notifications() -> int:
-    from .notify import deliver_due
-
     return deliver_due()
 
 
@@ -63,7 +67,6 @@ def deliver_notifications() -> int:
 @in_app
 def retry_notifications() -> int:
     """Every minute in the worker: whatever failed before is tried again."""
-    from .notify import deliver_due
 
     return deliver_due()
 
@@ -79,9 +82,6 @@ def kick() -> None:
 @huey.periodic_task(crontab(hour="0", minute="0"))  # 07:00 in Bangkok
 @in_app
 def send_daily_digest() -> int:
-    from .holidays import ensure_national_holidays
-    from .notify import daily_digest
-
     # Next year's holidays appear on 1 January without anyone remembering.
     ensure_national_holidays()
     queued = daily_digest()
@@ -94,8 +94,6 @@ def send_daily_digest() -> int:
 def nightly_housekeeping() -> tuple[int, int]:
     """Files past their agency's retention period, and files a crash left
     without a row."""
-    from .privacy import purge_closed_files
-    from .uploads import sweep_orphans
 
     return purge_closed_files(), len(sweep_orphans())
 
@@ -104,6 +102,5 @@ def nightly_housekeeping() -> tuple[int, int]:
 @in_app
 def sweep_drafts() -> int:
     """Forms nobody confirmed within a day, and the files held for them."""
-    from .drafts import sweep
 
     return sweep()

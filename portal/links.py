@@ -62,3 +62,8 @@ def public_url(endpoint: str, **values: Any) -> str:
                                        url_scheme=parts.scheme)
     current_app.inject_url_defaults(endpoint, values)
     return adapter.build(endpoint, values, force_external=True)
+
+
+def status_check_url(reference: str | None = None) -> str:
+    """Absolute link to the status check, with the reference filled in."""
+    return public_url("public.status_check", **({"ref": reference} if reference else {}))

@@ -18,6 +18,7 @@ from peewee_migrate import Router
 
 from . import ROOT
 from .db import database
+from .models import AuditLog
 from .thai import ascii_digits, utcnow
 
 log = logging.getLogger("portal.migrate")
@@ -150,7 +151,6 @@ def recorded_digit_clashes() -> list[tuple[Any, DigitClash, bool]]:
     """Every clash the migrations recorded: (when, clash, still open). Open
     means the row is still there and its unique columns still hold digits
     outside ASCII."""
-    from .models import AuditLog
 
     tables = set(database.get_tables())
     found = []

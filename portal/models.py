@@ -574,3 +574,10 @@ CORE_MODELS: tuple[type[pw.Model], ...] = (
     Resource, ResourceHours, Booking, StepEvent, Notification, CannedReply,
     IssuedDocument, Notice, RequestCount, Draft, HeldFile,
 )
+
+
+def current_files(request: Request) -> list[Attachment]:
+    """A request's files as they stand: each slot's latest, and the results."""
+    return list(Attachment.select().where(
+        (Attachment.request == request) & Attachment.replaced_at.is_null())
+        .order_by(Attachment.id))

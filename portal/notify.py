@@ -15,11 +15,13 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
+from . import access, clock
 from .db import database
 from .lifecycle import STATUS_LABELS, Status
 from .models import Membership, MembershipService, Notice, Notification, Request, User
 from .plugins import collect, get_service, plugin_manager
-from .thai import utcnow
+from .services import told_text
+from .thai import local_today, utcnow
 
 log = logging.getLogger(__name__)
 # Minutes to wait after the 1st, 2nd, ... failure; then hourly.
@@ -84,8 +86,6 @@ def _notice_words(kind: str, facts: dict[str, Any]) -> str:
             if service else None
         if step is None:
             return ""
-        from .steps import told_text  # steps tells through this module
-
         answer = told_text(step, SimpleNamespace(outcome=facts.get("outcome", ""),
                                                  note=facts.get("note", "")))
         return str(NOTICE_KINDS[kind] % {"ref": facts.get("ref", ""),
@@ -218,8 +218,6 @@ def deliver_due(limit: int = 100) -> int:
 def daily_digest() -> int:
     """One e-mail a day to each staff member with what is late or due
     tomorrow among the requests they handle. Returns how many were queued."""
-    from . import access, clock
-    from .thai import local_today
 
     today = local_today(current_app.config["PORTAL_TIMEZONE"])
     now = utcnow()

@@ -126,5 +126,11 @@ def get_service(code: str) -> Service | None:
     return state().services.get(code)
 
 
+def answers_service(request: Any) -> Service | None:
+    """The service whose form ``request.payload`` follows: the one it was
+    sent to, even after staff forwarded it to another (``form_code``)."""
+    return get_service(request.form_code or request.service_code)
+
+
 def plugin_manager() -> pluggy.PluginManager:
     return state().pm

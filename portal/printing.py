@@ -17,6 +17,8 @@ import fontpkg_sarabun
 import qrcode
 import qrcode.image.svg
 
+from .pdf_text import fix_thai_text
+
 FONT_DIR = fontpkg_sarabun.ROOT / "files"
 log = logging.getLogger(__name__)
 
@@ -88,7 +90,6 @@ def render_pdf(html: str, base_url: str | None = None, *, tagged: bool = True) -
     """
     from weasyprint import CSS, HTML
 
-    from .pdf_text import fix_thai_text
 
     fonts = _font_config()
     stylesheet = CSS(string=font_css(), font_config=fonts)

@@ -14,9 +14,10 @@ from flask_babel import gettext as _
 
 from . import access, audit
 from .db import database
+from .forms import display_answers
 from .i18n import show_iso
 from .lifecycle import FINAL_STATUSES, OPEN_STATUSES, STATUS_LABELS
-from .links import public_url
+from .links import public_url, status_check_url
 from .models import (
     Agency,
     Attachment,
@@ -33,8 +34,9 @@ from .models import (
     StepEvent,
     User,
 )
-from .plugins import all_services, plugin_manager
+from .plugins import all_services, answers_service, plugin_manager
 from .thai import mask_national_id, to_local, utcnow
+from .uploads import store
 
 # What an anonymised account and its requests are called from then on.
 DELETED_NAME = "ผู้ใช้ที่ลบบัญชีแล้ว"
@@ -100,9 +102,6 @@ def _iso(value: Any) -> Any:
 
 def personal_data(user: User) -> dict[str, Any]:
     """Everything the portal holds about ``user``, as plain JSON-able data."""
-    from .forms import display_answers
-    from .forwarding import answers_service
-    from .request_pages import status_check_url
 
     services = all_services()
     pm = plugin_manager()
@@ -213,7 +212,6 @@ def anonymise(user: User) -> int:
 
     :raises PrivacyError: with the reasons of :func:`deletion_blockers`.
     """
-    from .uploads import store
 
     reasons = deletion_blockers(user)
     if reasons:
@@ -271,7 +269,6 @@ def purge_closed_files(now: dt.datetime | None = None) -> int:
     """Delete the requester's files of requests closed longer ago than their
     agency's ``attachment_retention_days``. Results from staff stay, so a
     person can still download their certificate. Returns files deleted."""
-    from .uploads import store
 
     now = now or utcnow()
     purged: list[str] = []

@@ -17,17 +17,11 @@ from . import steps, verify
 from .catalogue import contact
 from .forms import display_answers
 from .lifecycle import CHANNELS, STATUS_LABELS, Status
-from .links import public_url
-from .models import IssuedDocument, Request, StatusEvent, User
-from .plugins import collect, get_service, plugin_manager
+from .links import status_check_url
+from .models import IssuedDocument, Request, StatusEvent, User, current_files
+from .plugins import answers_service, collect, get_service, plugin_manager
 from .printing import qr_svg_data_uri, render_pdf
-from .submission import current_files
 from .thai import ascii_digits
-
-
-def status_check_url(reference: str | None = None) -> str:
-    """Absolute link to the status check, with the reference filled in."""
-    return public_url("public.status_check", **({"ref": reference} if reference else {}))
 
 
 def checked_request(reference: str, phone_last4: str) -> Request | None:
@@ -121,7 +115,6 @@ def context(req: Request, *, staff: bool = False) -> dict[str, Any]:
     default (their page, the printout): work steps come without staff's
     notes (:func:`portal.steps.for_requester`). Only the staff's process
     page passes ``staff=True``."""
-    from .forwarding import answers_service
 
     service = get_service(req.service_code)
     if service is None:  # plugin removed: the request stays readable by id only

@@ -236,3 +236,11 @@ class ApiBlueprint(Blueprint):
         super().__init__(*args, **kwargs)
         self.rate_limit = rate_limit
         self.limited_methods = limited_methods
+
+
+def told_text(step: Step, event: Any) -> str:
+    """One line of the answer a work step gave the requester ("Approved:
+    <note>"): ``event`` is its tick (``outcome`` and ``note``)."""
+    outcome = step.outcome(event.outcome)
+    label = str(outcome.label) if outcome else ""
+    return ": ".join(part for part in (label, event.note) if part)

@@ -21,7 +21,9 @@ from flask_babel import lazy_gettext as _l
 
 from .db import database
 from .lifecycle import OPEN_STATUSES, Role, Status, change_status
+from .links import status_check_url
 from .models import Request, StepEvent, User
+from .notify import step_told
 from .services import Service, Step
 
 
@@ -161,9 +163,6 @@ def tick(request: Request, service: Service, code: str, *, actor: User, outcome:
                                  actor=actor)
         if step.tells_requester:
             # In the same transaction: the answer and its message go together.
-            from .notify import step_told
-            from .request_pages import status_check_url
-
             step_told(request, step, event, status_url=status_check_url(request.reference))
         return event
 
@@ -176,8 +175,3 @@ def told_requester(steps: tuple[Step, ...], events: list[Tick]) -> list[tuple[St
             if step.code in done and _is_answer(step, done[step.code])]
 
 
-def told_text(step: Step, event: Tick) -> str:
-    """One line of that answer: "Approved: <note>"."""
-    outcome = step.outcome(event.outcome)
-    label = str(outcome.label) if outcome else ""
-    return ": ".join(part for part in (label, event.note) if part)

@@ -8,18 +8,20 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 
-from . import audit, clock, jobs, notify, uploads
+from . import audit, clock, drafts, jobs, notify, steps, uploads, verify
 from .db import database
 from .forms import FieldError, answers_from_form, changed_labels
 from .lifecycle import (
     CHANNELS,
     Role,
     Status,
+    TransitionError,
     change_status,
     create_request,
 )
+from .links import status_check_url
 from .models import Agency, Attachment, Draft, HeldFile, Request, StatusEvent, User
-from .plugins import plugin_manager
+from .plugins import get_service, plugin_manager
 from .services import Service
 from .thai import utcnow
 
@@ -63,8 +65,6 @@ def _attach_held(request: Request, held: dict[str, HeldFile], actor: User | None
 def notify_change(request: Request, old: str | None, new: str, remark: str = "",
             result_ready: bool = False) -> None:
     """Queue the e-mails of a change; call inside its transaction."""
-    from .request_pages import status_check_url
-
     url = status_check_url(request.reference)
     told = told_to_requester(request) if new == Status.COMPLETED else []
     notify.request_changed(request, old, new, remark, result_ready=result_ready,
@@ -73,8 +73,6 @@ def notify_change(request: Request, old: str | None, new: str, remark: str = "",
 
 def told_to_requester(request: Request) -> list[tuple[Any, str]]:
     """What staff recorded in the work steps for the requester to know."""
-    from . import steps
-    from .plugins import get_service
 
     service = get_service(request.service_code)
     if service is None or not any(s.value_for_requester for s in service.steps):
@@ -104,7 +102,6 @@ def submit(service: Service, agency: Agency, requester: User | None, form: Flask
     confirmed ``draft`` its held files become the attachments and the draft
     goes, in the same transaction.
     """
-    from . import drafts
 
     files = check_files(form, service) if form is not None and draft is None else {}
     held = drafts.held(draft)
@@ -147,7 +144,6 @@ def resubmit(request: Request, service: Service, form: FlaskForm,
     """The requester's corrected answers and files, as one change.
     ``actor`` None: a guest, who passed the status check for this request.
     ``draft``: the confirmed draft, whose held files replace the sent ones."""
-    from . import drafts
 
     files = check_files(form, service) if draft is None else {}
     held = drafts.held(draft)
@@ -209,8 +205,6 @@ def staff_reopen(request: Request, actor: User, remark: str,
     again from now. Only that ask opens it, and only once."""
     from flask_babel import lazy_gettext as _l
 
-    from .lifecycle import TransitionError
-    from .plugins import get_service
 
     service = get_service(request.service_code)
     not_asked = TransitionError(_l("The requester has not asked to reopen this request."))
@@ -235,7 +229,6 @@ def _verifiable(request: Request, result: uploads.CheckedFile) -> uploads.Checke
     its QR code on every page. The stored fingerprint is of the bytes kept."""
     from dataclasses import replace
 
-    from . import verify
 
     document = verify.reserve(f"result:{result.original_name}", request)
     if result.content_type == "application/pdf":
@@ -254,8 +247,4 @@ def requester_cancel(request: Request, actor: User, expected_version: int) -> St
     return event
 
 
-def current_files(request: Request) -> list[Attachment]:
-    return list(Attachment.select().where(
-        (Attachment.request == request) & Attachment.replaced_at.is_null())
-        .order_by(Attachment.id))
 

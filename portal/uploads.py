@@ -19,7 +19,9 @@ from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
+from . import audit
 from .object_store import ObjectStore
+from .plugins import all_models
 from .stored_files import (  # noqa: F401  (re-exported: known as uploads.<name>)
     CheckedFile,
     checked_name,
@@ -370,7 +372,6 @@ def referenced_names() -> set[str]:
     """Stored names some row still points at: every model, core or plugin,
     that keeps a file has a ``stored_name`` column (the convention that lets
     this find plugin files without asking each plugin)."""
-    from .plugins import all_models
 
     names: set[str] = set()
     for model in all_models():
@@ -416,7 +417,6 @@ def serve(stored_name: str, original_name: str, content_type: str, *, allowed: b
     any route, core or plugin, hands out an uploaded file."""
     from flask import abort
 
-    from . import audit
 
     if not allowed:
         abort(404)

@@ -18,9 +18,9 @@ from portal.catalogue import enabled_services
 from portal.exports import csv_response
 from portal.forms import dates_form
 from portal.i18n import agency_name, local_tz
+from portal.links import status_check_url
 from portal.models import Agency
 from portal.printing import render_pdf
-from portal.request_pages import status_check_url
 from portal.staff.base import PortalBaseView, PortalModelView, SystemAdminAccess
 from portal.thai import local_today, to_local, utcnow
 

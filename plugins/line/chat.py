@@ -16,9 +16,9 @@ from portal import access
 from portal.catalogue import enabled_services
 from portal.extensions import limiter
 from portal.i18n import show_datetime, show_due
-from portal.links import public_url
+from portal.links import public_url, status_check_url
 from portal.models import Agency, ExternalAccount, Request
-from portal.request_pages import checked_request, public_status, status_check_url
+from portal.request_pages import checked_request, public_status
 from portal.thai import ascii_digits
 
 from .models import LineChannel

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms.validators import Length, Regexp
 
 from .. import audit, uploads
+from .. import verify as verifying
 from ..catalogue import (
     SERVICE_DOCUMENT_KINDS,
     contact,
@@ -30,9 +31,10 @@ from ..extensions import limiter
 from ..forms import DigitsField, PortalForm, required
 from ..identity import throttle
 from ..links import public_url
-from ..models import Agency, Request
+from ..models import Agency, IssuedDocument, Request
 from ..offices import GECC_LEVELS, ORG_TYPES, listed
 from ..plugins import get_service
+from ..printing import FONT_DIR, qr_png, qr_svg, qr_svg_data_uri, render_pdf
 from ..request_pages import (
     checked_in_session,
     checked_request,
@@ -211,7 +213,6 @@ def cookie_ok() -> Response:
 def font(name: str) -> Response:
     """Sarabun from the installed package: Thai reads the same on every
     screen, and nothing is fetched from a font CDN."""
-    from ..printing import FONT_DIR
 
     return send_from_directory(FONT_DIR, name, mimetype="font/ttf", max_age=30 * 24 * 3600)
 
@@ -231,8 +232,6 @@ def short(agency_code: str, service_code: str) -> Response:
 
 @bp.get("/qr/<agency_code>/<service_code>.<any(png, svg):kind>")
 def qr_code(agency_code: str, service_code: str, kind: str) -> Response:
-    from ..printing import qr_png, qr_svg
-
     offered_or_404(agency_code, service_code)
     link = short_link(agency_code, service_code)
     if kind == "png":
@@ -243,7 +242,6 @@ def qr_code(agency_code: str, service_code: str, kind: str) -> Response:
 @bp.get("/poster/<agency_code>/<service_code>.pdf")
 def poster(agency_code: str, service_code: str) -> Response:
     """An A4 poster: the service, who answers for it, its QR code and link."""
-    from ..printing import qr_svg_data_uri, render_pdf
 
     agency, service = offered_or_404(agency_code, service_code)
     link = short_link(agency_code, service_code)
@@ -259,8 +257,6 @@ def poster(agency_code: str, service_code: str) -> Response:
 @limiter.limit(lambda: current_app.config["STATUS_CHECK_RATE_LIMIT"], methods=["POST"])
 def verify(code: str) -> str:
     """Confirm a document the portal issued; optionally check a file's bytes."""
-    from .. import verify as verifying
-    from ..models import IssuedDocument
 
     document = IssuedDocument.get_or_none(
         IssuedDocument.code == ascii_digits(code).strip().upper())

@@ -35,16 +35,15 @@ from ..forms import (
     review_only,
     slot_fields,
 )
-from ..forwarding import answers_service
 from ..identity import captcha
 from ..identity.forms import CaptchaMixin
 from ..lifecycle import Role, Status, TransitionError, allowed
-from ..models import Agency, Attachment, Draft, Notice, Request, Resource, User
+from ..models import Agency, Attachment, Draft, Notice, Request, Resource, User, current_files
 from ..offices import listed
 from ..paging import PER_PAGE_CHOICES, paginate
-from ..plugins import all_services, get_service
+from ..plugins import all_services, answers_service, get_service
 from ..services import Service
-from ..submission import current_files, requester_cancel, resubmit, submit
+from ..submission import requester_cancel, resubmit, submit
 from ..thai import ascii_digits, local_today, utcnow
 
 bp = Blueprint("requester", __name__)

@@ -41,7 +41,9 @@ from ..db import database
 from ..exports import export_cell, iso_cell
 from ..forms import LocalDateTimeField, PortalForm, ThaiDateField, dates_form
 from ..i18n import local_tz, show_date, show_datetime, show_due
+from ..lifecycle import STATUS_LABELS
 from ..models import Agency, AuditLog, Request
+from ..privacy import account_number_for, national_id_for
 from ..safe_urls import local_path
 from ..thai import day_start_utc, parse_date
 
@@ -751,7 +753,6 @@ class RequestDetailView(PortalModelView):
 
 def status_column(view: Any, context: Any, model: Any, name: str) -> str:
     """The Thai status of ``model.request``."""
-    from ..lifecycle import STATUS_LABELS
 
     return str(STATUS_LABELS.get(model.request.status, ""))
 
@@ -766,7 +767,6 @@ def _agency_of(model: Any) -> int | None:
 def account_number_column(view: Any, context: Any, model: Any, name: str) -> str:
     """A bank account column for lists and exports, under the national ID's
     rule (see :func:`portal.privacy.account_number_for`)."""
-    from ..privacy import account_number_for
 
     return account_number_for(current_user, getattr(model, name) or "", _agency_of(model))
 
@@ -775,6 +775,5 @@ def national_id_column(view: Any, context: Any, model: Any, name: str) -> str:
     """A national ID column for lists and exports: masked (``1-2345-xxxxx-xx-1``)
     unless the agency admin marked the viewer as needing full numbers. The
     model must have ``agency_id`` or a ``request`` with one."""
-    from ..privacy import national_id_for
 
     return national_id_for(current_user, getattr(model, name) or "", _agency_of(model))

@@ -55,6 +55,7 @@ from ..lifecycle import (
 from ..links import public_url
 from ..models import Request, User
 from ..plugins import all_services, collect, get_service, plugin_manager
+from ..services import told_text
 from ..submission import staff_change, staff_reopen, submit
 from ..thai import mask_national_id
 from .base import LocalDateBetweenFilter, PortalModelView, apart, be_datetime, due, page_labels
@@ -246,7 +247,7 @@ class RequestView(PortalModelView):
         if request.method == "GET" and not form.message.data and ctx["told"] \
                 and req.status in OPEN_STATUSES:
             # What the requester is told starts from the answer they were given.
-            form.message.data = "\n".join(steps.told_text(step, e) for step, e in ctx["told"])
+            form.message.data = "\n".join(told_text(step, e) for step, e in ctx["told"])
         page_actions = sorted(collect(plugin_manager(), "process_page_actions", request=req,
                                       user=current_user._get_current_object()),
                               key=lambda a: a.order)
