@@ -33,7 +33,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config_module.load(config))
     configure_hosts(app)  # first: a production start without its address stops here
     db.init_app(app)
-    from . import jobs
+    from . import jobs, schedule  # noqa: F401  (schedule: its tasks join the queue)
 
     jobs.configure(app)
     pm = build_plugin_manager(app.config)

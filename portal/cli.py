@@ -157,7 +157,7 @@ jobs_cli = AppGroup("jobs", help="Background jobs (e-mail notifications).")
 @with_appcontext
 def deliver_command() -> None:
     """Send the e-mails that are due now."""
-    from .notify import deliver_due
+    from .outbox import deliver_due
 
     click.echo(f"sent: {deliver_due()}")
 
@@ -166,7 +166,8 @@ def deliver_command() -> None:
 @with_appcontext
 def digest_command() -> None:
     """Queue today's digest of late requests for each staff member and send it."""
-    from .notify import daily_digest, deliver_due
+    from .notify import daily_digest
+    from .outbox import deliver_due
 
     click.echo(f"digests queued: {daily_digest()}, sent: {deliver_due()}")
 

@@ -3,7 +3,11 @@ process right after the change, so `make run` needs nothing else; a larger
 install runs `flask --app wsgi jobs worker` and sets JOBS_IMMEDIATE=false.
 The queue is a SQLite file (JOBS_DB) on one machine, Redis (JOBS_REDIS_URL)
 when web processes run on several. Nothing is lost either way: the outbox
-rows stay until a send succeeds."""
+rows stay until a send succeeds.
+
+This module is the queue and the outbox's own tasks, low enough for any
+part of the core to ``kick()``; the tasks on a clock (the digest, the
+nightly housekeeping) are in portal.schedule, above what they call."""
 
 from __future__ import annotations
 
@@ -17,11 +21,7 @@ from flask import Flask, has_app_context
 from huey import SqliteHuey, crontab
 from huey.storage import RedisStorage, SqliteStorage
 
-from .drafts import sweep
-from .holidays import ensure_national_holidays
-from .notify import daily_digest, deliver_due
-from .privacy import purge_closed_files
-from .uploads import sweep_orphans
+from .outbox import deliver_due
 
 log = logging.getLogger(__name__)
 _app: Flask | None = None
@@ -77,30 +77,3 @@ def kick() -> None:
         deliver_notifications()
     except Exception:  # noqa: BLE001 - the rows stay queued; the next kick retries
         log.exception("delivering notifications failed")
-
-
-@huey.periodic_task(crontab(hour="0", minute="0"))  # 07:00 in Bangkok
-@in_app
-def send_daily_digest() -> int:
-    # Next year's holidays appear on 1 January without anyone remembering.
-    ensure_national_holidays()
-    queued = daily_digest()
-    kick()
-    return queued
-
-
-@huey.periodic_task(crontab(hour="18", minute="30"))  # 01:30 in Bangkok
-@in_app
-def nightly_housekeeping() -> tuple[int, int]:
-    """Files past their agency's retention period, and files a crash left
-    without a row."""
-
-    return purge_closed_files(), len(sweep_orphans())
-
-
-@huey.periodic_task(crontab(minute="17"))  # hourly
-@in_app
-def sweep_drafts() -> int:
-    """Forms nobody confirmed within a day, and the files held for them."""
-
-    return sweep()

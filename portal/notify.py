@@ -1,50 +1,28 @@
-"""E-mail notifications: who is told what when a request changes, written to
-the outbox inside the change's transaction and sent by a background job."""
+"""Who is told what when a request changes: the e-mails, chat messages and
+bell notices of a request's life, written to the outbox (portal.outbox)
+inside the change's transaction and sent by a background job."""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import smtplib
-from email.message import EmailMessage
-from email.utils import make_msgid
 from types import SimpleNamespace
 from typing import Any
 
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from . import access, clock
-from .db import database
 from .lifecycle import STATUS_LABELS, Status
-from .models import Membership, MembershipService, Notice, Notification, Request, User
+from .models import Membership, MembershipService, Notice, Request, User
+
+# ``notify.queue`` is the name plugins learnt first; the outbox owns it now.
+from .outbox import queue
 from .plugins import collect, get_service, plugin_manager
 from .services import told_text
 from .thai import local_today, utcnow
 
 log = logging.getLogger(__name__)
-# Minutes to wait after the 1st, 2nd, ... failure; then hourly.
-BACKOFF = (1, 5, 15, 60)
-
-
-def queue(recipient: str, template: str, request: Request | None = None,
-          channel: str = "email", **context: Any) -> Notification | None:
-    """Render ``mail/<template>.{subject,txt,html}`` in Thai and keep it.
-    A chat channel gets the same plain text (it reads well in LINE)."""
-    if not recipient or (channel == "email" and "@" not in recipient):
-        return None
-    with force_locale("th"):
-        ctx = {"request_": request, "service": get_service(request.service_code)
-               if request else None, **context}
-        subject = render_template(f"mail/{template}.subject.txt", **ctx).strip()
-        text = render_template(f"mail/{template}.txt", **ctx)
-        html = render_template(f"mail/{template}.html", **ctx)
-    return Notification.create(channel=channel, recipient=recipient, subject=subject[:500],
-                               body_text=text, body_html=html if channel == "email" else "",
-                               request=request)
-
-
 def requester_email(request: Request) -> str:
     if request.requester_id:
         return User.get_by_id(request.requester_id).email or ""
@@ -151,68 +129,6 @@ def step_told(request: Request, step: Any, event: Any, status_url: str = "") -> 
         notice(request.requester_id, request, "step_told", ref=request.reference,
                service=request.service_code, step=step.code, outcome=event.outcome,
                note=event.note)
-
-
-def _send(note: Notification) -> None:
-    config = current_app.config
-    message = EmailMessage()
-    message["Subject"] = note.subject
-    message["From"] = config["MAIL_FROM"]
-    message["To"] = note.recipient
-    message["Message-ID"] = make_msgid(domain=config["MAIL_FROM"].split("@")[-1])
-    message.set_content(note.body_text)
-    if note.body_html:
-        message.add_alternative(note.body_html, subtype="html")
-    with smtplib.SMTP(config["MAIL_SERVER"], int(config["MAIL_PORT"]),
-                      timeout=int(config["MAIL_TIMEOUT"])) as smtp:
-        if config["MAIL_USE_TLS"]:
-            smtp.starttls()
-        if config["MAIL_USERNAME"]:
-            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-        smtp.send_message(message)
-
-
-def _deliver(note: Notification) -> None:
-    if note.channel == "email":
-        _send(note)
-        return
-    if plugin_manager().hook.send_message(notification=note) is None:
-        raise RuntimeError(f"no plugin delivers {note.channel!r} messages")
-
-
-def deliver_due(limit: int = 100) -> int:
-    """Send what is due; a failure waits longer each time. Returns how many
-    went out. Safe to run from several workers: each row is claimed first."""
-    now = utcnow()
-    sent = 0
-    query = Notification.select().where(Notification.sent_at.is_null()
-                                        & (Notification.next_attempt_at <= now))
-    if not current_app.config.get("MAIL_SERVER"):
-        query = query.where(Notification.channel != "email")  # they wait for a server
-    due = list(query.order_by(Notification.id).limit(limit))
-    for note in due:
-        # Claim: push the next attempt out so another worker skips it.
-        claimed = (Notification.update(next_attempt_at=now + dt.timedelta(minutes=10))
-                   .where((Notification.id == note.id) & Notification.sent_at.is_null()
-                          & (Notification.next_attempt_at == note.next_attempt_at)).execute())
-        if not claimed:
-            continue
-        try:
-            _deliver(note)
-        except Exception as exc:  # noqa: BLE001 - SMTP, HTTP, a plugin: all retried
-            wait = BACKOFF[min(note.attempts, len(BACKOFF) - 1)]
-            with database.atomic():
-                (Notification.update(attempts=Notification.attempts + 1,
-                                     next_attempt_at=utcnow() + dt.timedelta(minutes=wait),
-                                     last_error=str(exc)[:1000])
-                 .where(Notification.id == note.id).execute())
-            log.warning("%s to %s failed (%s); retry in %s min", note.channel, note.recipient,
-                        exc, wait)
-        else:
-            Notification.update(sent_at=utcnow(), attempts=Notification.attempts + 1,
-                                last_error="").where(Notification.id == note.id).execute()
-            sent += 1
-    return sent
 
 
 def daily_digest() -> int:

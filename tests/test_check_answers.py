@@ -158,7 +158,7 @@ def test_a_held_file_is_refused_to_another_session(app, world):
 def test_the_sweep_removes_held_files_a_day_old(app, world):
     import time_machine
 
-    from portal import jobs
+    from portal import schedule
 
     old = signed_in(app, world["citizen"])
     post(old, work_unit="")
@@ -170,7 +170,7 @@ def test_the_sweep_removes_held_files_a_day_old(app, world):
     assert old_names <= stored(app) and len(fresh_names) == 2
     with time_machine.travel(utcnow().replace(tzinfo=dt.UTC) + dt.timedelta(hours=25)):
         with app.app_context():
-            removed = jobs.sweep_drafts.call_local()
+            removed = schedule.sweep_drafts.call_local()
     assert removed == 2
     assert not (old_names & stored(app)) and fresh_names <= stored(app)
     assert {h.stored_name for h in HeldFile.select()} == fresh_names
@@ -179,9 +179,9 @@ def test_the_sweep_removes_held_files_a_day_old(app, world):
 
 @pytest.mark.once
 def test_the_sweep_is_a_periodic_job():
-    from portal import jobs
+    from portal import jobs, schedule
 
-    assert jobs.sweep_drafts in jobs.huey._registry._periodic_tasks or any(
+    assert schedule.sweep_drafts in jobs.huey._registry._periodic_tasks or any(
         t.name.endswith("sweep_drafts") for t in jobs.huey._registry.periodic_tasks)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import time_machine
 
-from portal import jobs
+from portal import schedule
 from portal.catalogue import set_enabled
 from portal.models import Draft, HeldFile
 
@@ -111,6 +111,6 @@ def test_a_guests_draft_is_swept_after_two_hours_a_persons_after_a_day(app, worl
     guest_file = HeldFile.get(HeldFile.draft.in_(Draft.select().where(Draft.user.is_null())))
     with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(hours=2, minutes=5)):
         with app.app_context():
-            assert jobs.sweep_drafts.call_local() == 1
+            assert schedule.sweep_drafts.call_local() == 1
     assert guest_file.stored_name not in stored(app)
     assert Draft.select().count() == 1 and HeldFile.select().count() == 1

@@ -107,7 +107,7 @@ def test_status_change_and_result_file(app, inbox):
 
 
 def test_nothing_is_lost_while_the_mail_server_is_down(app, smtp_port):
-    from portal.notify import deliver_due
+    from portal.outbox import deliver_due
 
     make_agency("mail-office3")
     citizen = make_user(email="waiting@example.com")
@@ -232,7 +232,8 @@ def test_the_bell_counts_what_changed(app):
 
 def test_daily_digest_to_the_staff_who_handle_late_requests(app, inbox):
     from portal.models import Notification
-    from portal.notify import daily_digest, deliver_due
+    from portal.notify import daily_digest
+    from portal.outbox import deliver_due
 
     agency = make_agency("digest-office")
     clerk = make_staff(agency)

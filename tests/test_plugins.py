@@ -141,7 +141,7 @@ def test_message_channels_and_send_message_carry_news_beside_e_mail(sample_app):
     # A failed delivery waits and is retried, like e-mail.
     Notification.create(channel="sample_chat", recipient="chat-down", subject="s", body_text="t")
     with sample_app.app_context():
-        from portal.notify import deliver_due
+        from portal.outbox import deliver_due
 
         deliver_due()
     down = Notification.get(Notification.recipient == "chat-down")

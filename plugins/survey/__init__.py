@@ -22,7 +22,8 @@ from portal import hookimpl
 from portal.i18n import show_iso
 from portal.lifecycle import Status
 from portal.models import Request, StatusEvent, User
-from portal.notify import queue, requester_email
+from portal.notify import requester_email
+from portal.outbox import queue
 from portal.services import PageSection
 from portal.staff.requests import ReopenForm
 

@@ -29,7 +29,7 @@ from typing import Any
 
 from flask import current_app
 
-from .. import audit, notify
+from .. import audit, outbox
 from ..db import database
 from ..links import public_url
 from ..models import Agency, Membership, PasswordReset, User
@@ -118,7 +118,7 @@ def send_link(user: User, purpose: str, issued_by: User | None = None,
         return []
     url, row = issue_link(user, purpose, issued_by)
     for channel, address in channels:
-        notify.queue(address, "password_reset", None, channel=channel, user=user, url=url,
+        outbox.queue(address, "password_reset", None, channel=channel, user=user, url=url,
                      expires_at=row.expires_at, agency=agency)
     return [channel for channel, _address in channels]
 
@@ -191,5 +191,5 @@ def tell_changed(user: User) -> None:
     """A note on the person's channels that their password was changed, so
     a reset they did not make does not go unnoticed."""
     for channel, address in channels_of(user):
-        notify.queue(address, "password_changed", None, channel=channel, user=user,
+        outbox.queue(address, "password_changed", None, channel=channel, user=user,
                      changed_at=utcnow())

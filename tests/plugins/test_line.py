@@ -19,7 +19,7 @@ from flask import message_flashed
 from plugins.line.models import LineChannel, LineOptOut
 from portal.lifecycle import Status
 from portal.models import ExternalAccount, Notification, Request
-from portal.notify import deliver_due
+from portal.outbox import deliver_due
 
 from ..conftest import login, make_agency_admin, make_config, make_staff
 from ..helpers.certificate import new_certificate
