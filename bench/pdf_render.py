@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from portal.printing import render_pdf
+from portal.files.printing import render_pdf
 
 HTML = (Path(__file__).with_name("request_print.html")).read_text(encoding="utf-8")
 

@@ -31,15 +31,21 @@ from wtforms import (
     TimeField,
 )
 
-from portal.access import AGENCY_ADMIN, STAFF
-from portal.catalogue import set_enabled
 from portal.db import database, is_postgres
-from portal.forms import answer_fields, blank_form
+from portal.forms.fields import answer_fields, blank_form
+from portal.identity.access import AGENCY_ADMIN, STAFF
 from portal.identity.passwords import hash_password
-from portal.lifecycle import Role, Status, add_working_days, holidays_between, new_reference
 from portal.models import Agency, Membership, MembershipService, Request, StatusEvent, User
-from portal.plugins import all_services, plugin_manager
-from portal.services import Service
+from portal.plugins.manager import all_services, plugin_manager
+from portal.plugins.services import Service
+from portal.requests.catalogue import set_enabled
+from portal.requests.lifecycle import (
+    Role,
+    Status,
+    add_working_days,
+    holidays_between,
+    new_reference,
+)
 from portal.thai import national_id_check_digit, utcnow
 
 SEED_PASSWORD = "seed-pass-2567"

@@ -248,11 +248,11 @@ def prepare(env: dict[str, str], citizens: int) -> tuple[list[str], list[Any], t
     IDs, the forms they send and the clerk's login."""
     os.environ.update(env)
     from portal import create_app
-    from portal.demo import DEMO_PASSWORD, load_demo
     from portal.identity.passwords import hash_password
-    from portal.migrate import upgrade
     from portal.models import User
-    from portal.plugins import plugin_manager
+    from portal.ops.demo import DEMO_PASSWORD, load_demo
+    from portal.ops.migrate import upgrade
+    from portal.plugins.manager import plugin_manager
     from portal.thai import national_id_check_digit
     from tests.helpers.answers import answers, demo_agency_for
 
@@ -282,8 +282,8 @@ def prepare(env: dict[str, str], citizens: int) -> tuple[list[str], list[Any], t
 def verify(env: dict[str, str], ledger: Ledger) -> dict[str, int]:
     """Every acknowledged thing, looked up in the database and on disk."""
     from portal import create_app
+    from portal.files.uploads import referenced_names
     from portal.models import Attachment, Request, StatusEvent
-    from portal.uploads import referenced_names
 
     app = create_app()
     upload_dir = Path(env["UPLOAD_DIR"])

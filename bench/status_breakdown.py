@@ -56,7 +56,7 @@ def main() -> int:
         from flask import before_render_template, template_rendered
 
         from bench import bare_app
-        from portal.public import views
+        from portal.web.public import views
 
         client = app.test_client()
         page = client.get("/status").get_data(as_text=True)

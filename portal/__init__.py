@@ -1,25 +1,115 @@
-"""The portal's core. ``create_app`` wires config, database, extensions,
-plugins, blueprints and the staff admin — nothing else."""
+"""The portal's core: a small core that knows four things — who you are
+(identity), what a request is (requests), which plugins exist (plugins) and
+how staff see lists (staff) — on files (files), the ground they all stand
+on (base; models, db, config, thai, i18n) and the pages and commands on top
+(web, ops). docs/architecture.md draws the layers; .importlinter keeps them.
+
+``create_app`` wires config, database, extensions, plugins, blueprints and
+the staff admin — nothing else."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import importlib
+import importlib.abc
+import importlib.util
+import sys
+import types
 from typing import Any
 
 from flask import Flask
 
-from .hookspecs import hookimpl
+from .plugins.hookspecs import hookimpl
 
 __all__ = ["create_app", "hookimpl"]
 
-ROOT = Path(__file__).resolve().parent.parent
+# Modules that moved into the packages above (issue 23), by their old
+# names: plugins, migrations and scripts written against them keep working
+# (``from portal.uploads import check``, ``from portal.migrate import ...``).
+# The core and the bundled plugins use the new names.
+MOVED = {
+    "portal.access": "portal.identity.access",
+    "portal.audit": "portal.base.audit",
+    "portal.backup": "portal.ops.backup",
+    "portal.booking": "portal.requests.booking",
+    "portal.booking_forms": "portal.requests.booking_forms",
+    "portal.catalogue": "portal.requests.catalogue",
+    "portal.cli": "portal.ops.cli",
+    "portal.clock": "portal.requests.clock",
+    "portal.demo": "portal.ops.demo",
+    "portal.drafts": "portal.requests.drafts",
+    "portal.exports": "portal.files.exports",
+    "portal.extensions": "portal.base.extensions",
+    "portal.form_pages": "portal.forms.pages",
+    "portal.forwarding": "portal.requests.forwarding",
+    "portal.holidays": "portal.requests.holidays",
+    "portal.hookspecs": "portal.plugins.hookspecs",
+    "portal.identity.views": "portal.web.account",
+    "portal.jobs": "portal.base.jobs",
+    "portal.lifecycle": "portal.requests.lifecycle",
+    "portal.links": "portal.base.links",
+    "portal.migrate": "portal.ops.migrate",
+    "portal.notify": "portal.requests.notify",
+    "portal.object_store": "portal.files.object_store",
+    "portal.offices": "portal.identity.offices",
+    "portal.outbox": "portal.base.outbox",
+    "portal.paging": "portal.base.paging",
+    "portal.pdf_text": "portal.files.pdf_text",
+    "portal.printing": "portal.files.printing",
+    "portal.privacy": "portal.requests.privacy",
+    "portal.public": "portal.web.public",
+    "portal.public.views": "portal.web.public.views",
+    "portal.replies": "portal.requests.replies",
+    "portal.request_pages": "portal.requests.pages",
+    "portal.requester": "portal.web.requester",
+    "portal.requester.guest": "portal.web.requester.guest",
+    "portal.requester.views": "portal.web.requester.views",
+    "portal.safe_urls": "portal.base.safe_urls",
+    "portal.schedule": "portal.ops.schedule",
+    "portal.services": "portal.plugins.services",
+    "portal.steps": "portal.requests.steps",
+    "portal.stored_files": "portal.files.stored",
+    "portal.submission": "portal.requests.submission",
+    "portal.uploads": "portal.files.uploads",
+    "portal.verify": "portal.files.verify",
+}
+
+
+class _MovedModule(types.ModuleType):
+    """An old name of a moved module: every attribute is the new module's."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(importlib.import_module(MOVED[self.__name__]), name)
+
+    def __dir__(self) -> list[str]:
+        return dir(importlib.import_module(MOVED[self.__name__]))
+
+
+class _MovedFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
+        if fullname not in MOVED:
+            return None
+        return importlib.util.spec_from_loader(
+            fullname, self, is_package=bool(importlib.util.find_spec(MOVED[fullname])
+                                            .submodule_search_locations))
+
+    def create_module(self, spec: Any) -> types.ModuleType:
+        module = _MovedModule(spec.name)
+        module.__path__ = []  # type: ignore[attr-defined]  # its old submodules are MOVED too
+        return module
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        importlib.import_module(MOVED[module.__name__])
+
+
+if not any(isinstance(f, _MovedFinder) for f in sys.meta_path):
+    sys.meta_path.insert(0, _MovedFinder())  # before any finder of the old files
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     from . import config as config_module
     from . import db
-    from .plugins import PortalState, build_plugin_manager, collect_services
-    from .web import (
+    from .plugins.manager import PortalState, build_plugin_manager, collect_services
+    from .web.wiring import (
         configure_admin,
         configure_blueprints,
         configure_cli,
@@ -28,12 +118,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         configure_templates,
     )
 
-    app = Flask(__name__, template_folder=str(ROOT / "templates"),
+    app = Flask(__name__, template_folder=str(config_module.ROOT / "templates"),
                 instance_path=str(config_module.INSTANCE_DIR))
     app.config.update(config_module.load(config))
     configure_hosts(app)  # first: a production start without its address stops here
     db.init_app(app)
-    from . import jobs, schedule  # noqa: F401  (schedule: its tasks join the queue)
+    from .base import jobs
+    from .ops import schedule  # noqa: F401  (schedule: its tasks join the queue)
 
     jobs.configure(app)
     pm = build_plugin_manager(app.config)

@@ -15,14 +15,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from portal import create_app
-from portal.access import AGENCY_ADMIN, STAFF
-from portal.catalogue import set_enabled
 from portal.db import database, release_all
 from portal.identity import captcha
+from portal.identity.access import AGENCY_ADMIN, STAFF
 from portal.identity.passwords import hash_password
-from portal.migrate import upgrade
 from portal.models import Agency, Membership, MembershipService, User
-from portal.plugins import plugin_manager
+from portal.ops.migrate import upgrade
+from portal.plugins.manager import plugin_manager
+from portal.requests.catalogue import set_enabled
 from portal.thai import national_id_check_digit
 
 from .helpers.client import CSRFClient

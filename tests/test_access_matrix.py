@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 from flask import url_for
 
-from portal.demo import load_demo
-from portal.lifecycle import Status
 from portal.models import Attachment, Request, User
+from portal.ops.demo import load_demo
+from portal.requests.lifecycle import Status
 
 from .conftest import PASSWORD_HASH, login, make_agency, make_staff, make_user
 from .helpers.certificate import new_certificate
@@ -191,8 +191,8 @@ def _plugin_objects(app, agency, users, done) -> dict[str, dict[str, Any]]:
     from plugins.kpi.models import Kpi, KpiRound
     from plugins.open311.api import issue_key
     from plugins.survey import views as survey
-    from portal.catalogue import save_document
-    from portal.uploads import CheckedFile
+    from portal.files.uploads import CheckedFile
+    from portal.requests.catalogue import save_document
 
     pdf = CheckedFile(make_pdf(), "ประกาศ.pdf", "application/pdf", "pdf")
     with app.test_request_context():

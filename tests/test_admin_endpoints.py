@@ -28,10 +28,10 @@ import pytest
 from flask import template_rendered
 from flask_admin.contrib.peewee import ModelView
 
-from portal import access
-from portal.demo import load_demo
+from portal.identity import access
 from portal.models import Agency, AuditLog, CannedReply, Holiday, Membership, Request, User
-from portal.plugins import plugin_manager
+from portal.ops.demo import load_demo
+from portal.plugins.manager import plugin_manager
 
 from .conftest import PASSWORD_HASH, login, make_agency, make_staff, make_user
 from .helpers.certificate import new_certificate

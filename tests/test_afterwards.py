@@ -10,8 +10,8 @@ import re
 
 import pytest
 
-from portal.catalogue import set_enabled
 from portal.models import AgencyService, AuditLog, Request
+from portal.requests.catalogue import set_enabled
 
 from .conftest import login, make_agency
 from .helpers.certificate import new_certificate

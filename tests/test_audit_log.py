@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import io
 
-from portal.lifecycle import Status
 from portal.models import AuditLog, Holiday
+from portal.requests.lifecycle import Status
 
 from .conftest import login, make_agency, make_agency_admin, make_user
 from .helpers.certificate import new_certificate

@@ -7,9 +7,9 @@ import io
 import tarfile
 
 from portal import create_app
-from portal.demo import load_demo
-from portal.lifecycle import Status
 from portal.models import Attachment, AuditLog, Request, StatusEvent, User
+from portal.ops.demo import load_demo
+from portal.requests.lifecycle import Status
 
 from .conftest import PASSWORD_HASH, login, make_config
 from .helpers.certificate import new_certificate
@@ -33,7 +33,7 @@ def _busy_office(app):
 
 
 def _snapshot(app) -> dict:
-    from portal.plugins import all_models
+    from portal.plugins.manager import all_models
 
     with app.app_context():
         tables = {m._meta.table_name: list(m.select().order_by(*m._meta.get_primary_keys()).dicts())
@@ -65,7 +65,7 @@ def test_round_trip_into_an_empty_install(app, tmp_path, migrated_db):
     assert after == before
     with fresh.app_context():
         for attachment in Attachment.select():
-            from portal import uploads
+            from portal.files import uploads
 
             assert uploads.store().path(attachment.stored_name).is_file()
     # The restored office works: the requester signs in and downloads the result.

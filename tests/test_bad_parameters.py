@@ -15,8 +15,8 @@ from flask import url_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from portal.demo import load_demo
 from portal.models import Resource, User
+from portal.ops.demo import load_demo
 
 from .conftest import PASSWORD_HASH, login
 

@@ -101,8 +101,8 @@ def test_request_pages_pdf_list_and_mail_show_bangkoks_day(app, world, bangkok_n
 
 
 def test_delay_letter_and_its_e_mail_are_dated_in_bangkok(app, world, bangkok_night):
-    from portal import notify
     from portal.models import Notification
+    from portal.requests import notify
 
     _client, req = new_certificate(app, world["citizen"])
     staff = client_for(app, world["staff"])
@@ -121,9 +121,9 @@ def test_delay_letter_and_its_e_mail_are_dated_in_bangkok(app, world, bangkok_ni
 
 
 def test_submission_mail_counts_the_due_date_from_bangkoks_day(app, world, bangkok_night):
-    from portal.lifecycle import due_date
     from portal.models import Notification
-    from portal.plugins import get_service
+    from portal.plugins.manager import get_service
+    from portal.requests.lifecycle import due_date
 
     _client, req = new_certificate(app, world["citizen"])
     sent = Notification.get(Notification.recipient == world["citizen"].email)
@@ -171,7 +171,7 @@ def test_staff_lists_in_english_show_english_dates(app, world, bangkok_night):
 def test_the_datetime_field_reads_and_shows_bangkok_time(app):
     from werkzeug.datastructures import MultiDict
 
-    from portal.forms import LocalDateTimeField, PortalForm
+    from portal.forms.fields import LocalDateTimeField, PortalForm
 
     class Form(PortalForm):
         when = LocalDateTimeField("when")
@@ -196,7 +196,7 @@ def test_every_staff_form_types_instants_in_bangkok_time(app):
     is the shared Bangkok field, whichever view or plugin it is in."""
     from wtforms.fields import DateField, DateTimeField
 
-    from portal.forms import LocalDateTimeField
+    from portal.forms.fields import LocalDateTimeField
 
     found = []
     with app.test_request_context():

@@ -158,7 +158,7 @@ def test_a_held_file_is_refused_to_another_session(app, world):
 def test_the_sweep_removes_held_files_a_day_old(app, world):
     import time_machine
 
-    from portal import schedule
+    from portal.ops import schedule
 
     old = signed_in(app, world["citizen"])
     post(old, work_unit="")
@@ -179,7 +179,8 @@ def test_the_sweep_removes_held_files_a_day_old(app, world):
 
 @pytest.mark.once
 def test_the_sweep_is_a_periodic_job():
-    from portal import jobs, schedule
+    from portal.base import jobs
+    from portal.ops import schedule
 
     assert schedule.sweep_drafts in jobs.huey._registry._periodic_tasks or any(
         t.name.endswith("sweep_drafts") for t in jobs.huey._registry.periodic_tasks)
@@ -205,7 +206,7 @@ def test_the_confirmation_page_for_a_signed_in_citizen(app, world, bangkok_night
 
 
 def test_the_confirmation_page_of_a_minute_target_sent_at_night(app, bangkok_night):
-    from portal.catalogue import set_enabled
+    from portal.requests.catalogue import set_enabled
 
     agency = make_agency("tambon-n", services=())
     set_enabled(agency, "street_light", True)
@@ -229,7 +230,7 @@ def test_the_confirmation_page_of_a_minute_target_sent_at_night(app, bangkok_nig
 
 
 def test_a_guest_solves_the_robot_check_once_on_the_check_page(app):
-    from portal.catalogue import set_enabled
+    from portal.requests.catalogue import set_enabled
 
     agency = make_agency("tambon-c", services=())
     set_enabled(agency, "street_light", True)
@@ -288,7 +289,7 @@ def test_a_png_kept_after_an_error_is_shown_by_name_only_to_its_owner(app, world
 def test_pressing_the_button_twice_sends_one_request(app, world, monkeypatch):
     """Two taps (or two tabs) that both found the draft before the first
     one's commit: the second stops at claiming it, and nothing doubles."""
-    from portal import drafts
+    from portal.requests import drafts
 
     client = signed_in(app, world["citizen"])
     check = post(client).headers["Location"]
@@ -310,7 +311,7 @@ def test_a_guests_confirmation_is_not_left_to_the_next_person(app, world, bangko
     """An office's shared computer: the guest's confirmation page and print
     stay open to that browser for half an hour, and not once someone signs
     in or out on it."""
-    from portal.catalogue import set_enabled
+    from portal.requests.catalogue import set_enabled
 
     agency = make_agency("tambon-s", services=())
     set_enabled(agency, "street_light", True)

@@ -7,7 +7,9 @@ import datetime as dt
 
 import pytest
 
-from portal.clock import (
+from portal.models import AgencyService, Holiday, Request
+from portal.plugins.manager import get_service
+from portal.requests.clock import (
     add_office_minutes,
     due_for,
     late_clause,
@@ -15,9 +17,7 @@ from portal.clock import (
     office_minutes_between,
     paused,
 )
-from portal.lifecycle import Status, create_request
-from portal.models import AgencyService, Holiday, Request
-from portal.plugins import get_service
+from portal.requests.lifecycle import Status, create_request
 
 from .conftest import make_agency, make_staff, make_user
 from .helpers.send import send_form

@@ -16,17 +16,12 @@ from typing import Any
 
 import pytest
 
-from portal import audit, notify, uploads, verify
-from portal.lifecycle import Status
-from portal.models import (
-    Attachment,
-    AuditLog,
-    IssuedDocument,
-    Notification,
-    Request,
-    StatusEvent,
-)
-from portal.uploads import FileStore
+from portal.base import audit
+from portal.files import uploads, verify
+from portal.files.uploads import FileStore
+from portal.models import Attachment, AuditLog, IssuedDocument, Notification, Request, StatusEvent
+from portal.requests import notify
+from portal.requests.lifecycle import Status
 
 from .conftest import PASSWORD_HASH, login, make_staff
 from .helpers.certificate import new_certificate, submit_certificate
@@ -256,7 +251,7 @@ def test_the_sweep_keeps_every_file_a_plugin_row_points_at(app, world):
     import datetime as dt
 
     from plugins.egov import rules as egov
-    from portal.uploads import CheckedFile
+    from portal.files.uploads import CheckedFile
 
     admin = make_staff(world["agency"], role="agency_admin")
     pdf = CheckedFile(make_pdf(), "ประกาศ.pdf", "application/pdf", "pdf")

@@ -3,9 +3,9 @@ and Open311 then asks which office a caller means."""
 
 from __future__ import annotations
 
-from portal.catalogue import enabled_codes
 from portal.models import Agency, Membership, MembershipService
-from portal.plugins import all_services
+from portal.plugins.manager import all_services
+from portal.requests.catalogue import enabled_codes
 
 
 def _demo(app) -> None:
@@ -39,7 +39,7 @@ def test_each_demo_office_offers_its_own_family_only(app):
 def test_an_older_demo_database_loses_the_borrowed_services(app):
     """Databases made by the earlier ``flask demo`` had every service on at
     the education office; the next start puts that right."""
-    from portal.catalogue import set_enabled
+    from portal.requests.catalogue import set_enabled
 
     _demo(app)
     with app.app_context():
@@ -53,7 +53,7 @@ def test_an_older_demo_database_loses_the_borrowed_services(app):
 def test_open311_without_jurisdiction_asks_for_it_when_several_serve(app):
     _demo(app)
     with app.app_context():
-        from portal.catalogue import set_enabled
+        from portal.requests.catalogue import set_enabled
         from tests.conftest import make_agency
 
         make_agency("second-tambon", services=("street_light",))

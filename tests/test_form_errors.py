@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 
 from portal import thai
-from portal.demo import load_demo
-from portal.forms import build_request_form
+from portal.forms.fields import build_request_form
 from portal.models import User
+from portal.ops.demo import load_demo
 
 from .conftest import PASSWORD, PASSWORD_HASH, login, make_agency_admin, make_user
 from .helpers.answers import demo_agency_for

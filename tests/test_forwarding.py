@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from portal.catalogue import set_enabled
 from portal.models import AuditLog, Notice, Request, StatusEvent
+from portal.requests.catalogue import set_enabled
 from portal.thai import local_today
 
 from .conftest import login, make_staff
@@ -113,7 +113,7 @@ def test_what_cannot_be_forwarded(app, world):
 
 def test_booking_services_are_not_forwardable():
     from portal import create_app
-    from portal.plugins import get_service
+    from portal.plugins.manager import get_service
 
     app = create_app({"DATABASE_URL": "sqlite:///:memory:", "SECRET_KEY": "x", "TESTING": True})
     with app.app_context():

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import time_machine
 
-from portal import schedule
-from portal.catalogue import set_enabled
 from portal.models import Draft, HeldFile
+from portal.ops import schedule
+from portal.requests.catalogue import set_enabled
 
 from .conftest import login, make_agency
 from .helpers.files import make_png

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from portal.holidays import ensure_national_holidays, national_holidays
-from portal.lifecycle import due_date
 from portal.models import Holiday
+from portal.requests.holidays import ensure_national_holidays, national_holidays
+from portal.requests.lifecycle import due_date
 
 from .conftest import make_agency
 

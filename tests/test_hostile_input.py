@@ -21,9 +21,9 @@ from pypdf import PdfReader
 from wtforms import StringField
 from wtforms.validators import Length, Regexp
 
-from portal.demo import load_demo
-from portal.forms import DigitsField, NationalID, build_request_form
+from portal.forms.fields import DigitsField, NationalID, build_request_form
 from portal.models import Attachment, Request, User
+from portal.ops.demo import load_demo
 from portal.thai import ascii_digits
 
 from .conftest import PASSWORD_HASH, login

@@ -390,7 +390,7 @@ def test_ordinary_pdfs_still_go_through(app, sender):
     """A link to a web page, a bookmark, a first page to open at; a page
     printed by WeasyPrint (object streams, Thai fonts); a scan whose image
     bytes happen to spell ``/JS``."""
-    from portal.printing import render_pdf
+    from portal.files.printing import render_pdf
 
     printed = render_pdf("<html><body><h1>หนังสือรับรอง</h1><p>ที่ น้ำ ผู้ใหญ่ "
                          "<a href='https://www.example.go.th/'>ลิงก์</a> "

@@ -153,8 +153,8 @@ def test_wrong_passwords_from_one_address_slow_the_id_down_elsewhere_not_lock_it
 
 def test_burst_from_one_address_is_refused(tmp_path):
     from portal import create_app
-    from portal.migrate import upgrade
-    from portal.plugins import plugin_manager
+    from portal.ops.migrate import upgrade
+    from portal.plugins.manager import plugin_manager
 
     from .conftest import make_config
     from .helpers.client import CSRFClient
@@ -177,8 +177,8 @@ def test_rate_limit_counters_can_live_in_redis_for_several_processes(tmp_path, r
     import redis
 
     from portal import create_app
-    from portal.migrate import upgrade
-    from portal.plugins import plugin_manager
+    from portal.ops.migrate import upgrade
+    from portal.plugins.manager import plugin_manager
 
     from .conftest import make_config
     from .helpers.client import CSRFClient

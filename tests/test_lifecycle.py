@@ -9,7 +9,8 @@ import threading
 
 import pytest
 
-from portal.lifecycle import (
+from portal.models import Holiday, Request, StatusEvent
+from portal.requests.lifecycle import (
     TRANSITIONS,
     Role,
     StaleRequestError,
@@ -21,7 +22,6 @@ from portal.lifecycle import (
     due_date,
     new_reference,
 )
-from portal.models import Holiday, Request, StatusEvent
 
 from .conftest import make_agency, make_user
 
@@ -116,7 +116,7 @@ def test_references_stay_unique_under_concurrent_submits(app, tmp_path):
 
 
 def test_reference_clash_is_retried(app, monkeypatch):
-    from portal import lifecycle
+    from portal.requests import lifecycle
 
     agency, user = make_agency(), make_user()
     first = _request_in(Status.SUBMITTED, agency, user)
@@ -147,8 +147,8 @@ def test_due_date_uses_national_and_agency_holidays(app):
 
 
 def test_the_clock_stops_while_returned(app):
-    from portal.clock import paused
-    from portal.lifecycle import working_days_between
+    from portal.requests.clock import paused
+    from portal.requests.lifecycle import working_days_between
 
     agency = make_agency()
     Holiday.create(day=dt.date(2026, 12, 7), name="วันหยุดชดเชย")

@@ -8,9 +8,9 @@ from typing import Any
 
 from portal import create_app
 from portal.db import database
-from portal.migrate import pending, routers, upgrade
 from portal.models import CORE_MODELS
-from portal.plugins import collect, plugin_manager
+from portal.ops.migrate import pending, routers, upgrade
+from portal.plugins.manager import collect, plugin_manager
 
 from .conftest import make_config
 

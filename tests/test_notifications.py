@@ -107,7 +107,7 @@ def test_status_change_and_result_file(app, inbox):
 
 
 def test_nothing_is_lost_while_the_mail_server_is_down(app, smtp_port):
-    from portal.outbox import deliver_due
+    from portal.base.outbox import deliver_due
 
     make_agency("mail-office3")
     citizen = make_user(email="waiting@example.com")
@@ -131,7 +131,7 @@ def test_nothing_is_lost_while_the_mail_server_is_down(app, smtp_port):
 
 
 def test_a_guest_is_told_at_the_e_mail_they_gave(app, inbox):
-    from portal.catalogue import set_enabled
+    from portal.requests.catalogue import set_enabled
 
     from .conftest import CAPTCHA_TEXT
 
@@ -149,14 +149,14 @@ def test_a_guest_is_told_at_the_e_mail_they_gave(app, inbox):
 
 def test_worker_mode_queues_in_the_configured_sqlite_file(tmp_path):
     from portal import create_app
-    from portal.jobs import huey
+    from portal.base.jobs import huey
 
     from .conftest import make_config
 
     create_app(make_config(tmp_path, JOBS_IMMEDIATE=False, JOBS_DB=str(tmp_path / "jobs.db")))
     try:
         assert not huey.immediate
-        from portal.jobs import deliver_notifications
+        from portal.base.jobs import deliver_notifications
 
         deliver_notifications()  # queued for the worker, not run here
         assert (tmp_path / "jobs.db").exists() and huey.pending_count() == 1
@@ -171,7 +171,7 @@ def test_the_worker_sends_what_the_web_process_queued(app, inbox, tmp_path, queu
     with no app context of its own; the queue is a SQLite file or Redis."""
     import threading
 
-    from portal import jobs
+    from portal.base import jobs
 
     redis_url = request.getfixturevalue("redis_url") if queue == "redis" else ""
     app.config.update(JOBS_IMMEDIATE=False, JOBS_DB=str(tmp_path / "jobs.db"),
@@ -231,9 +231,9 @@ def test_the_bell_counts_what_changed(app):
 
 
 def test_daily_digest_to_the_staff_who_handle_late_requests(app, inbox):
+    from portal.base.outbox import deliver_due
     from portal.models import Notification
-    from portal.notify import daily_digest
-    from portal.outbox import deliver_due
+    from portal.requests.notify import daily_digest
 
     agency = make_agency("digest-office")
     clerk = make_staff(agency)

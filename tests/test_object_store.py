@@ -11,9 +11,10 @@ import tarfile
 
 import pytest
 
-from portal import create_app, uploads
-from portal.lifecycle import Status
+from portal import create_app
+from portal.files import uploads
 from portal.models import Attachment, Request
+from portal.requests.lifecycle import Status
 
 from .conftest import login, make_agency, make_config, make_staff, make_user
 from .helpers.certificate import new_certificate

@@ -9,8 +9,8 @@ import re
 
 import pytest
 
+from portal.files.uploads import store
 from portal.models import Agency, AuditLog, ServiceDocument
-from portal.uploads import store
 
 from .conftest import login, make_agency, make_agency_admin, make_staff, make_user
 from .helpers.certificate import new_certificate
@@ -241,7 +241,7 @@ def test_a_staff_member_with_no_request_still_lands_on_admin(app):
 def test_a_document_is_published_with_its_audit_line_or_not_at_all(app, world, monkeypatch):
     """The audit line is written in the save's transaction: if it cannot
     be written, the document is not published either."""
-    from portal import audit
+    from portal.base import audit
     from portal.models import ServiceDocument
 
     admin = signed_in(app, world["admin"])

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from portal.access import AGENCY_ADMIN
+from portal.identity.access import AGENCY_ADMIN
 from portal.models import (
     AuditLog,
     ExternalAccount,
@@ -85,7 +85,7 @@ def test_the_login_page_links_to_forgot_password(client):
 
 
 def test_known_and_unknown_ids_get_the_same_answer_after_the_same_wait(app, monkeypatch):
-    from portal import jobs
+    from portal.base import jobs
 
     kicked = []
     monkeypatch.setattr(jobs, "kick", lambda: kicked.append(1))

@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from portal import create_app, hookspecs
-from portal.catalogue import enabled_codes
-from portal.migrate import upgrade
+from portal import create_app
 from portal.models import Request
-from portal.plugins import plugin_manager
+from portal.ops.migrate import upgrade
+from portal.plugins import hookspecs
+from portal.plugins.manager import plugin_manager
+from portal.requests.catalogue import enabled_codes
 
 from .conftest import login, make_agency, make_config, make_staff, make_user
 from .helpers.certificate import new_certificate
@@ -61,7 +62,7 @@ def test_built_in_features_stay_unless_disabled(tmp_path):
     """Open311, the survey and delay letters were core features: naming only
     service families in PORTAL_PLUGINS keeps them; PORTAL_DISABLED_PLUGINS
     leaves any out, a service family too."""
-    from portal.plugins import BUILT_IN_PLUGINS
+    from portal.plugins.manager import BUILT_IN_PLUGINS
 
     kept = create_app(make_config(tmp_path, PORTAL_PLUGINS="education")).extensions["portal"].pm
     assert all(kept.get_plugin(name) is not None for name in BUILT_IN_PLUGINS)
@@ -141,7 +142,7 @@ def test_message_channels_and_send_message_carry_news_beside_e_mail(sample_app):
     # A failed delivery waits and is retried, like e-mail.
     Notification.create(channel="sample_chat", recipient="chat-down", subject="s", body_text="t")
     with sample_app.app_context():
-        from portal.outbox import deliver_due
+        from portal.base.outbox import deliver_due
 
         deliver_due()
     down = Notification.get(Notification.recipient == "chat-down")
@@ -248,7 +249,7 @@ def test_request_personal_data_joins_each_request_of_the_export(sample_app):
     client = sample_app.test_client()
     login(client, citizen)
     req = _petition(client)
-    from portal.privacy import personal_data
+    from portal.requests.privacy import personal_data
 
     with sample_app.test_request_context():
         exported = personal_data(citizen)
@@ -380,7 +381,7 @@ def test_sign_in_options_show_under_the_login_form(sample_app):
 
 def test_register_models_and_register_migrations_are_collected(app):
     from plugins.education.models import CertificateRequest
-    from portal.migrate import routers
+    from portal.ops.migrate import routers
 
     pm = app.extensions["portal"].pm
     models = [m for result in pm.hook.register_models() for m in result]

@@ -10,7 +10,7 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from portal.printing import render_pdf
+from portal.files.printing import render_pdf
 
 from .conftest import login
 from .helpers.certificate import new_certificate
@@ -77,7 +77,7 @@ def test_staff_print_the_same_document(app, world):
 
 
 def test_qr_code_points_at_the_status_check(app, world):
-    from portal.printing import qr_svg_data_uri
+    from portal.files.printing import qr_svg_data_uri
 
     uri = qr_svg_data_uri("http://localhost/status")
     assert uri.startswith("data:image/svg+xml;base64,")
@@ -169,7 +169,7 @@ def test_sara_am_is_drawn_as_before(tmp_path):
     from PIL import Image, ImageChops
     from weasyprint import CSS, HTML
 
-    from portal.printing import _font_config, font_css
+    from portal.files.printing import _font_config, font_css
 
     if not shutil.which("pdftoppm"):
         pytest.skip("poppler-utils not installed")

@@ -15,18 +15,10 @@ from typing import Any
 import pytest
 
 from plugins.survey.models import SurveyResponse
-from portal import privacy
-from portal.demo import load_demo
-from portal.lifecycle import Status
-from portal.models import (
-    Agency,
-    Attachment,
-    AuditLog,
-    Membership,
-    Request,
-    StatusEvent,
-    User,
-)
+from portal.models import Agency, Attachment, AuditLog, Membership, Request, StatusEvent, User
+from portal.ops.demo import load_demo
+from portal.requests import privacy
+from portal.requests.lifecycle import Status
 from portal.staff.dashboard import status_counts
 from portal.thai import national_id_is_valid, utcnow
 
@@ -210,7 +202,7 @@ def test_deletion_waits_for_open_requests_and_refuses_staff(app, office):
 
 def _every_row_text(app) -> str:
     """Every column of every table, core and plugin, as one text."""
-    from portal.plugins import all_models
+    from portal.plugins.manager import all_models
 
     rows = []
     with app.app_context():

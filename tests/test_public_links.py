@@ -20,9 +20,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from portal import create_app
-from portal.migrate import upgrade
 from portal.models import Attachment, IssuedDocument, Notification, Request
-from portal.plugins import plugin_manager
+from portal.ops.migrate import upgrade
+from portal.plugins.manager import plugin_manager
 
 from .conftest import CAPTCHA_TEXT, login, make_agency, make_config, make_user
 from .helpers.certificate import new_certificate
@@ -135,8 +135,8 @@ def test_behind_a_proxy_the_forwarded_host_is_the_one_checked(tmp_path, migrated
 
 def test_a_printed_pdf_has_its_qr_and_verification_links_on_the_public_address(
         app, world, monkeypatch):
-    from portal import request_pages
-    from portal.printing import qr_svg_data_uri
+    from portal.files.printing import qr_svg_data_uri
+    from portal.requests import pages as request_pages
 
     encoded: list[str] = []
     monkeypatch.setattr(request_pages, "qr_svg_data_uri",
@@ -152,8 +152,8 @@ def test_a_printed_pdf_has_its_qr_and_verification_links_on_the_public_address(
 
 
 def test_a_result_file_is_stamped_with_the_public_verification_link(app, world, monkeypatch):
-    from portal import verify
-    from portal.printing import qr_svg_data_uri
+    from portal.files import verify
+    from portal.files.printing import qr_svg_data_uri
 
     encoded: list[str] = []
     monkeypatch.setattr(verify, "qr_svg_data_uri",
@@ -191,7 +191,7 @@ def test_the_survey_link_is_on_the_public_address(app, world):
 
 def test_a_change_made_outside_any_web_request_still_links_to_the_public_address(app, world):
     """A job or a command has no request to take a host from, and needs none."""
-    from portal.submission import staff_change
+    from portal.requests.submission import staff_change
 
     citizen = make_user(email="offline@example.com")
     _client, req = new_certificate(app, citizen)
@@ -225,7 +225,7 @@ def test_the_personal_data_copy_links_to_the_public_address(app, world):
 
 
 def test_without_a_public_address_no_link_is_guessed_from_the_host(tmp_path, migrated_db):
-    from portal.links import public_url
+    from portal.base.links import public_url
 
     app = started(tmp_path, PUBLIC_BASE_URL="")  # a test start: allowed, but no links
     with app.test_request_context("/", base_url="http://evil.example"):
@@ -234,7 +234,7 @@ def test_without_a_public_address_no_link_is_guessed_from_the_host(tmp_path, mig
 
 
 def test_a_public_address_under_a_path_keeps_its_path(tmp_path, migrated_db):
-    from portal.links import public_url
+    from portal.base.links import public_url
 
     app = started(tmp_path, PUBLIC_BASE_URL="https://www.example.go.th/eservice/")
     with app.app_context():
@@ -244,9 +244,9 @@ def test_a_public_address_under_a_path_keeps_its_path(tmp_path, migrated_db):
 
 def test_no_other_code_builds_a_link_from_the_request_host():
     """A new ``request.host_url`` / ``url_root`` / ``url_for(..., _external=True)``
-    anywhere but portal/links.py fails here: use ``portal.links.public_url``."""
+    anywhere but portal/base/links.py fails here: use ``portal.base.links.public_url``."""
     pattern = re.compile(r"host_url|url_root|_external\s*=")
-    allowed = {ROOT / "portal" / "links.py"}
+    allowed = {ROOT / "portal" / "base" / "links.py"}
     found = []
     for folder, suffixes in (("portal", {".py", ".html", ".txt"}),
                              ("plugins", {".py", ".html", ".txt"}),

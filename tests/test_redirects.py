@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal.safe_urls import local_path
+from portal.base.safe_urls import local_path
 
 from .conftest import login
 

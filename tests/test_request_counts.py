@@ -5,8 +5,8 @@ plain SQL UPDATE or DELETE — leaves them equal to a real count."""
 from __future__ import annotations
 
 from portal.db import database
-from portal.lifecycle import Role, Status, change_status
 from portal.models import Request
+from portal.requests.lifecycle import Role, Status, change_status
 
 from .conftest import make_agency, make_user
 from .helpers.certificate import new_certificate

@@ -222,7 +222,7 @@ def test_requester_cancels_while_submitted_but_not_in_progress(app, world):
 
 
 def test_switched_off_service_has_no_form(app, world):
-    from portal.catalogue import set_enabled
+    from portal.requests.catalogue import set_enabled
 
     set_enabled(world["agency"], "certificate", False)
     client = app.test_client()

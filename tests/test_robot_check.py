@@ -24,7 +24,7 @@ from flask.testing import FlaskClient
 
 from portal import create_app
 from portal.models import Request, User
-from portal.plugins import plugin_manager
+from portal.plugins.manager import plugin_manager
 
 from .conftest import CAPTCHA_TEXT, PASSWORD, make_agency, make_config, make_user, new_national_id
 from .helpers.client import CSRFClient
@@ -50,7 +50,7 @@ def app_config(tmp_path: Any, migrated_db: Any) -> dict[str, Any]:
 
 
 def new_app(tmp_path: Any, **extra: Any) -> Flask:
-    from portal.migrate import upgrade
+    from portal.ops.migrate import upgrade
 
     app = create_app(make_config(tmp_path, migrated=True, **{**EASY, **extra}))
     app.test_client_class = CSRFClient

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from bench.seed import seed_command
 from bench.seeding import HEAVY_REQUESTS, SEED_PASSWORD
-from portal.lifecycle import Status
 from portal.models import Agency, Request, StatusEvent, User
-from portal.plugins import all_services
+from portal.plugins.manager import all_services
+from portal.requests.lifecycle import Status
 
 from .conftest import CAPTCHA_TEXT
 from .helpers.counts import assert_counts_match, kept_counts

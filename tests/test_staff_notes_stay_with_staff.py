@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from plugins.line.models import LineChannel
-from portal.demo import DEMO_PASSWORD, load_demo
 from portal.models import ExternalAccount, Notice, Notification, Request, StepEvent, User
-from portal.steps import allowed, events_of
+from portal.ops.demo import DEMO_PASSWORD, load_demo
+from portal.requests.steps import allowed, events_of
 
 from .conftest import CAPTCHA_TEXT, login, make_config
 from .helpers.answers import answers, demo_agency_for

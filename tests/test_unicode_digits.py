@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from portal.demo import demo_id
 from portal.models import AuditLog, Membership, User
+from portal.ops.demo import demo_id
 from portal.thai import national_id_is_valid, normalise_national_id
 
 from .conftest import CAPTCHA_TEXT, PASSWORD, login, make_user

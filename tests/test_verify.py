@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-from portal import uploads
+from portal.files import uploads
 from portal.models import Attachment, IssuedDocument
 
 from .conftest import login
@@ -66,7 +66,7 @@ def test_an_image_result_is_registered_without_stamping(app, world):
     staff.post(f"/admin/requests/process/{req.id}", data={
         "status": "completed", "message": "", "version": req.version,
         "result": (io.BytesIO(png), "ผล.png")}, content_type="multipart/form-data")
-    from portal.verify import check
+    from portal.files.verify import check
 
     document = IssuedDocument.get(IssuedDocument.title.startswith("result:"))
     # What the requester downloads: the picture as the portal re-saved it.

@@ -18,9 +18,9 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from portal import hookimpl
-from portal.lifecycle import OPEN_STATUSES
 from portal.models import Request, User
-from portal.services import PageAction
+from portal.plugins.services import PageAction
+from portal.requests.lifecycle import OPEN_STATUSES
 
 from .views import DelayLetterView
 

@@ -8,13 +8,15 @@ import hashlib
 
 from flask import render_template
 
-from portal import jobs, notify, uploads, verify
+from portal.base import jobs
 from portal.db import database
+from portal.files import uploads, verify
+from portal.files.printing import qr_svg_data_uri, render_pdf
 from portal.i18n import local_tz
-from portal.lifecycle import Role
 from portal.models import Attachment, Request, StatusEvent, User
-from portal.plugins import get_service
-from portal.printing import qr_svg_data_uri, render_pdf
+from portal.plugins.manager import get_service
+from portal.requests import notify
+from portal.requests.lifecycle import Role
 from portal.thai import format_date, local_today
 
 DELAY_SLOT = "delay_letter"

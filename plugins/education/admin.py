@@ -10,7 +10,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import SelectField, validators
 
-from portal import access, audit
+from portal.base import audit
+from portal.identity import access
 from portal.models import Agency, Request
 from portal.staff.base import (
     AgencyAdminAccess,

@@ -10,11 +10,11 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import Length, ValidationError
 
-from portal.booking import slot_at, slot_times
-from portal.booking_forms import fill_choices, hold, resource_field, resources_of
-from portal.forms import ApplicantForm, FieldError, ThaiDateField, required
+from portal.forms.fields import ApplicantForm, FieldError, ThaiDateField, required
 from portal.models import Agency, Request, Resource
-from portal.services import AttachmentSlot, Service
+from portal.plugins.services import AttachmentSlot, Service
+from portal.requests.booking import slot_at, slot_times
+from portal.requests.booking_forms import fill_choices, hold, resource_field, resources_of
 from portal.thai import local_today
 
 from .common import other_slots

@@ -9,7 +9,10 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange
 
-from portal.booking_forms import (
+from portal.forms.fields import ApplicantForm, required
+from portal.models import Agency, Request
+from portal.plugins.services import AttachmentSlot, Service
+from portal.requests.booking_forms import (
     capacity_validator,
     fill_choices,
     hold,
@@ -19,9 +22,6 @@ from portal.booking_forms import (
     validate_end_time,
     validate_start_date,
 )
-from portal.forms import ApplicantForm, required
-from portal.models import Agency, Request
-from portal.services import AttachmentSlot, Service
 
 from .common import other_slots
 

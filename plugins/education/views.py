@@ -8,10 +8,10 @@ import datetime as dt
 from flask import Blueprint, abort, render_template, request
 from flask_login import login_required
 
-from portal.booking import free_slots
-from portal.catalogue import offered_or_404
-from portal.lifecycle import holidays_between
 from portal.models import Resource
+from portal.requests.booking import free_slots
+from portal.requests.catalogue import offered_or_404
+from portal.requests.lifecycle import holidays_between
 from portal.thai import local_today
 
 from .appointment import KIND

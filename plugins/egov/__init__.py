@@ -10,9 +10,10 @@ from typing import Any
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
-from portal import access, hookimpl
-from portal.plugins import own_tables
-from portal.services import MenuLink
+from portal import hookimpl
+from portal.identity import access
+from portal.plugins.manager import own_tables
+from portal.plugins.services import MenuLink
 
 from .models import MODELS, ObstacleKind
 

@@ -12,9 +12,10 @@ from urllib.parse import urlsplit
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from portal import access, uploads
 from portal.db import database
-from portal.exports import iso_cell
+from portal.files import uploads
+from portal.files.exports import iso_cell
+from portal.identity import access
 from portal.models import Agency, Membership, User
 from portal.thai import utcnow
 

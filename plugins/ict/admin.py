@@ -11,8 +11,9 @@ from flask_login import current_user
 from markupsafe import Markup
 from wtforms import validators
 
-from portal import access, audit
-from portal.forms import DigitsField
+from portal.base import audit
+from portal.forms.fields import DigitsField
+from portal.identity import access
 from portal.models import Agency
 from portal.staff.base import (
     PortalModelView,

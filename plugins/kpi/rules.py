@@ -11,8 +11,9 @@ import peewee as pw
 from flask import g
 from flask_babel import lazy_gettext as _l
 
-from portal import access, uploads
 from portal.db import database
+from portal.files import uploads
+from portal.identity import access
 from portal.models import Agency, Membership, User
 from portal.thai import BE_OFFSET, local_today, utcnow
 

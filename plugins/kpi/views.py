@@ -15,11 +15,12 @@ from flask_wtf.file import FileField
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Length
 
-from portal import audit, uploads
-from portal.exports import csv_response, xlsx_response
-from portal.forms import PortalForm, dates_form, required
+from portal.base import audit
+from portal.files import uploads
+from portal.files.exports import csv_response, xlsx_response
+from portal.files.printing import render_pdf
+from portal.forms.fields import PortalForm, dates_form, required
 from portal.models import Agency
-from portal.printing import render_pdf
 from portal.staff.base import PortalBaseView
 from portal.staff.widgets import checkbox_options
 from portal.thai import utcnow

@@ -12,8 +12,8 @@ from flask_babel import lazy_gettext as _l
 
 from portal import hookimpl
 from portal.models import ExternalAccount, Notification, Request
-from portal.plugins import own_tables
-from portal.services import MenuLink
+from portal.plugins.manager import own_tables
+from portal.plugins.services import MenuLink
 
 from .models import MODELS, LineChannel, LineOptOut
 

@@ -10,8 +10,8 @@ from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
 from portal import hookimpl
-from portal.plugins import own_tables
-from portal.services import SignInOption
+from portal.plugins.manager import own_tables
+from portal.plugins.services import SignInOption
 
 from .models import OidcProvider
 

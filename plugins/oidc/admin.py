@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, validators
 
-from portal import audit
+from portal.base import audit
 from portal.staff.base import (
     PortalModelView,
     ReadinessCheck,

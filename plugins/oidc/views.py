@@ -11,9 +11,9 @@ from flask import Blueprint, abort, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from portal import audit
+from portal.base import audit
+from portal.base.links import public_url
 from portal.identity.external import VerifiedPerson, complete_sign_in
-from portal.links import public_url
 
 from . import protocol
 from .models import OidcProvider

@@ -9,7 +9,7 @@ from flask_admin import expose
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal import audit
+from portal.base import audit
 from portal.staff.base import AgencyAdminAccess, PortalBaseView, managed_agencies
 
 from .api import issue_key

@@ -18,8 +18,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms import SelectField
 from wtforms.validators import Optional
 
-from portal.catalogue import enabled_services
-from portal.forms import (
+from portal.forms.fields import (
     TITLE_CHOICES,
     FieldError,
     answer_fields,
@@ -27,11 +26,12 @@ from portal.forms import (
     is_placeholder,
 )
 from portal.i18n import show_iso
-from portal.lifecycle import FINAL_STATUSES, STATUS_LABELS
 from portal.models import Agency, Request, User
-from portal.plugins import all_services
-from portal.services import ApiBlueprint, Service
-from portal.submission import submit
+from portal.plugins.manager import all_services
+from portal.plugins.services import ApiBlueprint, Service
+from portal.requests.catalogue import enabled_services
+from portal.requests.lifecycle import FINAL_STATUSES, STATUS_LABELS
+from portal.requests.submission import submit
 from portal.thai import ascii_digits
 
 from .models import ApiKey

@@ -9,8 +9,8 @@ from flask_babel import lazy_gettext as _l
 
 from portal import hookimpl
 from portal.models import Agency
-from portal.plugins import own_tables
-from portal.services import Service
+from portal.plugins.manager import own_tables
+from portal.plugins.services import Service
 
 from .models import MODELS
 from .services import SERVICES
@@ -55,7 +55,7 @@ def demo_data(agency: Agency) -> Agency:
 
 @hookimpl
 def forget_request(request: Any) -> None:
-    from portal.privacy import placeholder_id
+    from portal.requests.privacy import placeholder_id
 
     from .models import ElderlyRegistration, IncidentReport
 

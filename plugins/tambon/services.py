@@ -12,18 +12,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DecimalField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
-from portal.booking_forms import (
-    capacity_validator,
-    fill_choices,
-    hold,
-    resource_field,
-    span_fields,
-    validate_end_date,
-    validate_end_time,
-    validate_start_date,
-)
 from portal.db import database
-from portal.forms import (
+from portal.forms.fields import (
     ASK_NATIONAL_ID,
     NATIONAL_ID_HINT,
     ApplicantForm,
@@ -33,9 +23,19 @@ from portal.forms import (
     ThaiDateField,
     required,
 )
-from portal.lifecycle import Status
 from portal.models import Request
-from portal.services import AttachmentSlot, Outcome, Service, Step
+from portal.plugins.services import AttachmentSlot, Outcome, Service, Step
+from portal.requests.booking_forms import (
+    capacity_validator,
+    fill_choices,
+    hold,
+    resource_field,
+    span_fields,
+    validate_end_date,
+    validate_end_time,
+    validate_start_date,
+)
+from portal.requests.lifecycle import Status
 from portal.thai import format_date, local_today, normalise_national_id
 
 from .eligibility import eligible, fiscal_year_start

@@ -1,5 +1,7 @@
-"""Register, log in, log out, change password and profile."""
+"""Who you are: accounts and their passwords, sign-in sessions, the robot
+check, outside sign-in providers (ThaID, LINE), password resets, and the
+access rules (who may see and do what; an agency's tree of offices).
 
-from .views import bp
-
-__all__ = ["bp"]
+Imports from: portal.base, portal.forms, portal.plugins, the bottom modules
+(models, db, config, thai, i18n). Never from requests, files, staff or web.
+The pages people use to sign in are in portal.web.account."""

@@ -31,11 +31,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from .. import audit
+from ..base import audit
 from ..db import database
 from ..models import ExternalAccount, User
-from ..plugins import collect, plugin_manager
-from ..services import SignInOption
+from ..plugins.manager import collect, plugin_manager
+from ..plugins.services import SignInOption
 from ..thai import national_id_is_valid, normalise_national_id, utcnow
 from . import sessions
 

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length, Optional
 
-from ..forms import (
+from ..forms.fields import (
     ASK_NATIONAL_ID,
     NATIONAL_ID_HINT,
     PHONE_HINT,

@@ -29,11 +29,11 @@ from typing import Any
 
 from flask import current_app
 
-from .. import audit, outbox
+from ..base import audit, outbox
+from ..base.links import public_url
 from ..db import database
-from ..links import public_url
 from ..models import Agency, Membership, PasswordReset, User
-from ..plugins import collect, plugin_manager
+from ..plugins.manager import collect, plugin_manager
 from ..thai import utcnow
 from . import sessions, throttle
 from .passwords import hash_password

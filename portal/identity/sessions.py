@@ -11,10 +11,10 @@ from typing import Any
 from flask import current_app, has_request_context, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from .. import access
+from ..base.safe_urls import local_path
 from ..models import LoginSession, Membership, User
-from ..safe_urls import local_path
 from ..thai import utcnow
+from . import access
 
 
 def _hash(key: str) -> str:

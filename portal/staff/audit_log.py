@@ -12,10 +12,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from .. import access
-from ..lifecycle import CHANNELS, EVENT_KIND_LABELS, ROLE_LABELS, STATUS_LABELS
+from ..identity import access
 from ..models import AuditLog
-from ..plugins import all_services, plugin_manager
+from ..plugins.manager import all_services, plugin_manager
+from ..requests.lifecycle import CHANNELS, EVENT_KIND_LABELS, ROLE_LABELS, STATUS_LABELS
 from .base import (
     AgencyAdminAccess,
     LocalDateBetweenFilter,

@@ -36,15 +36,16 @@ from jinja2 import pass_context
 from markupsafe import Markup, escape
 from wtforms.validators import ValidationError
 
-from .. import access, audit
+from ..base import audit
+from ..base.safe_urls import local_path
 from ..db import database
-from ..exports import export_cell, iso_cell
-from ..forms import LocalDateTimeField, PortalForm, ThaiDateField, dates_form
+from ..files.exports import export_cell, iso_cell
+from ..forms.fields import LocalDateTimeField, PortalForm, ThaiDateField, dates_form
 from ..i18n import local_tz, show_date, show_datetime, show_due
-from ..lifecycle import STATUS_LABELS
+from ..identity import access
 from ..models import Agency, AuditLog, Request
-from ..privacy import account_number_for, national_id_for
-from ..safe_urls import local_path
+from ..requests.lifecycle import STATUS_LABELS
+from ..requests.privacy import account_number_for, national_id_for
 from ..thai import day_start_utc, parse_date
 
 log = logging.getLogger(__name__)

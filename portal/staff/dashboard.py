@@ -9,11 +9,12 @@ from flask import current_app, request
 from flask_admin import expose
 from flask_login import current_user
 
-from .. import access, clock
-from ..lifecycle import STATUS_LABELS, Status
+from ..base.paging import paginate
+from ..identity import access
 from ..models import Request, RequestCount
-from ..paging import paginate
-from ..plugins import all_services, collect, plugin_manager
+from ..plugins.manager import all_services, collect, plugin_manager
+from ..requests import clock
+from ..requests.lifecycle import STATUS_LABELS, Status
 from ..thai import local_today, utcnow
 from .base import PortalBaseView, PortalIndexView
 

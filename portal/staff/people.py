@@ -14,14 +14,14 @@ from markupsafe import Markup
 from wtforms import BooleanField, SelectField, SelectMultipleField
 from wtforms.validators import Email, Length, NumberRange, Optional, ValidationError
 
-from .. import access, audit, jobs
+from ..base import audit, jobs
 from ..db import database
-from ..forms import DigitsField, NationalID, PortalForm, required
+from ..forms.fields import DigitsField, NationalID, PortalForm, required
 from ..i18n import agency_name
-from ..identity import reset
+from ..identity import access, reset
+from ..identity.offices import GECC_LEVELS, ORG_TYPES
 from ..models import Agency, Membership, MembershipService, User
-from ..offices import GECC_LEVELS, ORG_TYPES
-from ..plugins import all_services
+from ..plugins.manager import all_services
 from .base import AgencyAdminAccess, PortalModelView, live_options
 from .widgets import checkbox_options
 

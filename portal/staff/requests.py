@@ -25,10 +25,11 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from .. import access, audit, forwarding, replies, request_pages, steps, uploads
-from ..catalogue import enabled_services
+from ..base import audit
+from ..base.links import public_url
 from ..db import database
-from ..forms import (
+from ..files import uploads
+from ..forms.fields import (
     ASK_NATIONAL_ID,
     NATIONAL_ID_HINT,
     DigitsField,
@@ -40,8 +41,14 @@ from ..forms import (
     slot_fields,
 )
 from ..i18n import agency_name
-from ..identity import reset, throttle
-from ..lifecycle import (
+from ..identity import access, reset, throttle
+from ..models import Request, User
+from ..plugins.manager import all_services, collect, get_service, plugin_manager
+from ..plugins.services import told_text
+from ..requests import forwarding, replies, steps
+from ..requests import pages as request_pages
+from ..requests.catalogue import enabled_services
+from ..requests.lifecycle import (
     ACTION_LABELS,
     CHANNELS,
     OPEN_STATUSES,
@@ -52,11 +59,7 @@ from ..lifecycle import (
     TransitionError,
     allowed_targets,
 )
-from ..links import public_url
-from ..models import Request, User
-from ..plugins import all_services, collect, get_service, plugin_manager
-from ..services import told_text
-from ..submission import staff_change, staff_reopen, submit
+from ..requests.submission import staff_change, staff_reopen, submit
 from ..thai import mask_national_id
 from .base import LocalDateBetweenFilter, PortalModelView, apart, be_datetime, due, page_labels
 

@@ -10,9 +10,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import SelectField, validators
 
-from .. import access, audit
-from ..lifecycle import STATUS_LABELS
+from ..base import audit
+from ..identity import access
 from ..models import Agency, Booking, Request, Resource, ResourceHours
+from ..requests.lifecycle import STATUS_LABELS
 from ..thai import format_date
 from .base import (
     REQUEST_ROW_ACTIONS,

@@ -11,8 +11,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import SelectField, validators
 
-from .. import audit, uploads
-from ..catalogue import (
+from ..base import audit
+from ..files import uploads
+from ..models import Agency, AgencyService, CannedReply, Holiday, Request
+from ..plugins.manager import all_services
+from ..requests.catalogue import (
     SERVICE_DOCUMENT_KINDS,
     documents,
     enabled_codes,
@@ -20,17 +23,9 @@ from ..catalogue import (
     save_document,
     set_enabled,
 )
-from ..lifecycle import FINAL_STATUSES, STATUS_LABELS
-from ..models import Agency, AgencyService, CannedReply, Holiday, Request
-from ..plugins import all_services
+from ..requests.lifecycle import FINAL_STATUSES, STATUS_LABELS
 from ..thai import ascii_digits
-from .base import (
-    AgencyAdminAccess,
-    PortalBaseView,
-    PortalModelView,
-    be_date,
-    managed_agencies,
-)
+from .base import AgencyAdminAccess, PortalBaseView, PortalModelView, be_date, managed_agencies
 
 
 def _open_requests(agency: Agency, code: str) -> int:

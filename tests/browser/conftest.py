@@ -14,8 +14,8 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from portal import create_app
 from portal.config import DEFAULTS
-from portal.migrate import upgrade
-from portal.plugins import plugin_manager
+from portal.ops.migrate import upgrade
+from portal.plugins.manager import plugin_manager
 
 from ..conftest import make_config
 

@@ -235,7 +235,7 @@ def test_screens_of_the_afterwards_pages(live_server, browser, shot):
     assert download.bounding_box()["y"] < PHONE["height"]
     shot(mine, "completed")
 
-    from portal.catalogue import set_enabled
+    from portal.requests.catalogue import set_enabled
 
     set_enabled(edu, "pension_gratuity", False)
     page.goto(url + "/s/edu/pension_gratuity")

@@ -28,12 +28,12 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from portal import create_app
-from portal.demo import DEMO_PASSWORD, load_demo
-from portal.lifecycle import Status
-from portal.migrate import upgrade
 from portal.models import Request, User
-from portal.plugins import plugin_manager
-from portal.submission import staff_change
+from portal.ops.demo import DEMO_PASSWORD, load_demo
+from portal.ops.migrate import upgrade
+from portal.plugins.manager import plugin_manager
+from portal.requests.lifecycle import Status
+from portal.requests.submission import staff_change
 
 from ..helpers.answers import answers, demo_agency_for
 from ..helpers.submitted import submit_as

@@ -82,8 +82,8 @@ def test_certificate_from_registration_to_download(live_server, browser, shot, t
     assert download.value.suggested_filename == "หนังสือรับรองเงินเดือน.pdf"
     got = saved.read_bytes()
     assert got.startswith(b"%PDF") and got != result_file.read_bytes()  # stamped with its code
+    from portal.files.verify import check
     from portal.models import IssuedDocument
-    from portal.verify import check
 
     code = IssuedDocument.get(IssuedDocument.title.startswith("result:")).code
     with live_server["app"].app_context():

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from portal.demo import DEMO_PASSWORD, load_demo
 from portal.models import Holiday, User
+from portal.ops.demo import DEMO_PASSWORD, load_demo
 
 pytestmark = pytest.mark.browser
 

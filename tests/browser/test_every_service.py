@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 
 from portal import create_app
-from portal.demo import DEMO_PASSWORD, load_demo
-from portal.migrate import upgrade
 from portal.models import Attachment, Request
-from portal.plugins import plugin_manager
+from portal.ops.demo import DEMO_PASSWORD, load_demo
+from portal.ops.migrate import upgrade
+from portal.plugins.manager import plugin_manager
 from portal.thai import parse_date
 
 from ..helpers.answers import answers, demo_agency_for

@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from portal.demo import DEMO_PASSWORD, load_demo
 from portal.models import Request
+from portal.ops.demo import DEMO_PASSWORD, load_demo
 
 pytestmark = pytest.mark.browser
 

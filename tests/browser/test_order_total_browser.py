@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from portal.demo import DEMO_PASSWORD, load_demo
+from portal.ops.demo import DEMO_PASSWORD, load_demo
 
 pytestmark = pytest.mark.browser
 

@@ -27,9 +27,9 @@ from wtforms import (
 )
 from wtforms.validators import Email, NumberRange
 
-from portal.forms import build_request_form
+from portal.forms.fields import build_request_form
 from portal.models import Agency, AgencyService
-from portal.services import Service
+from portal.plugins.services import Service
 from portal.thai import local_today, national_id_check_digit
 
 from .files import make_jpg, make_pdf

@@ -9,9 +9,9 @@ from typing import Any
 
 from flask import Flask
 
-from portal.forms import build_request_form
+from portal.forms.fields import build_request_form
 from portal.models import Agency, Request, User
-from portal.submission import submit
+from portal.requests.submission import submit
 
 from .answers import answers
 

@@ -9,8 +9,8 @@ from markupsafe import Markup
 from wtforms import StringField
 
 from portal import hookimpl
-from portal.forms import ApplicantForm, required
-from portal.services import (
+from portal.forms.fields import ApplicantForm, required
+from portal.plugins.services import (
     ApiBlueprint,
     AttachmentSlot,
     DashboardCard,

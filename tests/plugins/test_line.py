@@ -17,9 +17,9 @@ import pytest
 from flask import message_flashed
 
 from plugins.line.models import LineChannel, LineOptOut
-from portal.lifecycle import Status
+from portal.base.outbox import deliver_due
 from portal.models import ExternalAccount, Notification, Request
-from portal.outbox import deliver_due
+from portal.requests.lifecycle import Status
 
 from ..conftest import login, make_agency_admin, make_config, make_staff
 from ..helpers.certificate import new_certificate
@@ -289,8 +289,8 @@ def test_channels_saved_before_keep_their_settings_when_the_address_column_goes(
     """Migration 002 on a database in use, and back."""
     from portal import create_app
     from portal.db import database
-    from portal.migrate import pending, routers, upgrade
-    from portal.plugins import plugin_manager
+    from portal.ops.migrate import pending, routers, upgrade
+    from portal.plugins.manager import plugin_manager
 
     app = create_app(make_config(tmp_path))
     with app.app_context():

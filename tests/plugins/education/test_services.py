@@ -191,7 +191,7 @@ def test_new_pages_refuse_the_wrong_people(app, edu):
     for url in ("/admin/rooms/", "/admin/executives/", "/admin/schools/",
                 "/admin/form_prices/"):
         assert staff.get(url).status_code == 403, url  # catalogues are the admins'
-    from portal.catalogue import set_enabled
+    from portal.requests.catalogue import set_enabled
 
     set_enabled(edu["agency"], "executive_appointment", False)
     assert citizen.get("/appointments/edu/free").status_code == 404
@@ -220,7 +220,7 @@ def test_agency_admin_keeps_rooms_and_executive_hours(app, edu):
     executive = Resource.get(Resource.name == "นายใหม่ ใจดี")
     assert [(h.weekday, str(h.start_time), h.slot_minutes) for h in executive.hours] == [
         (2, "10:00:00", 20)]
-    from portal.booking import slot_times
+    from portal.requests.booking import slot_times
 
     assert [t.strftime("%H:%M") for t in slot_times(executive)] == ["10:00", "10:20", "10:40"]
     listing = admin.get("/admin/rooms/").get_data(as_text=True)
@@ -228,8 +228,8 @@ def test_agency_admin_keeps_rooms_and_executive_hours(app, edu):
 
 
 def test_demo_data_is_loaded_once(app):
-    from portal.demo import load_demo
     from portal.models import Agency
+    from portal.ops.demo import load_demo
 
     runner = app.test_cli_runner()
     for _ in range(2):

@@ -6,7 +6,7 @@ import pytest
 
 from plugins.ict import workflows
 from portal.models import Request, StepEvent
-from portal.steps import allowed, finished, progress, replay
+from portal.requests.steps import allowed, finished, progress, replay
 
 from .conftest import REPAIR, ask, client_for, tick
 

@@ -233,7 +233,7 @@ def test_qr_code_decodes_to_the_service_link(app, tambon):
     for expected in ("แจ้งไฟฟ้าสาธารณะดับ/ขัดข้อง", "นายช่างไฟฟ้า สว่างใจ", "081-111-2222",
                      "สแกนเพื่อยื่นคำร้องออนไลน์", "/s/demo-tambon/street_light"):
         assert expected in text, expected
-    from portal.catalogue import set_enabled
+    from portal.requests.catalogue import set_enabled
 
     set_enabled(tambon["agency"], "street_light", False)
     assert client.get("/qr/demo-tambon/street_light.png").status_code == 404

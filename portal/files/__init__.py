@@ -1,0 +1,7 @@
+"""Files: what a person uploads is checked by content, size and pixels
+(uploads) and kept in a folder or an S3-compatible store (stored,
+object_store); what the portal issues is a PDF (printing, pdf_text) that
+anyone can verify (verify); lists leave as CSV and Excel (exports).
+
+Imports from: portal.base, portal.plugins and the bottom modules. Never
+from identity, requests, staff, web or ops."""

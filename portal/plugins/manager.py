@@ -1,0 +1,136 @@
+"""Build the plugin manager and collect what the plugins register."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from importlib.metadata import entry_points
+from typing import Any
+
+import pluggy
+from flask import current_app
+
+from . import hookspecs
+from .services import Service
+
+ENTRY_POINT_GROUP = "portal.plugins"
+# Features every install had before they became plugins (issue 23): they
+# load even when PORTAL_PLUGINS names only service families, unless
+# PORTAL_DISABLED_PLUGINS names them. Ordinary plugins otherwise: they use
+# only the documented hooks (what datasette calls its DEFAULT_PLUGINS).
+BUILT_IN_PLUGINS = ("open311", "survey", "delay_letters")
+log = logging.getLogger(__name__)
+
+
+def build_plugin_manager(config: dict[str, Any]) -> pluggy.PluginManager:
+    """Built-in and third-party plugins alike come from the entry points.
+
+    ``PORTAL_PLUGINS`` (comma list) keeps only the named ones and the
+    built-in features (:data:`BUILT_IN_PLUGINS`); ``PORTAL_DISABLED_PLUGINS``
+    (comma list) leaves out any, built-in ones included;
+    ``PORTAL_EXTRA_PLUGINS`` (objects) adds plugins without packaging them,
+    which is what tests use.
+    """
+    pm = pluggy.PluginManager("portal")
+    pm.add_hookspecs(hookspecs)
+    wanted = _names(config.get("PORTAL_PLUGINS"))
+    if wanted:
+        wanted |= set(BUILT_IN_PLUGINS)
+    disabled = _names(config.get("PORTAL_DISABLED_PLUGINS"))
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        if (wanted and ep.name not in wanted) or ep.name in disabled:
+            pm.set_blocked(ep.name)
+            continue
+        if pm.has_plugin(ep.name) or pm.is_blocked(ep.name):
+            continue
+        pm.register(ep.load(), name=ep.name)
+    for plugin in config.get("PORTAL_EXTRA_PLUGINS") or ():
+        pm.register(plugin)
+    pm.check_pending()
+    return pm
+
+
+def _names(setting: Any) -> set[str]:
+    return {n.strip() for n in str(setting or "").split(",") if n.strip()}
+
+
+def own_tables(models: tuple[type, ...], package_file: str) -> tuple[Any, Any]:
+    """The two hooks of a plugin that keeps tables: its models, and the
+    ``migrations`` folder beside its ``__init__.py``. In the plugin::
+
+        register_models, register_migrations = own_tables(MODELS, __file__)
+    """
+    from pathlib import Path
+
+    from .hookspecs import hookimpl
+
+    @hookimpl
+    def register_models() -> list[type]:
+        return list(models)
+
+    @hookimpl
+    def register_migrations() -> str:
+        return str(Path(package_file).parent / "migrations")
+
+    return register_models, register_migrations
+
+
+@dataclass
+class PortalState:
+    """What the app knows about its plugins, kept in ``app.extensions``."""
+
+    pm: pluggy.PluginManager
+    services: dict[str, Service]
+
+
+def collect_services(pm: pluggy.PluginManager) -> dict[str, Service]:
+    services: dict[str, Service] = {}
+    for impl in pm.hook.register_services.get_hookimpls():
+        for service in impl.function() or ():
+            if service.code in services:
+                raise RuntimeError(
+                    f"service code {service.code!r} registered twice "
+                    f"({services[service.code].plugin} and {impl.plugin_name})"
+                )
+            services[service.code] = replace(service, plugin=impl.plugin_name)
+    return services
+
+
+def collect(pm: pluggy.PluginManager, hook: str, **kwargs: Any) -> list[Any]:
+    """Flatten the lists every plugin returned for ``hook``."""
+    out: list[Any] = []
+    for result in getattr(pm.hook, hook)(**kwargs):
+        out.extend(result or ())
+    return out
+
+
+def all_models() -> list[Any]:
+    """Every table of the install, the core's and each plugin's, parents
+    before children (backup, the upload sweep, whole-database checks)."""
+    import peewee as pw
+
+    from ..models import CORE_MODELS
+
+    return pw.sort_models(list(CORE_MODELS) + collect(plugin_manager(), "register_models"))
+
+
+def state() -> PortalState:
+    return current_app.extensions["portal"]
+
+
+def all_services() -> dict[str, Service]:
+    return state().services
+
+
+def get_service(code: str) -> Service | None:
+    return state().services.get(code)
+
+
+def answers_service(request: Any) -> Service | None:
+    """The service whose form ``request.payload`` follows: the one it was
+    sent to, even after staff forwarded it to another (``form_code``)."""
+    return get_service(request.form_code or request.service_code)
+
+
+def plugin_manager() -> pluggy.PluginManager:
+    return state().pm
