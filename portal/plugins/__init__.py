@@ -5,10 +5,11 @@ AttachmentSlot, MenuLink, PageAction, PageSection…).
 
 Imports from: the bottom modules only (models, db, config, thai, i18n).
 Everything else in the core may import this package; what it exposes here
-is what plugins use: ``from portal.plugins import get_service``."""
+is what plugins use: ``from portal.plugins import Service, get_service``."""
 
 from __future__ import annotations
 
+from .hookspecs import hookimpl
 from .manager import (
     BUILT_IN_PLUGINS,
     ENTRY_POINT_GROUP,
@@ -24,8 +25,33 @@ from .manager import (
     plugin_manager,
     state,
 )
+from .services import (
+    ApiBlueprint,
+    AttachmentSlot,
+    DashboardCard,
+    MenuLink,
+    Outcome,
+    PageAction,
+    PageSection,
+    Service,
+    SignInOption,
+    Step,
+    told_text,
+)
 
 __all__ = [
+    "hookimpl",
+    "AttachmentSlot",
+    "Outcome",
+    "Step",
+    "Service",
+    "MenuLink",
+    "PageAction",
+    "PageSection",
+    "SignInOption",
+    "DashboardCard",
+    "ApiBlueprint",
+    "told_text",
     "ENTRY_POINT_GROUP",
     "BUILT_IN_PLUGINS",
     "build_plugin_manager",
