@@ -6,7 +6,22 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
+from ..base import audit
+from ..base.jobs import huey, kick
+from ..base.outbox import deliver_due
+from ..db import database
+from ..files.uploads import sweep_orphans
+from ..identity import reset, throttle
+from ..identity.forms import PASSWORD_MAX, PASSWORD_MIN
+from ..models import User
 from ..plugins.manager import plugin_manager
+from ..requests.holidays import ensure_national_holidays
+from ..requests.notify import daily_digest
+from ..requests.privacy import purge_closed_files
+from ..thai import BE_OFFSET, normalise_national_id, to_local, utcnow
+from .backup import BackupError, create, restore
+from .demo import load_demo
+from .migrate import normalise_digits, pending, recorded_digit_clashes, routers, upgrade
 
 db_cli = AppGroup("db", help="Create or upgrade the database schema.")
 
@@ -15,8 +30,6 @@ db_cli = AppGroup("db", help="Create or upgrade the database schema.")
 @with_appcontext
 def upgrade_command() -> None:
     """Create or upgrade the schema (core, then plugins)."""
-    from ..requests.holidays import ensure_national_holidays
-    from .migrate import upgrade
 
     ran = upgrade(plugin_manager())
     click.echo(f"migrations applied: {len(ran)}" + (f" ({', '.join(ran)})" if ran else ""))
@@ -30,7 +43,6 @@ def upgrade_command() -> None:
 @with_appcontext
 def pending_command() -> None:
     """List steps not yet applied."""
-    from .migrate import pending
 
     for name in pending(plugin_manager()):
         click.echo(name)
@@ -44,7 +56,6 @@ def pending_command() -> None:
 @with_appcontext
 def revision_command(name: str, plugin: str, models_module: str) -> None:
     """Write a new migration step from the difference with the models."""
-    from .migrate import routers
 
     for router_name, router in routers(plugin_manager()):
         if router_name == plugin:
@@ -63,9 +74,6 @@ def digit_clashes_command(fix: bool) -> None:
     because, written in ASCII, they would be another row's national ID or
     reference number. Resolve each (e.g. erase the duplicate account, cancel
     the duplicate registration), then run with --fix."""
-    from ..base import audit
-    from ..db import database
-    from .migrate import normalise_digits, recorded_digit_clashes
 
     clashes = recorded_digit_clashes()
     if not clashes:
@@ -93,8 +101,6 @@ def backup_create(target: str | None) -> None:
     from pathlib import Path
 
     from ..i18n import local_tz
-    from ..thai import to_local, utcnow
-    from .backup import create
 
     path = Path(target or f"backup-{to_local(utcnow(), local_tz()):%Y%m%d-%H%M%S}.tar.gz")
     manifest = create(path)
@@ -110,8 +116,6 @@ def backup_restore(source: str) -> None:
     """Bring an archive back into an empty, migrated install."""
     from pathlib import Path
 
-    from .backup import BackupError, restore
-
     try:
         manifest = restore(Path(source))
     except BackupError as error:
@@ -124,7 +128,6 @@ def backup_restore(source: str) -> None:
 @with_appcontext
 def demo_command() -> None:
     """Load the demo agency and accounts (idempotent) and print the logins."""
-    from .demo import load_demo
 
     accounts = load_demo(current_app)
     click.echo(f"\n=== Demo accounts (password for all: {accounts['password']}) ===")
@@ -143,8 +146,6 @@ holidays_cli = AppGroup("holidays", help="Nationwide public holidays.")
 def holidays_load_command(years: tuple[int, ...]) -> None:
     """Add Thailand's public holidays for YEARS (CE or BE; default this year
     and next); a year that has nationwide holidays already is left alone."""
-    from ..requests.holidays import ensure_national_holidays
-    from ..thai import BE_OFFSET
 
     wanted = [y - BE_OFFSET if y > 2400 else y for y in years] or None
     click.echo(f"public holidays added: {ensure_national_holidays(wanted)}")
@@ -157,7 +158,6 @@ jobs_cli = AppGroup("jobs", help="Background jobs (e-mail notifications).")
 @with_appcontext
 def deliver_command() -> None:
     """Send the e-mails that are due now."""
-    from ..base.outbox import deliver_due
 
     click.echo(f"sent: {deliver_due()}")
 
@@ -166,8 +166,6 @@ def deliver_command() -> None:
 @with_appcontext
 def digest_command() -> None:
     """Queue today's digest of late requests for each staff member and send it."""
-    from ..base.outbox import deliver_due
-    from ..requests.notify import daily_digest
 
     click.echo(f"digests queued: {daily_digest()}, sent: {deliver_due()}")
 
@@ -176,7 +174,6 @@ def digest_command() -> None:
 @with_appcontext
 def purge_files_command() -> None:
     """Delete files of closed requests kept longer than their agency allows."""
-    from ..requests.privacy import purge_closed_files
 
     click.echo(f"files deleted under retention: {purge_closed_files()}")
 
@@ -186,7 +183,6 @@ def purge_files_command() -> None:
 @with_appcontext
 def sweep_uploads_command(min_age: int) -> None:
     """Delete uploaded files that no row points at (left by a crash)."""
-    from ..files.uploads import sweep_orphans
 
     click.echo(f"orphan files deleted: {len(sweep_orphans(min_age))}")
 
@@ -197,8 +193,6 @@ def sweep_uploads_command(min_age: int) -> None:
 def worker_command(workers: int) -> None:
     """Run the huey consumer (set JOBS_IMMEDIATE=false for the web processes)."""
     from huey.consumer import Consumer
-
-    from ..base.jobs import huey
 
     huey.immediate = False
     Consumer(huey, workers=workers, periodic=True).run()
@@ -217,14 +211,7 @@ def reset_password_command(national_id: str, set_now: bool) -> None:
     person with NATIONAL_ID sets a new password, for the operator to hand
     over; or, with --set-password, set one now. Either way the person's
     other sign-ins end when the password changes and a lockout lifts."""
-    from ..base import audit
-    from ..base.jobs import kick
-    from ..db import database
     from ..i18n import show_datetime
-    from ..identity import reset, throttle
-    from ..identity.forms import PASSWORD_MAX, PASSWORD_MIN
-    from ..models import User
-    from ..thai import normalise_national_id
 
     user = User.get_or_none(User.national_id == normalise_national_id(national_id))
     if not reset.may_reset(user):

@@ -10,7 +10,9 @@ from typing import Any
 import pluggy
 from flask import current_app
 
+from ..models import CORE_MODELS
 from . import hookspecs
+from .hookspecs import hookimpl
 from .services import Service
 
 ENTRY_POINT_GROUP = "portal.plugins"
@@ -62,8 +64,6 @@ def own_tables(models: tuple[type, ...], package_file: str) -> tuple[Any, Any]:
     """
     from pathlib import Path
 
-    from .hookspecs import hookimpl
-
     @hookimpl
     def register_models() -> list[type]:
         return list(models)
@@ -108,8 +108,6 @@ def all_models() -> list[Any]:
     """Every table of the install, the core's and each plugin's, parents
     before children (backup, the upload sweep, whole-database checks)."""
     import peewee as pw
-
-    from ..models import CORE_MODELS
 
     return pw.sort_models(list(CORE_MODELS) + collect(plugin_manager(), "register_models"))
 

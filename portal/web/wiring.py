@@ -31,12 +31,23 @@ from ..forms.pages import register_form_helpers
 from ..i18n import DIRECTORY as TRANSLATIONS
 from ..i18n import agency_name, local_tz, show_date, show_datetime, show_due
 from ..identity import access, captcha
+from ..models import Agency, AuditLog, CannedReply, Holiday, Membership, Notice, Request
+from ..ops.cli import backup_cli, db_cli, demo_command, holidays_cli, jobs_cli, users_cli
 from ..plugins.manager import collect
 from ..plugins.services import ApiBlueprint
 from ..requests.catalogue import ServiceClosed, contact
 from ..requests.lifecycle import STATUS_LABELS
 from ..requests.notify import notice_text
+from ..staff.audit_log import AuditLogView
+from ..staff.dashboard import DashboardView, OverdueView
+from ..staff.menu import MenuCache, staff_menu
+from ..staff.people import AgencyView, StaffView
+from ..staff.requests import RequestView
+from ..staff.settings import CannedReplyView, HolidayView, ServiceSwitchView
 from ..thai import BE_OFFSET, age_years, baht_text, mask_national_id, to_local
+from .account import bp as identity_bp
+from .public import bp as public_bp
+from .requester import bp as requester_bp
 
 
 def _locale() -> str:
@@ -273,7 +284,6 @@ def unread_notices() -> int:
     if not getattr(current_user, "is_authenticated", False):
         return 0
     if "unread_notices" not in g:
-        from ..models import Notice
 
         g.unread_notices = Notice.select().where((Notice.user == current_user.id)
                                                  & Notice.read_at.is_null()).count()
@@ -281,10 +291,6 @@ def unread_notices() -> int:
 
 
 def configure_blueprints(app: Flask, pm: pluggy.PluginManager) -> None:
-    from .account import bp as identity_bp
-    from .public import bp as public_bp
-    from .requester import bp as requester_bp
-
     for bp in (public_bp, identity_bp, requester_bp,
                *collect(pm, "register_blueprints")):
         if isinstance(bp, ApiBlueprint):
@@ -297,14 +303,6 @@ def configure_blueprints(app: Flask, pm: pluggy.PluginManager) -> None:
 def configure_admin(app: Flask, pm: pluggy.PluginManager) -> None:
     from flask_admin import Admin
     from flask_admin.theme import Bootstrap4Theme
-
-    from ..models import Agency, AuditLog, CannedReply, Holiday, Membership, Request
-    from ..staff.audit_log import AuditLogView
-    from ..staff.dashboard import DashboardView, OverdueView
-    from ..staff.menu import MenuCache, staff_menu
-    from ..staff.people import AgencyView, StaffView
-    from ..staff.requests import RequestView
-    from ..staff.settings import CannedReplyView, HolidayView, ServiceSwitchView
 
     admin = Admin(
         app, name=str(_l("Staff")),
@@ -352,8 +350,6 @@ def _remember_access(view: Any) -> None:
 
 
 def configure_cli(app: Flask) -> None:
-    from ..ops.cli import backup_cli, db_cli, demo_command, holidays_cli, jobs_cli, users_cli
-
     app.cli.add_command(db_cli)
     app.cli.add_command(backup_cli)
     app.cli.add_command(jobs_cli)
