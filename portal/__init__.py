@@ -106,8 +106,8 @@ if not any(isinstance(f, _MovedFinder) for f in sys.meta_path):
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    # Here, not at the top: ``import portal`` (a plugin's ``hookimpl``, an
-    # old module name) must not load the whole app, which imports plugins.
+    # Here, not at the top: ``import portal`` (for ``hookimpl``, or an old
+    # module name) stays light; the whole app loads only when one is made.
     from . import config as config_module
     from . import db
     from .plugins.manager import PortalState, build_plugin_manager, collect_services
