@@ -55,3 +55,25 @@ def test_each_package_says_what_it_holds_and_may_import():
         doc = ast.get_docstring(ast.parse((package / "__init__.py").read_text("utf-8")))
         assert doc and len(doc) > 120, package.name
         assert "import" in doc.lower(), f"{package.name}: say what it may import"
+
+
+# Modules a plugin may import by their full name: the staff views it
+# extends. Everything else it takes from a package's top (``portal.requests``,
+# ``portal.files``, ``portal.plugins``…) or the bottom modules (models, db,
+# thai, i18n, config), so a package may rearrange its insides.
+PUBLIC_MODULES = {"portal.staff.base", "portal.staff.widgets", "portal.staff.resources",
+                  "portal.staff.requests"}
+
+
+def test_plugins_import_what_a_package_exposes_at_its_top():
+    plugins = ROOT.parent / "plugins"
+    deep = []
+    for path in plugins.rglob("*.py"):
+        if "migrations" in path.parts:  # written once, against the names of their day
+            continue
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module \
+                    and node.module.startswith("portal.") and node.module.count(".") >= 2 \
+                    and node.module not in PUBLIC_MODULES:
+                deep.append(f"{path.relative_to(plugins)}:{node.lineno} {node.module}")
+    assert not deep, deep

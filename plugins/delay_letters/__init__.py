@@ -19,8 +19,8 @@ from flask_babel import lazy_gettext as _l
 
 from portal import hookimpl
 from portal.models import Request, User
-from portal.plugins.services import PageAction
-from portal.requests.lifecycle import OPEN_STATUSES
+from portal.plugins import PageAction
+from portal.requests import OPEN_STATUSES
 
 from .views import DelayLetterView
 

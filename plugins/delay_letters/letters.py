@@ -10,13 +10,11 @@ from flask import render_template
 
 from portal.base import jobs
 from portal.db import database
-from portal.files import uploads, verify
-from portal.files.printing import qr_svg_data_uri, render_pdf
+from portal.files import qr_svg_data_uri, render_pdf, uploads, verify
 from portal.i18n import local_tz
 from portal.models import Attachment, Request, StatusEvent, User
-from portal.plugins.manager import get_service
-from portal.requests import notify
-from portal.requests.lifecycle import Role
+from portal.plugins import get_service
+from portal.requests import Role, notify
 from portal.thai import format_date, local_today
 
 DELAY_SLOT = "delay_letter"

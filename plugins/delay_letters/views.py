@@ -15,10 +15,10 @@ from wtforms import TextAreaField
 from wtforms.validators import Length, ValidationError
 
 from portal.base import audit
-from portal.forms.fields import PortalForm, ThaiDateField, required
+from portal.forms import PortalForm, ThaiDateField, required
 from portal.identity import access
 from portal.models import Request
-from portal.requests.lifecycle import OPEN_STATUSES
+from portal.requests import OPEN_STATUSES
 from portal.staff.base import PortalBaseView
 from portal.thai import local_today
 

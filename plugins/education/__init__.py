@@ -11,8 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal import hookimpl
 from portal.models import Agency
-from portal.plugins.manager import own_tables
-from portal.plugins.services import Service
+from portal.plugins import Service, own_tables
 
 from . import appointment, certificate, forms_order, meeting_room, pension, staff_card
 from .models import MODELS

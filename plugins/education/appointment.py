@@ -10,11 +10,10 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import Length, ValidationError
 
-from portal.forms.fields import ApplicantForm, FieldError, ThaiDateField, required
+from portal.forms import ApplicantForm, FieldError, ThaiDateField, required
 from portal.models import Agency, Request, Resource
-from portal.plugins.services import AttachmentSlot, Service
-from portal.requests.booking import slot_at, slot_times
-from portal.requests.booking_forms import fill_choices, hold, resource_field, resources_of
+from portal.plugins import AttachmentSlot, Service
+from portal.requests import fill_choices, hold, resource_field, resources_of, slot_at, slot_times
 from portal.thai import local_today
 
 from .common import other_slots

@@ -8,9 +8,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField
 from wtforms.validators import Length
 
-from portal.forms.fields import ApplicantForm, required
+from portal.forms import ApplicantForm, required
 from portal.models import Request
-from portal.plugins.services import AttachmentSlot, Service
+from portal.plugins import AttachmentSlot, Service
 
 from .common import (
     id_card_slot,

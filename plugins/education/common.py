@@ -9,8 +9,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DecimalField, RadioField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 
-from portal.forms.fields import required
-from portal.plugins.services import AttachmentSlot
+from portal.forms import required
+from portal.plugins import AttachmentSlot
 
 OFFICIAL_TYPES = [
     ("teacher", _l("Teachers and educational personnel (civil servant)")),

@@ -11,9 +11,9 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
-from portal.forms.fields import ApplicantForm
+from portal.forms import ApplicantForm
 from portal.models import Agency, Request
-from portal.plugins.services import AttachmentSlot, Service
+from portal.plugins import AttachmentSlot, Service
 
 from .common import other_slots
 from .models import FormOrder, FormPrice, School

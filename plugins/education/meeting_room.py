@@ -9,10 +9,10 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange
 
-from portal.forms.fields import ApplicantForm, required
+from portal.forms import ApplicantForm, required
 from portal.models import Agency, Request
-from portal.plugins.services import AttachmentSlot, Service
-from portal.requests.booking_forms import (
+from portal.plugins import AttachmentSlot, Service
+from portal.requests import (
     capacity_validator,
     fill_choices,
     hold,

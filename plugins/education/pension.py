@@ -9,9 +9,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, StringField
 from wtforms.validators import Length
 
-from portal.forms.fields import ApplicantForm, email_validator, required
+from portal.forms import ApplicantForm, email_validator, required
 from portal.models import Request
-from portal.plugins.services import Service
+from portal.plugins import Service
 
 from .common import id_card_slot, money_field, other_slots
 from .models import PensionRequest

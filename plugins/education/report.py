@@ -10,12 +10,12 @@ from flask import Response, current_app, request
 from flask_admin import expose
 from flask_login import current_user
 
-from portal.files.printing import render_pdf
-from portal.forms.fields import month_from_args
+from portal.files import render_pdf
+from portal.forms import month_from_args
 from portal.identity import access
 from portal.models import Request
-from portal.plugins.manager import all_services
-from portal.requests.lifecycle import STATUS_LABELS, Status
+from portal.plugins import all_services
+from portal.requests import STATUS_LABELS, Status
 from portal.staff.base import PortalBaseView
 from portal.thai import BE_OFFSET, MONTHS_LONG, day_start_utc, local_today, next_month, utcnow
 

@@ -9,9 +9,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
-from portal.forms.fields import ApplicantForm, ThaiDateField, required
+from portal.forms import ApplicantForm, ThaiDateField, required
 from portal.models import Request
-from portal.plugins.services import AttachmentSlot, Service
+from portal.plugins import AttachmentSlot, Service
 from portal.thai import age_years
 
 from .common import (

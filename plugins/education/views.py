@@ -9,9 +9,7 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import login_required
 
 from portal.models import Resource
-from portal.requests.booking import free_slots
-from portal.requests.catalogue import offered_or_404
-from portal.requests.lifecycle import holidays_between
+from portal.requests import free_slots, holidays_between, offered_or_404
 from portal.thai import local_today
 
 from .appointment import KIND

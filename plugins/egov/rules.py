@@ -13,8 +13,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from portal.db import database
-from portal.files import uploads
-from portal.files.exports import iso_cell
+from portal.files import iso_cell, uploads
 from portal.identity import access
 from portal.models import Agency, Membership, User
 from portal.thai import utcnow

@@ -13,16 +13,13 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_login import current_user, login_required
 
-from portal.base import audit
-from portal.base.links import status_check_url
-from portal.files import uploads
-from portal.files.exports import csv_response
-from portal.files.printing import render_pdf
-from portal.forms.fields import dates_form
+from portal.base import audit, status_check_url
+from portal.files import csv_response, render_pdf, uploads
+from portal.forms import dates_form
 from portal.i18n import agency_name, local_tz
 from portal.identity import access
 from portal.models import Agency
-from portal.requests.catalogue import enabled_services
+from portal.requests import enabled_services
 from portal.staff.base import PortalBaseView, PortalModelView, SystemAdminAccess
 from portal.thai import local_today, to_local, utcnow
 

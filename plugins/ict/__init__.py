@@ -10,8 +10,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from portal import hookimpl
-from portal.plugins.manager import own_tables
-from portal.plugins.services import Service
+from portal.plugins import Service, own_tables
 
 from .models import MODELS
 from .services import SERVICES

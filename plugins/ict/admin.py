@@ -12,7 +12,7 @@ from markupsafe import Markup
 from wtforms import validators
 
 from portal.base import audit
-from portal.forms.fields import DigitsField
+from portal.forms import DigitsField
 from portal.identity import access
 from portal.models import Agency
 from portal.staff.base import (

@@ -14,11 +14,11 @@ from flask_admin import expose
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from portal.files.printing import render_pdf
-from portal.forms.fields import period_from_args
+from portal.files import render_pdf
+from portal.forms import period_from_args
 from portal.identity import access
 from portal.models import Request
-from portal.requests.lifecycle import OPEN_STATUSES, Status
+from portal.requests import OPEN_STATUSES, Status
 from portal.staff.base import PortalBaseView
 from portal.thai import BE_OFFSET, MONTHS_SHORT, day_start_utc, local_today, to_local, utcnow
 

@@ -10,9 +10,9 @@ from flask_babel import lazy_pgettext
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from portal.forms.fields import ApplicantForm, ThaiDateField, email_validator, required
+from portal.forms import ApplicantForm, ThaiDateField, email_validator, required
 from portal.models import Request
-from portal.plugins.services import AttachmentSlot, Service
+from portal.plugins import AttachmentSlot, Service
 
 from . import workflows
 from .models import RepairTicket

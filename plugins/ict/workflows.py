@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from portal.plugins.services import Outcome, Step
+from portal.plugins import Outcome, Step
 
 REPAIR = (
     Step("receive", _l("Receive the repair request")),

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal import hookimpl
 from portal.models import Agency
-from portal.plugins.manager import own_tables
+from portal.plugins import own_tables
 
 from .models import MODELS
 

@@ -3,7 +3,7 @@ reports, its admin receives."""
 
 from __future__ import annotations
 
-from portal.identity.access import AGENCY_ADMIN, STAFF
+from portal.identity import AGENCY_ADMIN, STAFF
 from portal.models import Agency, Membership
 
 from . import rules

@@ -16,10 +16,8 @@ from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Length
 
 from portal.base import audit
-from portal.files import uploads
-from portal.files.exports import csv_response, xlsx_response
-from portal.files.printing import render_pdf
-from portal.forms.fields import PortalForm, dates_form, required
+from portal.files import csv_response, render_pdf, uploads, xlsx_response
+from portal.forms import PortalForm, dates_form, required
 from portal.models import Agency
 from portal.staff.base import PortalBaseView
 from portal.staff.widgets import checkbox_options

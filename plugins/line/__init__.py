@@ -12,8 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal import hookimpl
 from portal.models import ExternalAccount, Notification, Request
-from portal.plugins.manager import own_tables
-from portal.plugins.services import MenuLink
+from portal.plugins import MenuLink, own_tables
 
 from .models import MODELS, LineChannel, LineOptOut
 

@@ -12,8 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import PasswordField, validators
 
-from portal.base import audit
-from portal.base.links import public_url
+from portal.base import audit, public_url
 from portal.i18n import agency_name
 from portal.identity import access
 from portal.staff.base import (

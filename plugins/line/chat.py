@@ -12,13 +12,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from limits import parse_many
 
-from portal.base.extensions import limiter
-from portal.base.links import public_url, status_check_url
+from portal.base import limiter, public_url, status_check_url
 from portal.i18n import show_datetime, show_due
 from portal.identity import access
 from portal.models import Agency, ExternalAccount, Request
-from portal.requests.catalogue import enabled_services
-from portal.requests.pages import checked_request, public_status
+from portal.requests import checked_request, enabled_services, public_status
 from portal.thai import ascii_digits
 
 from .models import LineChannel

@@ -10,8 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from portal.base import audit
-from portal.base.extensions import csrf
+from portal.base import audit, csrf
 from portal.models import ExternalAccount
 
 from . import chat

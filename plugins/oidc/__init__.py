@@ -10,8 +10,7 @@ from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
 from portal import hookimpl
-from portal.plugins.manager import own_tables
-from portal.plugins.services import SignInOption
+from portal.plugins import SignInOption, own_tables
 
 from .models import OidcProvider
 

@@ -11,9 +11,8 @@ from flask import Blueprint, abort, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from portal.base import audit
-from portal.base.links import public_url
-from portal.identity.external import VerifiedPerson, complete_sign_in
+from portal.base import audit, public_url
+from portal.identity import VerifiedPerson, complete_sign_in
 
 from . import protocol
 from .models import OidcProvider

@@ -18,7 +18,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms import SelectField
 from wtforms.validators import Optional
 
-from portal.forms.fields import (
+from portal.forms import (
     TITLE_CHOICES,
     FieldError,
     answer_fields,
@@ -27,11 +27,8 @@ from portal.forms.fields import (
 )
 from portal.i18n import show_iso
 from portal.models import Agency, Request, User
-from portal.plugins.manager import all_services
-from portal.plugins.services import ApiBlueprint, Service
-from portal.requests.catalogue import enabled_services
-from portal.requests.lifecycle import FINAL_STATUSES, STATUS_LABELS
-from portal.requests.submission import submit
+from portal.plugins import ApiBlueprint, Service, all_services
+from portal.requests import FINAL_STATUSES, STATUS_LABELS, enabled_services, submit
 from portal.thai import ascii_digits
 
 from .models import ApiKey

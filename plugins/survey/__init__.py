@@ -19,12 +19,11 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from portal import hookimpl
-from portal.base.outbox import queue
+from portal.base import queue
 from portal.i18n import show_iso
 from portal.models import Request, StatusEvent, User
-from portal.plugins.services import PageSection
-from portal.requests.lifecycle import Status
-from portal.requests.notify import requester_email
+from portal.plugins import PageSection
+from portal.requests import Status, requester_email
 from portal.staff.requests import ReopenForm
 
 from .admin import SurveyReportView

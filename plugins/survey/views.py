@@ -14,12 +14,12 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from wtforms import BooleanField, RadioField, TextAreaField
 from wtforms.validators import Length
 
-from portal.base.links import public_url
+from portal.base import public_url
 from portal.db import database
-from portal.forms.fields import PortalForm, required
+from portal.forms import PortalForm, required
 from portal.identity import access
 from portal.models import Request
-from portal.requests.lifecycle import Status
+from portal.requests import Status
 
 from .models import SurveyResponse
 

@@ -9,8 +9,8 @@ from flask_babel import lazy_gettext as _l
 
 from portal import hookimpl
 from portal.models import Agency
-from portal.plugins.manager import own_tables
-from portal.plugins.services import Service
+from portal.plugins import Service, own_tables
+from portal.requests import placeholder_id
 
 from .models import MODELS
 from .services import SERVICES
@@ -55,8 +55,6 @@ def demo_data(agency: Agency) -> Agency:
 
 @hookimpl
 def forget_request(request: Any) -> None:
-    from portal.requests.privacy import placeholder_id
-
     from .models import ElderlyRegistration, IncidentReport
 
     # Kind and village stay for the reports; the exact place could point at a house.

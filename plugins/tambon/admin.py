@@ -8,7 +8,7 @@ from flask_admin.contrib.peewee.filters import FilterEqual, FilterLike
 from flask_babel import lazy_gettext as _l
 
 from portal.models import Request
-from portal.plugins.manager import all_services
+from portal.plugins import all_services
 from portal.staff.base import (
     RequestDetailView,
     account_number_column,

@@ -3,9 +3,9 @@ its hall, the officers of each service, and the demo clerk on its services."""
 
 from __future__ import annotations
 
-from portal.identity.access import STAFF
+from portal.identity import STAFF
 from portal.models import Agency, AgencyService, Membership, MembershipService, Resource
-from portal.requests.catalogue import set_enabled
+from portal.requests import set_enabled
 
 from .services import SERVICES
 

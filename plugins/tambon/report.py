@@ -11,11 +11,11 @@ from flask import current_app, request
 from flask_admin import expose
 from flask_login import current_user
 
-from portal.forms.fields import period_from_args
+from portal.forms import period_from_args
 from portal.identity import access
 from portal.models import Request, StepEvent
-from portal.plugins.manager import all_services
-from portal.requests.lifecycle import Status
+from portal.plugins import all_services
+from portal.requests import Status
 from portal.staff.base import PortalBaseView
 from portal.thai import day_start_utc, local_today
 

@@ -13,7 +13,7 @@ from wtforms import DecimalField, IntegerField, RadioField, SelectField, StringF
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from portal.db import database
-from portal.forms.fields import (
+from portal.forms import (
     ASK_NATIONAL_ID,
     NATIONAL_ID_HINT,
     ApplicantForm,
@@ -24,8 +24,9 @@ from portal.forms.fields import (
     required,
 )
 from portal.models import Request
-from portal.plugins.services import AttachmentSlot, Outcome, Service, Step
-from portal.requests.booking_forms import (
+from portal.plugins import AttachmentSlot, Outcome, Service, Step
+from portal.requests import (
+    Status,
     capacity_validator,
     fill_choices,
     hold,
@@ -35,7 +36,6 @@ from portal.requests.booking_forms import (
     validate_end_time,
     validate_start_date,
 )
-from portal.requests.lifecycle import Status
 from portal.thai import format_date, local_today, normalise_national_id
 
 from .eligibility import eligible, fiscal_year_start

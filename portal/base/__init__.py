@@ -5,3 +5,25 @@ messages (outbox) and the job queue (jobs).
 
 Imports from: portal.plugins and the bottom modules (models, db, config,
 thai, i18n). Never from identity, files, requests, staff, web or ops."""
+
+from __future__ import annotations
+
+from .extensions import (
+    csrf,
+    limiter,
+)
+from .links import (
+    public_url,
+    status_check_url,
+)
+from .outbox import (
+    queue,
+)
+
+__all__ = [
+    "csrf",
+    "limiter",
+    "public_url",
+    "queue",
+    "status_check_url",
+]
