@@ -83,6 +83,13 @@ class _MovedModule(types.ModuleType):
     def __dir__(self) -> list[str]:
         return dir(importlib.import_module(MOVED[self.__name__]))
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        # A test or script patching ``portal.notify.x`` patches the module.
+        if name.startswith("__"):
+            super().__setattr__(name, value)
+        else:
+            setattr(importlib.import_module(MOVED[self.__name__]), name, value)
+
 
 class _MovedFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:

@@ -162,7 +162,8 @@ CHILD = textwrap.dedent("""
     import io, json, os, sys
     config = json.loads(sys.argv[1])
     mode = sys.argv[2]
-    from portal import create_app, notify
+    from portal import create_app
+    from portal.requests import notify
     from portal.identity import captcha
     captcha.random_text = lambda: "24680"
     from tests.helpers.certificate import certificate_data

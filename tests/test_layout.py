@@ -77,3 +77,16 @@ def test_plugins_import_what_a_package_exposes_at_its_top():
                     and node.module not in PUBLIC_MODULES:
                 deep.append(f"{path.relative_to(plugins)}:{node.lineno} {node.module}")
     assert not deep, deep
+
+
+def test_patching_an_old_name_patches_the_module():
+    import portal.notify as old
+
+    from portal.requests import notify
+
+    kept = notify.requester_email
+    try:
+        old.requester_email = "patched"
+        assert notify.requester_email == "patched"
+    finally:
+        notify.requester_email = kept

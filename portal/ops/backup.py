@@ -23,6 +23,7 @@ import peewee as pw
 
 from ..db import database
 from ..files import uploads
+from ..files.stored import is_stored_name
 from ..models import Request, User
 from ..plugins.manager import all_models, plugin_manager
 from ..thai import utcnow
@@ -125,7 +126,7 @@ def restore(source: Path) -> dict[str, Any]:
         files_store = uploads.store()
         for member in archive.getmembers():
             if member.name.startswith("uploads/") and _safe_member(member) and \
-                    uploads.is_stored_name(Path(member.name).name):
+                    is_stored_name(Path(member.name).name):
                 files_store.put(Path(member.name).name, archive.extractfile(member).read())
     return manifest
 
