@@ -281,7 +281,7 @@ def stored_submissions(env: dict[str, str]) -> int:
         from portal.models import Attachment, HeldFile
 
         # The form's post carries the files: they are checked and held for
-        # the check-answers page (portal.drafts), which sends without them.
+        # the check-answers page (portal.requests.drafts), which sends without them.
         big = [Model.select().where(Model.size > 5_000_000).count()
                for Model in (Attachment, HeldFile)]
         return sum(big) // 2

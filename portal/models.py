@@ -193,7 +193,7 @@ class Request(BaseModel):
     submitted_at = pw.DateTimeField(default=utcnow)
     status_changed_at = pw.DateTimeField(default=utcnow)
     due_date = pw.DateField(null=True)
-    # Only for targets in minutes (seed 004); see portal.clock.
+    # Only for targets in minutes (seed 004); see portal.requests.clock.
     due_at = pw.DateTimeField(null=True)
     staff_message = pw.TextField(default="")
     channel = pw.CharField(max_length=20, default="web")
@@ -403,7 +403,7 @@ class ResourceHours(BaseModel):
 class Booking(BaseModel):
     """The time a request holds on a resource: every day from ``start_date``
     to ``end_date``, from ``start_time`` to ``end_time``. It holds only while
-    its request is pending or completed (see :mod:`portal.booking`)."""
+    its request is pending or completed (see :mod:`portal.requests.booking`)."""
 
     resource = pw.ForeignKeyField(Resource, backref="bookings", on_delete="RESTRICT")
     request = pw.ForeignKeyField(Request, unique=True, backref="booking", on_delete="CASCADE")
@@ -493,7 +493,7 @@ class Notice(BaseModel):
 
     user = pw.ForeignKeyField(User, backref="notices", on_delete="CASCADE")
     request = pw.ForeignKeyField(Request, null=True, on_delete="CASCADE")
-    # What happened, read in the reader's language (portal.notify.notice_text);
+    # What happened, read in the reader's language (portal.requests.notify.notice_text);
     # ``text`` is its Thai wording, kept for notices from before kinds.
     kind = pw.CharField(max_length=40, default="")
     facts = JSONTextField(default=dict)
@@ -527,7 +527,7 @@ class RequestCount(BaseModel):
 
 class Draft(BaseModel):
     """A request form as its browser last sent it, between the form and the
-    "check your answers" page (portal.drafts): nothing is a request until
+    "check your answers" page (portal.requests.drafts): nothing is a request until
     the person confirms. Owned by one browser session (``holder`` is a hash
     of a random key in its cookie) and, when signed in, one person; swept a
     day after its last change."""

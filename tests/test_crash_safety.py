@@ -33,7 +33,7 @@ SORRY = "ระบบขัดข้อง ข้อมูลยังไม่�
 
 def _disk(app) -> list[str]:
     """Files saved for good: those held for a form not yet confirmed
-    (portal.drafts) belong to that form, not to any request."""
+    (portal.requests.drafts) belong to that form, not to any request."""
     from portal.models import HeldFile
 
     held = {h.stored_name for h in HeldFile.select()}

@@ -72,7 +72,7 @@ def _stored_files(app) -> list[Path]:
 
 def _left_behind(app) -> list[Path]:
     """Stored files of the refused upload: the form's good files are held for
-    the person's next round (portal.drafts), the refused one never is."""
+    the person's next round (portal.requests.drafts), the refused one never is."""
     assert not HeldFile.select().where(HeldFile.slot == "id_card").exists()
     held = {h.stored_name for h in HeldFile.select()}
     return [p for p in _stored_files(app) if p.name not in held]

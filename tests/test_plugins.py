@@ -87,7 +87,7 @@ def test_open311_disabled_leaves_no_api_and_the_core_starts(tmp_path, migrated_d
 
 
 def test_an_api_blueprint_has_no_csrf_and_its_own_rate_limit(sample_app):
-    """``register_blueprints`` may return a ``portal.services.ApiBlueprint``:
+    """``register_blueprints`` may return a ``portal.plugins.ApiBlueprint``:
     programs post to it without a CSRF token, up to its rate limit."""
     client = FlaskClient(sample_app)  # sends no CSRF token
     assert client.post("/sample/form").status_code == 400  # an ordinary blueprint

@@ -63,7 +63,7 @@ def test_bad_submissions_are_refused_in_thai_and_leave_nothing(app, world, overr
     assert message in r.get_data(as_text=True)
     assert Request.select().count() == 0
     assert Attachment.select().count() == 0
-    # Only the files that passed are kept, held for this form (portal.drafts).
+    # Only the files that passed are kept, held for this form (portal.requests.drafts).
     assert {p.name for p in stored_files(app)} == {h.stored_name for h in HeldFile.select()}
 
 

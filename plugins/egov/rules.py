@@ -228,7 +228,7 @@ def csv_row(agency: Agency) -> list[Any]:
         len(data["s16"]) if section_16_required(agency) or data["s16"]
         else str(_l("Not required for service points")),
         " | ".join(f"{p.rank}. {p.kind.name}" for p in problems),
-        # For people (Bangkok, Buddhist era: portal.exports), then the same two
+        # For people (Bangkok, Buddhist era: portal.files.exports), then the same two
         # moments for the programs that gather the reports of many agencies.
         report.created_at if report else "", report.updated_at if report else "",
         iso_cell(report.created_at) if report else "",

@@ -7,7 +7,7 @@ rows stay until a send succeeds.
 
 This module is the queue and the outbox's own tasks, low enough for any
 part of the core to ``kick()``; the tasks on a clock (the digest, the
-nightly housekeeping) are in portal.schedule, above what they call."""
+nightly housekeeping) are in portal.ops.schedule, above what they call."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 through the plugins' ``send_message`` hook) is first a row, written in the
 transaction of what it tells, then sent by :func:`deliver_due` from a job
 and retried with growing waits until it goes. Nothing here knows what a
-request is; portal.notify decides who is told what."""
+request is; portal.requests.notify decides who is told what."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ from .stored import CheckedFile, checked_name, new_stored_name
 
 
 class ObjectStore:
-    """The same methods as :class:`portal.uploads.FileStore`, over S3."""
+    """The same methods as :class:`portal.files.uploads.FileStore`, over S3."""
 
     def __init__(self, client: Any, bucket: str, prefix: str = "") -> None:
         self.client = client

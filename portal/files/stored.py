@@ -1,5 +1,5 @@
-"""What both file stores (the folder, portal.uploads.FileStore; S3,
-portal.object_store.ObjectStore) keep: a file that passed the upload checks,
+"""What both file stores (the folder, portal.files.uploads.FileStore; S3,
+portal.files.object_store.ObjectStore) keep: a file that passed the upload checks,
 and the random names files are stored under. Its own module so that the
 checks, which pick a store, and the stores need not import each other."""
 

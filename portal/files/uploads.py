@@ -270,7 +270,7 @@ def _image_rewritten(data: bytes, extension: str, name: str) -> bytes:
 class FileStore:
     """Files under ``UPLOAD_DIR/ab/<random>.<ext>``; names carry no meaning.
 
-    The store every install starts with. :class:`portal.object_store.ObjectStore`
+    The store every install starts with. :class:`portal.files.object_store.ObjectStore`
     has the same methods for installs on several machines.
     """
 
@@ -408,7 +408,7 @@ def serve(stored_name: str, original_name: str, content_type: str, *, allowed: b
           target: str, detail: str = "", agency: Any = None) -> Any:
     """Send a stored file if ``allowed``; 404 otherwise, so a stranger cannot
     tell a file exists. Every download is audited, under ``agency``: the
-    agency whose file it is (see :func:`portal.audit.record`). The one way
+    agency whose file it is (see :func:`portal.base.audit.record`). The one way
     any route, core or plugin, hands out an uploaded file."""
     from flask import abort
 

@@ -585,7 +585,7 @@ def build_request_form(service: Service, *, editing: bool = False,
     """The service's form plus one file input per attachment slot.
 
     On edit no file is required: an empty input keeps the file already sent;
-    nor is one whose slot has a file ``held`` (portal.drafts) from an earlier
+    nor is one whose slot has a file ``held`` (portal.requests.drafts) from an earlier
     round. A guest (no account, or a request recorded on someone's behalf)
     gives no national ID but may leave an e-mail for follow-up.
     """

@@ -61,8 +61,8 @@ def end(user: User) -> None:
 
 
 # What a browser holds for whoever used it without an account: the requests
-# whose status check it passed or that it sent (portal.request_pages), and
-# the key of its unsent drafts (portal.drafts). Signing in or out is a new
+# whose status check it passed or that it sent (portal.requests.pages), and
+# the key of its unsent drafts (portal.requests.drafts). Signing in or out is a new
 # person at the keyboard (an office's shared computer): they go.
 GUEST_KEYS = ("status_checked", "draft_holder")
 

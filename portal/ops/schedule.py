@@ -1,7 +1,7 @@
 """The portal's tasks on a clock, run by the job worker (``flask jobs
 worker``): the staff's daily digest, the nightly housekeeping of files and
 the hourly sweep of unconfirmed forms. Registered with the queue of
-portal.jobs when the app is made."""
+portal.base.jobs when the app is made."""
 
 from __future__ import annotations
 

@@ -32,7 +32,7 @@ def register_services() -> list[Service]:
     Called once when the app is built. Each code must be unique across all
     plugins; a clash fails at start-up.
 
-    :return: a list of :class:`portal.services.Service`.
+    :return: a list of :class:`portal.plugins.Service`.
 
     Example::
 
@@ -74,7 +74,7 @@ def register_blueprints() -> list[Blueprint]:
     """Flask blueprints with the plugin's own pages.
 
     Routes that show a request or file must authorise through
-    :mod:`portal.access`.
+    :mod:`portal.identity.access`.
 
     :return: blueprints; the core registers them on the app.
     """
@@ -119,7 +119,7 @@ def audit_actions() -> dict[str, Any]:
     """Words for the audit-log action codes this plugin writes.
 
     The staff's audit log shows an action in words, never its code; a test
-    fails when a ``portal.audit.record(...)`` call anywhere writes a code
+    fails when a ``portal.base.audit.record(...)`` call anywhere writes a code
     that no plugin (and not the core) gives words for.
 
     :return: ``{code: lazy text}``.
@@ -265,7 +265,7 @@ def menu_links(user: Any) -> list[MenuLink]:
     their profile page (``MenuLink(place="profile")``).
 
     :param user: ``flask_login.current_user`` (may be anonymous).
-    :return: :class:`portal.services.MenuLink` items; sorted by ``order``.
+    :return: :class:`portal.plugins.MenuLink` items; sorted by ``order``.
     """
 
 
@@ -279,7 +279,7 @@ def sign_in_options() -> list[SignInOption]:
     linked account, creates one from verified claims, or asks for the
     password once before linking an existing account.
 
-    :return: :class:`portal.services.SignInOption` items; sorted by ``order``.
+    :return: :class:`portal.plugins.SignInOption` items; sorted by ``order``.
         Return ``[]`` while the provider is not configured.
     Example::
 
@@ -295,7 +295,7 @@ def dashboard_cards(user: User) -> list[DashboardCard]:
     """Figures this plugin adds to the staff home page for ``user``.
 
     :param user: the signed-in staff member.
-    :return: :class:`portal.services.DashboardCard` items; sorted by ``order``.
+    :return: :class:`portal.plugins.DashboardCard` items; sorted by ``order``.
     """
 
 
@@ -308,12 +308,12 @@ def process_page_actions(request: Request, user: User) -> list[PageAction]:
     Asked each time the page is shown, after the core has found that
     ``user`` may process the request. Return ``[]`` where the action does
     not apply (a closed request, another plugin's service). The page the
-    button opens checks access again (:func:`portal.access.can_process`):
+    button opens checks access again (:func:`portal.identity.access.can_process`):
     a button left out is no lock.
 
     :param request: the request the page shows.
     :param user: the signed-in staff member.
-    :return: :class:`portal.services.PageAction` items; sorted by ``order``.
+    :return: :class:`portal.plugins.PageAction` items; sorted by ``order``.
     Example::
 
         @hookimpl
@@ -340,7 +340,7 @@ def request_page_sections(request: Request, viewer: Any) -> list[PageSection]:
 
     :param request: the request shown.
     :param viewer: ``flask_login.current_user``.
-    :return: :class:`portal.services.PageSection` items, each place sorted by
+    :return: :class:`portal.plugins.PageSection` items, each place sorted by
         ``order``; ``[]`` for nothing.
     Example::
 
@@ -363,11 +363,11 @@ def process_page_sections(request: Request, user: User) -> list[PageSection]:
     to look again); ``"main"`` under the details; ``"actions"`` among the
     buttons of the staff section, beside Print (shown while the request is
     still open). A form in a section posts to the plugin's own route, which
-    authorises through :mod:`portal.access` again.
+    authorises through :mod:`portal.identity.access` again.
 
     :param request: the request being processed.
     :param user: the signed-in staff member, already allowed to process it.
-    :return: :class:`portal.services.PageSection` items, each place sorted by
+    :return: :class:`portal.plugins.PageSection` items, each place sorted by
         ``order``; ``[]`` for nothing.
     Example::
 

@@ -70,7 +70,7 @@ def offered_or_404(agency_code: str, service_code: str) -> tuple[Agency, Service
 
 # ------------------------------------------- manual and blank form ---
 
-# kind -> the file kinds accepted for it (checked by content, portal.uploads)
+# kind -> the file kinds accepted for it (checked by content, portal.files.uploads)
 SERVICE_DOCUMENT_KINDS: dict[str, tuple[str, ...]] = {
     "manual": ("pdf",),
     "form": ("pdf", "png", "jpg"),

@@ -6,7 +6,7 @@ on the check page.
 A draft belongs to one browser session (a random key in its cookie, only a
 hash of it stored) and, when signed in, to one person: another browser, or
 another person in the same browser, finds nothing under its token. Drafts
-and their files are swept a day after their last change (portal.jobs), a
+and their files are swept a day after their last change (portal.base.jobs), a
 guest's after two hours.
 
 Files held for guests cost disk to people nobody can name, so they are

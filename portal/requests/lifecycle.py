@@ -96,8 +96,8 @@ TRANSITIONS: dict[tuple[Status | None, Status], frozenset[Role]] = {
 # Moves outside the everyday table, each only through its own function: staff
 # reopen a completed request when the requester asked, in the satisfaction
 # survey or any plugin that answers the hook take_reopen_ask
-# (portal.submission.staff_reopen); a forwarded request arrives as new
-# at the receiving service (portal.forwarding.forward).
+# (portal.requests.submission.staff_reopen); a forwarded request arrives as new
+# at the receiving service (portal.requests.forwarding.forward).
 SPECIAL_MOVES: dict[str, frozenset[tuple[Status, Status, Role]]] = {
     "reopen": frozenset({(S.COMPLETED, S.IN_PROGRESS, R.STAFF)}),
     "forward": frozenset({(S.SUBMITTED, S.SUBMITTED, R.STAFF),

@@ -1,5 +1,5 @@
 """Who is told what when a request changes: the e-mails, chat messages and
-bell notices of a request's life, written to the outbox (portal.outbox)
+bell notices of a request's life, written to the outbox (portal.base.outbox)
 inside the change's transaction and sent by a background job."""
 
 from __future__ import annotations

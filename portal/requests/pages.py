@@ -114,7 +114,7 @@ def _result_codes(req: Request) -> dict[str, str]:
 def context(req: Request, *, staff: bool = False) -> dict[str, Any]:
     """Everything the pages of one request show. Requester-facing by
     default (their page, the printout): work steps come without staff's
-    notes (:func:`portal.steps.for_requester`). Only the staff's process
+    notes (:func:`portal.requests.steps.for_requester`). Only the staff's process
     page passes ``staff=True``."""
 
     service = get_service(req.service_code)
@@ -141,7 +141,7 @@ def context(req: Request, *, staff: bool = False) -> dict[str, Any]:
 
 
 def sections(hook: str, **kwargs: Any) -> dict[str, list[Any]]:
-    """The plugins' :class:`portal.services.PageSection` items of a page
+    """The plugins' :class:`portal.plugins.PageSection` items of a page
     hook (``request_page_sections``, ``process_page_sections``): their HTML
     by place, each place in ``order``."""
     by_place: dict[str, list[Any]] = {"notice": [], "main": [], "actions": []}

@@ -767,7 +767,7 @@ def _agency_of(model: Any) -> int | None:
 
 def account_number_column(view: Any, context: Any, model: Any, name: str) -> str:
     """A bank account column for lists and exports, under the national ID's
-    rule (see :func:`portal.privacy.account_number_for`)."""
+    rule (see :func:`portal.requests.privacy.account_number_for`)."""
 
     return account_number_for(current_user, getattr(model, name) or "", _agency_of(model))
 

@@ -138,7 +138,7 @@ def configure_extensions(app: Flask) -> None:
     app.register_error_handler(429, _error(429, _l(
         "Too many attempts. Please wait a minute and try again.")))
     # Anything unforeseen: the transaction was rolled back and the files of
-    # the attempt deleted (portal.uploads.staged), so "nothing was saved" is true.
+    # the attempt deleted (portal.files.uploads.staged), so "nothing was saved" is true.
     app.register_error_handler(500, _error(500, _l(
         "Something went wrong on our side and nothing was saved. Please try again in a "
         "moment; if it happens again, contact the agency.")))

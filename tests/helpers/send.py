@@ -1,5 +1,5 @@
 """Send a request form the way a person does now: the form, then the
-"check your answers" page's button (portal.drafts). One place for every
+"check your answers" page's button (portal.requests.drafts). One place for every
 test that used to post the form once and expect a request."""
 
 from __future__ import annotations
