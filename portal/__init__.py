@@ -78,17 +78,28 @@ class _MovedModule(types.ModuleType):
     """An old name of a moved module: every attribute is the new module's."""
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(importlib.import_module(MOVED[self.__name__]), name)
+        moved = importlib.import_module(MOVED[self.__name__])
+        if name == "__all__" and not hasattr(moved, "__all__"):  # ``import *``
+            return [n for n in vars(moved) if not n.startswith("_")]
+        return getattr(moved, name)
 
     def __dir__(self) -> list[str]:
         return dir(importlib.import_module(MOVED[self.__name__]))
 
     def __setattr__(self, name: str, value: Any) -> None:
-        # A test or script patching ``portal.notify.x`` patches the module.
-        if name.startswith("__"):
+        # A test or script patching ``portal.notify.x`` patches the module;
+        # the import system naming an old submodule on its old parent stays
+        # here (the moved parent keeps its real submodule).
+        if name.startswith("__") or isinstance(value, _MovedModule):
             super().__setattr__(name, value)
         else:
             setattr(importlib.import_module(MOVED[self.__name__]), name, value)
+
+    def __delattr__(self, name: str) -> None:  # mock.patch undoing itself
+        if name in self.__dict__:
+            super().__delattr__(name)
+        else:
+            delattr(importlib.import_module(MOVED[self.__name__]), name)
 
 
 class _MovedFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):

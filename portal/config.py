@@ -81,11 +81,13 @@ DEFAULTS: dict[str, Any] = {
     # A sign-in ends after this many hours even if the browser stays open.
     "SESSION_MAX_HOURS": 12,
     "PRINT_RATE_LIMIT": "30 per minute",
-    # Form posts by people not signed in that hold a file for the check page,
+    # Form posts by people not signed in that carry a file for the check page,
     # per address (a person sends a few; a script filling the disk, many),
     # and the bytes held for all such people together until they confirm.
     "GUEST_FILE_RATE_LIMIT": "30 per hour",
     "GUEST_HELD_MAX_BYTES": 2 * 1024 ** 3,
+    # The files one signed-in person's unsent forms may hold.
+    "USER_HELD_MAX_BYTES": 200 * 1024 ** 2,
     # Minutes without a page before a sign-in ends: staff hold other
     # people's data on shared office PCs, so theirs is shorter.
     "SESSION_IDLE_MINUTES": 120,

@@ -292,7 +292,7 @@ def _submitted_filter(app) -> tuple[str, str]:
 
 
 @pytest.mark.parametrize("typed", ["1/12/2569 - 2/12/2569", "๑/๑๒/๒๕๖๙ ถึง ๒/๑๒/๒๕๖๙",
-                                   "2/12/2569", "2026-12-01 to 2026-12-02"])
+                                   "2/12/2569", "2026-12-01 to 2026-12-02", "1/12/2569 -"])
 def test_the_staff_request_list_filters_by_typed_be_dates(app, world, bangkok_night, typed):
     from .helpers.certificate import new_certificate
 
@@ -307,6 +307,22 @@ def test_the_staff_request_list_filters_by_typed_be_dates(app, world, bangkok_ni
     page = clerk.get("/admin/requests/", query_string={arg: typed}).get_data(as_text=True)
     assert inside.reference in page and outside.reference not in page
     assert html.escape(typed) in page or typed in html.unescape(page)  # kept in the filter
+
+
+def test_a_filter_range_open_at_its_start_reaches_back(app, world, bangkok_night):
+    """Only "ถึงวันที่" given: everything up to that day, not that one day."""
+    from .helpers.certificate import new_certificate
+
+    _client, today = new_certificate(app, world["citizen"])
+    _client, older = new_certificate(app, world["citizen"])
+    Request.update(submitted_at=dt.datetime(2025, 3, 20, 3, 0)).where(
+        Request.id == older.id).execute()
+    arg, _type = _submitted_filter(app)
+    clerk = app.test_client()
+    login(clerk, world["staff"])
+    page = clerk.get("/admin/requests/", query_string={arg: "- 30/11/2569"}).get_data(
+        as_text=True)
+    assert older.reference in page and today.reference not in page
 
 
 def test_a_filter_date_that_is_no_date_filters_nothing(app, world, bangkok_night):

@@ -50,10 +50,42 @@ def test_guest_posts_that_hold_files_are_limited_per_address(app):
     refused = post_photo(app.test_client())
     assert refused.status_code == 429
     assert stored(app) == held and HeldFile.select().count() == 3
-    # Rounds that hold no file cost nothing: a person fixing a typo is not
-    # counted... but neither is the limit lifted by them.
+    # A round that carries no file holds nothing: a person fixing a typo
+    # after the limit still gets their form back.
     no_file = app.test_client().post(URL, data=LIGHT, content_type="multipart/form-data")
-    assert no_file.status_code == 429
+    assert no_file.status_code == 200
+
+
+def test_a_post_is_counted_before_it_runs(app, monkeypatch):
+    """The count is taken before the page runs, not after it answers: posts
+    sent side by side, or one that never finishes, cannot slip under the
+    limit (review, finding 3)."""
+    from portal.requests import drafts
+
+    _office()
+    app.config["GUEST_FILE_RATE_LIMIT"] = "1 per hour"
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    def dies(draft, form, service):
+        raise RuntimeError("the worker died while holding the file")
+
+    monkeypatch.setattr(drafts, "hold_files", dies)
+    assert post_photo(app.test_client()).status_code == 500
+    monkeypatch.undo()
+    assert post_photo(app.test_client()).status_code == 429
+
+
+def test_a_signed_in_persons_unsent_forms_have_a_ceiling(app, world):
+    _office()
+    citizen = app.test_client()
+    assert login(citizen, world["citizen"]).status_code == 302
+    post_photo(citizen)
+    app.config["USER_HELD_MAX_BYTES"] = HeldFile.get().size + 10
+    other_tab = app.test_client()
+    assert login(other_tab, world["citizen"]).status_code == 302
+    page = post_photo(other_tab).get_data(as_text=True)
+    assert 'id="file_photo1-error"' in page and "แบบฟอร์มที่ยังไม่ได้ส่ง" in page
+    assert HeldFile.select().count() == 1
 
 
 def test_rounds_without_a_file_do_not_use_up_the_limit(app):
@@ -85,6 +117,28 @@ def test_posting_the_blank_form_again_keeps_one_draft_per_browser(app):
     assert Draft.select().count() == 1 and HeldFile.select().count() == 1
     # The earlier photo's bytes went with it.
     assert not (first & stored(app)) and len(stored(app)) == 1
+
+
+def test_a_check_page_left_open_cannot_send_answers_posted_after_it(app, world):
+    """Review, finding 1: the blank form posted again in the same browser
+    (a second tab, the next person at a shared PC) must not turn the first
+    tab's check page into a button that sends answers it never showed."""
+    from portal.models import Request
+
+    _office()
+    citizen = app.test_client()
+    assert login(citizen, world["citizen"]).status_code == 302
+    data = {**LIGHT, "pole": "เสา 1"}
+    first = citizen.post(URL, data={**data, "first_name": "บุญมี",
+                                    "file_photo1": (io.BytesIO(make_png()), "a.png")},
+                         content_type="multipart/form-data")
+    first_check = first.headers["Location"]
+    second = citizen.post(URL, data={**data, "first_name": "สมหญิง",
+                                     "file_photo1": (io.BytesIO(make_png()), "b.png")},
+                          content_type="multipart/form-data")
+    assert second.headers["Location"] != first_check
+    r = citizen.post(first_check, data={"confirm": "1"})
+    assert r.status_code == 302 and Request.select().count() == 0
 
 
 def test_the_bytes_held_for_all_guests_have_a_ceiling(app, world):

@@ -90,3 +90,23 @@ def test_patching_an_old_name_patches_the_module():
         assert notify.requester_email == "patched"
     finally:
         notify.requester_email = kept
+
+
+def test_mock_patch_on_an_old_name_undoes_itself():
+    from unittest import mock
+
+    from portal.files import uploads
+
+    real = uploads.store
+    with mock.patch("portal.uploads.store", lambda: "fake"):
+        assert uploads.store() == "fake"
+    assert uploads.store is real
+
+
+def test_an_old_submodule_name_leaves_the_moved_package_alone():
+    import portal.public.views  # noqa: F401
+
+    import portal.web.public
+    import portal.web.public.views as real
+
+    assert portal.web.public.views is real

@@ -73,6 +73,43 @@ def test_built_in_features_stay_unless_disabled(tmp_path):
     assert left.get_plugin("survey") is not None and left.get_plugin("education") is not None
 
 
+def test_a_plugin_left_out_still_minds_the_data_it_left(tmp_path, migrated_db, world):
+    """Review, finding 4: with the survey or the tambon family left out,
+    their rows are still in backups and the orphan-file sweep's count, and
+    an account's deletion still erases what they hold of the person."""
+    from plugins.survey.models import SurveyResponse
+    from plugins.tambon.models import ElderlyRegistration
+    from portal.plugins.manager import all_models
+
+    app = create_app(make_config(tmp_path, migrated=True,
+                                 PORTAL_DISABLED_PLUGINS="survey,tambon"))
+    pm = app.extensions["portal"].pm
+    assert pm.is_blocked("survey") and pm.get_plugin("survey:data") is not None
+    with app.app_context():
+        models = all_models()
+        assert SurveyResponse in models and ElderlyRegistration in models
+        forgetters = {impl.plugin_name for impl in pm.hook.forget_request.get_hookimpls()}
+        assert {"survey:data", "tambon:data"} <= forgetters
+        # Only the data hooks: no pages, no services, no menu.
+        assert "survey" not in {bp.name for bp in app.blueprints.values()}
+        assert not {s.code for s in app.extensions["portal"].services.values()
+                    if s.plugin == "tambon"}
+
+
+def test_a_built_in_plugin_not_installed_stops_the_start(tmp_path, monkeypatch):
+    """A deploy that pulled the code without installing it again has no
+    entry point for a new built-in plugin: it says so instead of running
+    without Open311 or the survey (review, doubt 10)."""
+    from portal.plugins import manager
+
+    real = manager.entry_points
+    monkeypatch.setattr(manager, "entry_points", lambda group: [
+        ep for ep in real(group=group) if ep.name != "survey"])
+    with pytest.raises(RuntimeError, match="survey"):
+        create_app(make_config(tmp_path))
+    create_app(make_config(tmp_path, PORTAL_DISABLED_PLUGINS="survey"))  # said so: fine
+
+
 def test_open311_disabled_leaves_no_api_and_the_core_starts(tmp_path, migrated_db):
     app = create_app(make_config(tmp_path, migrated=True, PORTAL_DISABLED_PLUGINS="open311"))
     assert app.extensions["portal"].pm.is_blocked("open311")
@@ -257,6 +294,7 @@ def test_request_personal_data_joins_each_request_of_the_export(sample_app):
     assert entry["sample_note"] == f"note of {req.reference}"
     keys = list(entry)
     assert keys.index("files") < keys.index("sample_note") < keys.index("status_check")
+    assert isinstance(entry["files"], list)  # the core's list, not the plugin's word
 
 
 def test_take_reopen_ask_lets_staff_reopen_once_per_ask(sample_app):

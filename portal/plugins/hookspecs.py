@@ -19,8 +19,9 @@ if TYPE_CHECKING:
     from ..models import Agency, Notification, Request, StatusEvent, User
     from .services import DashboardCard, MenuLink, PageAction, PageSection, Service, SignInOption
 
-hookspec = pluggy.HookspecMarker("portal")
-hookimpl = pluggy.HookimplMarker("portal")
+PROJECT = "portal"  # the pluggy project: hookimpl marks functions "portal_impl"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
 
 # ---------------------------------------------------------------- Setup ---
 
@@ -360,10 +361,12 @@ def process_page_sections(request: Request, user: User) -> list[PageSection]:
 
     ``PageSection.place`` says where: ``"notice"`` above the request's
     details, for what staff must see first (the requester's rating, an ask
-    to look again); ``"main"`` under the details; ``"actions"`` among the
-    buttons of the staff section, beside Print (shown while the request is
-    still open). A form in a section posts to the plugin's own route, which
-    authorises through :mod:`portal.identity.access` again.
+    to look again); ``"main"`` under the details; ``"actions"`` right under
+    the staff section's form and its buttons (shown while the request is
+    still open; outside that form, so a section may hold a form of its own).
+    A plain button on that row is a :func:`process_page_actions` item. A
+    form in a section posts to the plugin's own route, which authorises
+    through :mod:`portal.identity.access` again.
 
     :param request: the request being processed.
     :param user: the signed-in staff member, already allowed to process it.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import types
 from dataclasses import dataclass, replace
 from importlib.metadata import entry_points
 from typing import Any
@@ -21,6 +22,10 @@ ENTRY_POINT_GROUP = "portal.plugins"
 # PORTAL_DISABLED_PLUGINS names them. Ordinary plugins otherwise: they use
 # only the documented hooks (what datasette calls its DEFAULT_PLUGINS).
 BUILT_IN_PLUGINS = ("open311", "survey", "delay_letters")
+# What a plugin left out still does for the rows it left in the database:
+# its tables stay in backups and in the orphan-file sweep's count, and the
+# personal data in them is still exported and erased on request (PDPA).
+DATA_HOOKS = ("register_models", "forget_request", "request_personal_data")
 log = logging.getLogger(__name__)
 
 
@@ -42,14 +47,36 @@ def build_plugin_manager(config: dict[str, Any]) -> pluggy.PluginManager:
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         if (wanted and ep.name not in wanted) or ep.name in disabled:
             pm.set_blocked(ep.name)
+            part = _data_part(ep.load())
+            if part is not None:
+                pm.register(part, name=f"{ep.name}:data")
             continue
         if pm.has_plugin(ep.name) or pm.is_blocked(ep.name):
             continue
         pm.register(ep.load(), name=ep.name)
     for plugin in config.get("PORTAL_EXTRA_PLUGINS") or ():
         pm.register(plugin)
+    missing = [n for n in BUILT_IN_PLUGINS if n not in disabled and pm.get_plugin(n) is None]
+    if missing:
+        raise RuntimeError(f"built-in plugins {', '.join(missing)} are not installed: "
+                           "install the project again (pip install -e .), or name them "
+                           "in PORTAL_DISABLED_PLUGINS")
     pm.check_pending()
     return pm
+
+
+def _data_part(plugin: Any) -> Any:
+    """The :data:`DATA_HOOKS` a left-out plugin implements, as a plugin of
+    their own; None when it has none."""
+    hooks = {name: impl for name in DATA_HOOKS
+             if (impl := getattr(plugin, name, None)) is not None
+             and hasattr(impl, f"{hookspecs.PROJECT}_impl")}
+    if not hooks:
+        return None
+    part = types.ModuleType(f"{getattr(plugin, '__name__', 'plugin')}:data")
+    for name, impl in hooks.items():
+        setattr(part, name, impl)
+    return part
 
 
 def _names(setting: Any) -> set[str]:

@@ -11,10 +11,11 @@ guest's after two hours.
 
 Files held for guests cost disk to people nobody can name, so they are
 bounded three ways: one draft per browser and form (posting the blank form
-again starts that draft afresh), the guest form's rate limit on posts that
-hold a file (``GUEST_FILE_RATE_LIMIT``, per address), and a ceiling on the
+again discards the earlier one), the guest form's rate limit on posts that
+carry a file (``GUEST_FILE_RATE_LIMIT``, per address), and a ceiling on the
 bytes held for all guests together (``GUEST_HELD_MAX_BYTES``), past which a
-guest is asked to try later or sign in.
+guest is asked to try later or sign in. A signed-in person's unsent forms
+have a ceiling of their own (``USER_HELD_MAX_BYTES``).
 """
 
 from __future__ import annotations
@@ -26,11 +27,11 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import peewee as pw
-from flask import current_app, g, session
+from flask import current_app, session
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from ..db import database
+from ..db import database, is_postgres
 from ..files import uploads
 from ..models import Agency, Draft, HeldFile, Request, User
 from ..thai import utcnow
@@ -43,8 +44,6 @@ if TYPE_CHECKING:
 HOLDER_KEY = "draft_holder"
 LIFETIME = dt.timedelta(days=1)
 GUEST_LIFETIME = dt.timedelta(hours=2)
-# Set on ``g`` when a guest's post held a new file: the rate limit counts it.
-HELD_FOR_GUEST = "held_guest_file"
 # Posted fields that are not answers to keep: the form's token, the robot
 # check (spent on the check page) and the buttons.
 _NOT_KEPT = {"csrf_token", "draft", "captcha", "altcha", "review"}
@@ -79,11 +78,6 @@ def _lifetime(user_id: int | None) -> dt.timedelta:
     return LIFETIME if user_id is not None else GUEST_LIFETIME
 
 
-def held_for_guest() -> bool:
-    """Did this request hold a file for a guest (the rate limit's test)?"""
-    return bool(g.get(HELD_FOR_GUEST))
-
-
 def keep(draft: Draft | None, posted: MultiDict, *, fields: Iterable[str], user: User | None,
          agency: Agency, service: Service, request: Request | None = None) -> Draft:
     """Save the posted answers to ``fields`` into ``draft`` (a new one if None)."""
@@ -94,15 +88,14 @@ def keep(draft: Draft | None, posted: MultiDict, *, fields: Iterable[str], user:
                 and not k.startswith("file_") and k.partition("-")[0] in names}
     if draft is None:
         # The same browser posting the blank form again (a reload, a second
-        # tab): its earlier draft of this form starts afresh rather than a
-        # new one piling up beside it.
-        draft = Draft.get_or_none(
-            (Draft.holder == _holder()) & (Draft.user == (user.id if user else None))
-            & (Draft.agency == agency) & (Draft.service_code == service.code)
-            & (Draft.request == (request.id if request else None)))
-        if draft is not None:
-            drop_files(draft)
-    if draft is None:
+        # tab): its earlier draft of this form goes, files and all, rather
+        # than piling up beside the new one. A check page still open on it
+        # then finds nothing: it cannot send the new answers unseen.
+        for old in Draft.select().where(
+                (Draft.holder == _holder()) & (Draft.user == (user.id if user else None))
+                & (Draft.agency == agency) & (Draft.service_code == service.code)
+                & (Draft.request == (request.id if request else None))):
+            discard(old)
         return Draft.create(token=secrets.token_urlsafe(24), holder=_holder(), user=user,
                             agency=agency, service_code=service.code, request=request,
                             formdata=formdata, updated_at=utcnow())
@@ -122,21 +115,37 @@ def held(draft: Draft | None) -> dict[str, HeldFile]:
     return {h.slot: h for h in HeldFile.select().where(HeldFile.draft == draft)}
 
 
-def drop_files(draft: Draft) -> None:
-    """Forget the files held for ``draft`` (rows first, then the bytes)."""
-    gone = list(HeldFile.select().where(HeldFile.draft == draft))
-    HeldFile.delete().where(HeldFile.draft == draft).execute()
+def _lock(draft: Draft) -> bool:
+    """Lock the draft's row for this transaction (PostgreSQL; SQLite has one
+    writer at a time anyway). False when it is gone: sent or discarded."""
+    query = Draft.select(Draft.id).where(Draft.id == draft.id)
+    return (query.for_update() if is_postgres() else query).exists()
+
+
+def discard(draft: Draft) -> None:
+    """The draft and its held files go (rows in one transaction, under the
+    row lock a confirmation takes too; the bytes after the commit)."""
+    with database.atomic():
+        if not _lock(draft):
+            return
+        gone = list(HeldFile.select().where(HeldFile.draft == draft))
+        HeldFile.delete().where(HeldFile.draft == draft).execute()
+        Draft.delete().where(Draft.id == draft.id).execute()
     files = uploads.store()
     for h in gone:
         files.delete(h.stored_name)
 
 
-def _guest_room(size: int) -> bool:
-    """Is there room under the ceiling of bytes held for all guests?"""
-    ceiling = int(current_app.config["GUEST_HELD_MAX_BYTES"])
+def _room(draft: Draft, size: int) -> bool:
+    """Is there room for ``size`` more bytes: under the ceiling for all
+    guests together, or under the one for this person's unsent forms?"""
+    if draft.user_id is None:
+        ceiling, whose = current_app.config["GUEST_HELD_MAX_BYTES"], Draft.user.is_null()
+    else:
+        ceiling, whose = current_app.config["USER_HELD_MAX_BYTES"], Draft.user == draft.user_id
     used = (HeldFile.select(pw.fn.COALESCE(pw.fn.SUM(HeldFile.size), 0))
-            .join(Draft).where(Draft.user.is_null()).scalar())
-    return int(used or 0) + size <= ceiling
+            .join(Draft).where(whose).scalar())
+    return int(used or 0) + size <= int(ceiling)
 
 
 def hold_files(draft: Draft, form: FlaskForm, service: Service) -> dict[str, str]:
@@ -154,13 +163,14 @@ def hold_files(draft: Draft, form: FlaskForm, service: Service) -> dict[str, str
             continue
         if checked is None:
             continue
-        if draft.user_id is None:
-            if not _guest_room(len(checked.data)):
-                errors[f"file_{slot.name}"] = _(
-                    "Files from people who are not signed in cannot be taken just now. "
-                    "Please try again later, or sign in and send the form.")
-                continue
-            g.setdefault(HELD_FOR_GUEST, True)
+        if not _room(draft, len(checked.data)):
+            errors[f"file_{slot.name}"] = _(
+                "Files from people who are not signed in cannot be taken just now. "
+                "Please try again later, or sign in and send the form.") \
+                if draft.user_id is None else _(
+                "Too many files wait in your unsent forms. Please send those forms, "
+                "or try again tomorrow.")
+            continue
         name = files.write(checked)
         try:
             with database.atomic():
@@ -184,15 +194,20 @@ class DraftGone(Exception):
     """The draft was sent (or swept) by another request meanwhile."""
 
 
-def claim(draft: Draft) -> None:
+def claim(draft: Draft) -> dict[str, HeldFile]:
     """Take the draft for the request being made, first thing inside its
-    transaction: its rows go (its held files' stored files now belong to the
-    attachments made from them). A second press of the button (two taps,
-    two tabs) deletes nothing and stops here, before anything is created:
-    the row lock makes it wait for the first, then find the draft gone."""
+    transaction, and return its held files as they are now (slot -> file):
+    their rows go, their stored files now belong to the attachments made
+    from them. A second press of the button (two taps, two tabs), or a
+    draft discarded meanwhile, stops here before anything is created: the
+    row lock makes it wait for the other, then find the draft gone."""
+    if not _lock(draft):
+        raise DraftGone(draft.token)
+    taken = {h.slot: h for h in HeldFile.select().where(HeldFile.draft == draft)}
     HeldFile.delete().where(HeldFile.draft == draft).execute()
     if Draft.delete().where(Draft.id == draft.id).execute() != 1:
         raise DraftGone(draft.token)
+    return taken
 
 
 def sweep(now: dt.datetime | None = None) -> int:

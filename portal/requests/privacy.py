@@ -146,9 +146,12 @@ def personal_data(user: User) -> dict[str, Any]:
                 "download": None if f.purged_at else public_url(
                     "requester.download", attachment_id=f.id)}
                 for f in files],
-            **_plugin_data(pm, req),
-            "status_check": status_check_url(req.reference),
         })
+        # A plugin adds its own parts; it cannot replace the core's.
+        entry = requests[-1]
+        entry.update({k: v for k, v in _plugin_data(pm, req).items()
+                      if k not in entry and k != "status_check"})
+        entry["status_check"] = status_check_url(req.reference)
     return {
         "exported_at": _iso(utcnow()),
         "account": {

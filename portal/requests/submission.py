@@ -99,7 +99,7 @@ def submit(service: Service, agency: Agency, requester: User | None, form: Flask
     """
 
     files = check_files(form, service) if form is not None and draft is None else {}
-    held = drafts.held(draft)
+    held: dict[str, HeldFile] = {}
     answers = dict(answers) if answers is not None else answers_from_form(form)
     if requester is not None:
         answers["national_id"] = requester.national_id
@@ -110,7 +110,7 @@ def submit(service: Service, agency: Agency, requester: User | None, form: Flask
     due_day, due_at = clock.due_for(agency, service)
     with uploads.staged(store) as written, database.atomic():
         if draft is not None:
-            drafts.claim(draft)
+            held = drafts.claim(draft)
         request = create_request(
             prefix=service.ref_prefix, service_code=service.code, agency=agency,
             requester=requester, applicant_name=name,
@@ -141,7 +141,7 @@ def resubmit(request: Request, service: Service, form: FlaskForm,
     ``draft``: the confirmed draft, whose held files replace the sent ones."""
 
     files = check_files(form, service) if draft is None else {}
-    held = drafts.held(draft)
+    held = drafts.held(draft)  # what the person confirmed; claimed again below
     answers = answers_from_form(form)
     if actor is not None or "national_id" in request.payload:
         answers["national_id"] = request.payload.get("national_id", "")
@@ -151,7 +151,7 @@ def resubmit(request: Request, service: Service, form: FlaskForm,
     store = uploads.store()
     with uploads.staged(store) as written, database.atomic():
         if draft is not None:
-            drafts.claim(draft)
+            held = drafts.claim(draft)
         old = request.status
         returned_at = request.status_changed_at
         event = change_status(request, Status.RESUBMITTED, actor=actor, role=Role.REQUESTER,

@@ -675,14 +675,23 @@ def secret_state(view: Any, context: Any, model: Any, name: str) -> str:
 
 
 _RANGE_SEPARATOR = re.compile(r"\s+(?:to|ถึง|-|–)\s+")
+_OPEN_END = re.compile(r"^(?:to|ถึง|-|–)\s*|\s*(?:to|ถึง|-|–)$")
+# What an open end of a range stands for: before and after any request.
+OPEN_FIRST, OPEN_LAST = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
 
 
 def typed_date_range(value: str) -> list[dt.date]:
     """``1/6/2567 - 30/6/2567`` (B.E. or A.D., Thai digits, ``ถึง`` or ``to``
-    between), one date for one day, or Flask-Admin's own
+    between), one date for one day, an open end (``1/6/2567 -`` from then
+    on, ``- 30/6/2567`` up to then), or Flask-Admin's own
     ``2024-06-01 to 2024-06-30`` (links bookmarked before) as [first, last].
     Raises ValueError when it is not one."""
-    parts = [parse_date(p) for p in _RANGE_SEPARATOR.split(value.strip())]
+    text = value.strip()
+    opened = _OPEN_END.search(text)
+    if opened and opened.group(0).strip() and len(text) > len(opened.group(0)):
+        day = parse_date(_OPEN_END.sub("", text))
+        return [OPEN_FIRST, day] if opened.start() == 0 else [day, OPEN_LAST]
+    parts = [parse_date(p) for p in _RANGE_SEPARATOR.split(text)]
     if len(parts) == 1:
         parts *= 2
     if len(parts) != 2:

@@ -29,12 +29,16 @@
   function read(value) {
     value = value.trim();
     var iso = /^(\S+)\s+to\s+(\S+)$/.exec(value);
-    var ends = iso ? [iso[1], iso[2]] : value.split(/\s*(?:\s-\s|–|ถึง|\bto\b)\s*/);
+    var ends;
+    if (iso) ends = [iso[1], iso[2]];
+    else if (/^(?:-|–|ถึง)\s*/.test(value)) ends = ["", value.replace(/^(?:-|–|ถึง)\s*/, "")];
+    else if (/\s*(?:-|–|ถึง)$/.test(value)) ends = [value.replace(/\s*(?:-|–|ถึง)$/, ""), ""];
+    else ends = value.split(/\s*(?:\s-\s|–|ถึง|\bto\b)\s*/);
     return ends.map(function (end) {
       var day = fromIso(end.trim());
       if (day) return day;
       var m = /^(\S+)\/(\S+)\/(\S+)$/.exec(end.trim());
-      return m ? [m[1], +m[2] || "", m[3]] : ["", "", ""];
+      return m ? [m[1], +m[2] || "", m[3]] : ["", "", ""];  // "" too: an open end
     });
   }
 
@@ -78,7 +82,9 @@
     });
     function write() {
       var first = typed(ends[0]), last = typed(ends[1]);
-      input.value = first && last ? first + " - " + last : first || last;
+      // An open end stays open: "1/6/2567 -" from then on, "- 30/6/2567" up to then.
+      input.value = first && last ? first + " - " + last : first ? first + " -"
+        : last ? "- " + last : "";
       input.dispatchEvent(new Event("change", { bubbles: true }));
       if (window.jQuery) window.jQuery(input).trigger("change");  // shows "Apply"
     }

@@ -121,4 +121,16 @@ def test_a_list_filters_by_dates_typed_in_three_boxes(live_server, browser, shot
     assert start.get_by_label("ปี พ.ศ.", exact=True).input_value() == "2569"
     box = start.bounding_box()
     assert box and box["x"] + box["width"] <= 360
+    # Only the end given: everything up to it, and it stays in the "to" boxes.
+    for label in ("วันที่", "ปี พ.ศ."):
+        start.get_by_label(label, exact=True).fill("")
+    start.get_by_label("เดือน", exact=True).select_option("")
+    with page.expect_navigation():
+        page.get_by_role("button", name="กรอง", exact=True).click()
+    listed = page.locator("table.model-list").inner_text()
+    assert inside.reference in listed and outside.reference in listed
+    end = page.get_by_role("group", name="ถึงวันที่")
+    assert end.get_by_label("ปี พ.ศ.", exact=True).input_value() == str(today.year + 543)
+    assert page.get_by_role("group", name="ตั้งแต่วันที่").get_by_label(
+        "ปี พ.ศ.", exact=True).input_value() == ""
     page.close()

@@ -143,7 +143,8 @@ def process_page_actions(request: Any, user: Any) -> list[PageAction]:
 
 @hookimpl
 def request_personal_data(request: Any) -> dict[str, Any]:
-    return {"sample_note": f"note of {request.reference}"}
+    # "files" is the core's: a plugin cannot replace it (it is dropped).
+    return {"sample_note": f"note of {request.reference}", "files": "not the core's"}
 
 
 # References whose requester asked this plugin to look at them again.

@@ -261,11 +261,17 @@ def _user() -> User | None:
     return current_user._get_current_object() if current_user.is_authenticated else None
 
 
-# A guest's posts that hold a file; signed-in people answer for their own.
+def _no_file_from_a_guest() -> bool:
+    return current_user.is_authenticated or not any(
+        f.filename for f in request.files.values())
+
+
+# A guest's posts that carry a file, counted before the page runs (so posts
+# sent side by side cannot all slip under it); signed-in people have their
+# own ceiling of held bytes (USER_HELD_MAX_BYTES).
 guest_file_limit = limiter.shared_limit(
     lambda: current_app.config["GUEST_FILE_RATE_LIMIT"], scope="guest-files",
-    methods=["POST"], exempt_when=lambda: current_user.is_authenticated,
-    deduct_when=lambda response: drafts.held_for_guest())
+    methods=["POST"], exempt_when=_no_file_from_a_guest)
 
 
 @bp.route("/requests/new/<agency_code>/<service_code>", methods=["GET", "POST"])
