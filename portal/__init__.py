@@ -128,7 +128,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # module name) stays light; the whole app loads only when one is made.
     from . import config as config_module
     from . import db
-    from .plugins.manager import PortalState, build_plugin_manager, collect_services
+    from .plugins.manager import PortalState, ServiceRegistry, build_plugin_manager
     from .web.wiring import (
         configure_admin,
         configure_blueprints,
@@ -148,7 +148,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     jobs.configure(app)
     pm = build_plugin_manager(app.config)
-    app.extensions["portal"] = PortalState(pm=pm, services=collect_services(pm))
+    app.extensions["portal"] = PortalState(pm=pm, registry=ServiceRegistry(pm))
     configure_extensions(app)
     configure_templates(app, pm)
     configure_blueprints(app, pm)

@@ -567,12 +567,25 @@ class HeldFile(BaseModel):
         derived = True
 
 
+class ServiceGeneration(BaseModel):
+    """One row: how many times the services made from data changed
+    (portal.plugins.registry). Every process compares it with the one it
+    loaded, once per app context."""
+
+    name = pw.CharField(max_length=20, primary_key=True)
+    generation = pw.BigIntegerField(default=0)
+
+    class Meta:
+        table_name = "service_generation"
+        derived = True  # any value other than the one loaded makes a reload
+
+
 CORE_MODELS: tuple[type[pw.Model], ...] = (
     Agency, User, Membership, MembershipService, AgencyService, ServiceDocument, Request,
     StatusEvent, Attachment, Holiday, LoginSession, ExternalAccount, LoginThrottle, RobotChallenge,
     PasswordReset, AuditLog,
     Resource, ResourceHours, Booking, StepEvent, Notification, CannedReply,
-    IssuedDocument, Notice, RequestCount, Draft, HeldFile,
+    IssuedDocument, Notice, RequestCount, Draft, HeldFile, ServiceGeneration,
 )
 
 

@@ -473,4 +473,4 @@ def test_every_hook_is_documented_and_tested():
         assert re.search(rf"^### {hook}\(", docs, re.M), f"{hook} missing from docs"
         assert hook in tests, f"{hook} has no test"
         assert (getattr(hookspecs, hook).__doc__ or "").strip(), f"{hook} has no docstring"
-    assert len(HOOKS) == 19
+    assert len(HOOKS) == 21

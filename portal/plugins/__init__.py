@@ -23,8 +23,10 @@ from .manager import (
     get_service,
     own_tables,
     plugin_manager,
+    services_of,
     state,
 )
+from .registry import ServiceRegistry, services_changed
 from .services import (
     ApiBlueprint,
     AttachmentSlot,
@@ -65,4 +67,7 @@ __all__ = [
     "get_service",
     "answers_service",
     "plugin_manager",
+    "services_of",
+    "services_changed",
+    "ServiceRegistry",
 ]

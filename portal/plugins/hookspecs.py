@@ -45,6 +45,35 @@ def register_services() -> list[Service]:
 
 
 @hookspec
+def load_services() -> list[Service]:
+    """Services this plugin makes from data, as they stand now (the service
+    builder's published versions).
+
+    Called when the app is built and again, in each process, whenever
+    :func:`portal.plugins.services_changed` was called (in the transaction
+    that changed them): once per app context the core compares one counter
+    row with the one it loaded. Keep it to a query or two. A code already
+    taken by another service is left out with an error in the log.
+
+    Give ``agency_code`` to offer a service only in the agency that made it,
+    and ``version`` for its published version: its requests keep that
+    version and find it again through :func:`find_service`.
+
+    :return: a list of :class:`portal.plugins.Service`, current versions only.
+    """
+
+
+@hookspec(firstresult=True)
+def find_service(code: str) -> Service | None:
+    """An earlier version of a service from :func:`load_services`, by the
+    code its requests keep (``Service.answers_code``: ``"tree-cutting-7@2"``).
+
+    Asked only for a code that is not a current service's; the answer is
+    cached until the services change. None: not this plugin's.
+    """
+
+
+@hookspec
 def register_models() -> list[type[peewee.Model]]:
     """Peewee models this plugin owns (bound to the core database).
 

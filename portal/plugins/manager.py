@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import types
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Any
 
@@ -14,6 +14,7 @@ from flask import current_app
 from ..models import CORE_MODELS
 from . import hookspecs
 from .hookspecs import hookimpl
+from .registry import ServiceRegistry, collect_code_services, offered_in
 from .services import Service
 
 ENTRY_POINT_GROUP = "portal.plugins"
@@ -107,20 +108,16 @@ class PortalState:
     """What the app knows about its plugins, kept in ``app.extensions``."""
 
     pm: pluggy.PluginManager
-    services: dict[str, Service]
+    registry: ServiceRegistry
+
+    @property
+    def services(self) -> dict[str, Service]:
+        return self.registry.services()
 
 
 def collect_services(pm: pluggy.PluginManager) -> dict[str, Service]:
-    services: dict[str, Service] = {}
-    for impl in pm.hook.register_services.get_hookimpls():
-        for service in impl.function() or ():
-            if service.code in services:
-                raise RuntimeError(
-                    f"service code {service.code!r} registered twice "
-                    f"({services[service.code].plugin} and {impl.plugin_name})"
-                )
-            services[service.code] = replace(service, plugin=impl.plugin_name)
-    return services
+    """The code-defined services (kept for plugins that called it)."""
+    return collect_code_services(pm)
 
 
 def collect(pm: pluggy.PluginManager, hook: str, **kwargs: Any) -> list[Any]:
@@ -148,7 +145,13 @@ def all_services() -> dict[str, Service]:
 
 
 def get_service(code: str) -> Service | None:
-    return state().services.get(code)
+    """A service by code, or an earlier version of a built one (``code@N``)."""
+    return state().registry.find(code)
+
+
+def services_of(agency: Any) -> dict[str, Service]:
+    """The services ``agency`` may offer: the shared ones and its own."""
+    return offered_in(all_services(), agency)
 
 
 def answers_service(request: Any) -> Service | None:

@@ -118,6 +118,14 @@ class Service:
         page and the staff's process page, rendered with the page's context
         (an order's amounts, so staff check the payment slip against them).
     :param description: a line for the catalogue.
+    :param agency_code: offered only by that agency (a service its admin
+        built); None: any agency may switch it on.
+    :param version: the published version of a service made from data; its
+        requests keep it (``Request.form_code`` = :attr:`answers_code`), so
+        they show and are corrected on the form they were filled on.
+    :param personal_fields: answers of ``form_class`` beyond the applicant
+        block that identify a person, blanked when the request's personal
+        data is erased (PDPA).
     """
 
     code: str
@@ -139,7 +147,15 @@ class Service:
     urgent: bool = False
     forwardable: bool = True
     description: Any = ""
+    agency_code: str | None = None
+    version: int | None = None
+    personal_fields: tuple[str, ...] = ()
     plugin: str = field(default="", compare=False)
+
+    @property
+    def answers_code(self) -> str:
+        """What a request stores as the form its answers follow."""
+        return self.code if self.version is None else f"{self.code}@{self.version}"
 
     def slot(self, name: str) -> AttachmentSlot | None:
         return next((s for s in self.slots if s.name == name), None)

@@ -9,7 +9,7 @@ from ..base import audit
 from ..db import database
 from ..files.uploads import CheckedFile, staged, store
 from ..models import Agency, AgencyService, ServiceDocument, User
-from ..plugins.manager import all_services
+from ..plugins.manager import all_services, services_of
 from ..plugins.services import Service
 from ..thai import utcnow
 
@@ -17,7 +17,7 @@ from ..thai import utcnow
 def enabled_codes(agency: Agency) -> set[str]:
     rows = AgencyService.select(AgencyService.service_code).where(
         (AgencyService.agency == agency) & (AgencyService.enabled == True))  # noqa: E712
-    return {r.service_code for r in rows} & set(all_services())
+    return {r.service_code for r in rows} & set(services_of(agency))
 
 
 def enabled_services(agency: Agency) -> list[Service]:
@@ -55,7 +55,7 @@ def offered_or_404(agency_code: str, service_code: str) -> tuple[Agency, Service
     :class:`ServiceClosed` (a 404 the portal answers with "closed online
     for now" and the officer's phone)."""
     agency = Agency.get_or_none(Agency.code == agency_code)
-    service = all_services().get(service_code)
+    service = services_of(agency).get(service_code) if agency else None
     if agency is None or agency.suspended or service is None:
         abort(404)
     if service_code not in enabled_codes(agency):

@@ -117,6 +117,9 @@ def submit(service: Service, agency: Agency, requester: User | None, form: Flask
             contact_phone=str(answers.get("phone") or ""), status=Status.SUBMITTED,
             payload=answers, channel=channel,
             due_date=due_day, due_at=due_at,
+            # A built service's version: the request keeps the form it was
+            # filled on, whatever its service becomes.
+            form_code=service.answers_code if service.version is not None else "",
         )
         StatusEvent.create(request=request, from_status=None, to_status=Status.SUBMITTED,
                            actor=actor or requester, actor_role=Role.SYSTEM,

@@ -247,7 +247,9 @@ class StaffView(AgencyAdminAccess, PortalModelView):
 
     def _choices(self, form: StaffForm) -> StaffForm:
         form.agency.choices = [(a.id, agency_name(a)) for a in _managed()]
-        form.services.choices = [(code, s.title) for code, s in all_services().items()]
+        own = {a.code for a in _managed()}
+        form.services.choices = [(code, s.title) for code, s in all_services().items()
+                                 if s.agency_code is None or s.agency_code in own]
         return form
 
     def create_form(self, obj: Any = None) -> StaffForm:

@@ -14,7 +14,7 @@ from wtforms import SelectField, validators
 from ..base import audit
 from ..files import uploads
 from ..models import Agency, AgencyService, CannedReply, Holiday, Request
-from ..plugins.manager import all_services
+from ..plugins.manager import all_services, services_of
 from ..requests.catalogue import (
     SERVICE_DOCUMENT_KINDS,
     documents,
@@ -51,7 +51,7 @@ class ServiceSwitchView(AgencyAdminAccess, PortalBaseView):
         code = request.form.get("service", "")
         kind = request.form.get("kind", "")
         agency = next((a for a in managed_agencies() if a.id == agency_id), None)
-        if agency is None or code not in all_services() or kind not in SERVICE_DOCUMENT_KINDS:
+        if agency is None or code not in services_of(agency) or kind not in SERVICE_DOCUMENT_KINDS:
             abort(404)
         return agency, code, kind
 
@@ -83,7 +83,7 @@ class ServiceSwitchView(AgencyAdminAccess, PortalBaseView):
         agency_id = request.form.get("agency", type=int)
         code = request.form.get("service", "")
         agency = next((a for a in managed_agencies() if a.id == agency_id), None)
-        if agency is None or code not in all_services():
+        if agency is None or code not in services_of(agency):
             abort(404)
         values = {key: (request.form.get(key) or "").strip()[:size] for key, size in
                   (("officer_name", 255), ("officer_phone", 60), ("division", 255))}
@@ -101,14 +101,14 @@ class ServiceSwitchView(AgencyAdminAccess, PortalBaseView):
         agency_id = request.form.get("agency", type=int)
         code = request.form.get("service", "")
         agency = next((a for a in managed_agencies() if a.id == agency_id), None)
-        if agency is None or code not in all_services():
+        if agency is None or code not in services_of(agency):
             abort(404)
         on = request.form.get("enabled") == "1"
         if not on and request.form.get("confirm") != "1":
             # Switching off takes the form down at once (posters and links
             # then say "closed"): one more step, which needs no script.
             return self.render("staff/service_off_confirm.html", agency=agency, code=code,
-                               service=all_services()[code],
+                               service=services_of(agency)[code],
                                open_requests=_open_requests(agency, code))
         set_enabled(agency, code, on)
         audit.record("service_enabled" if on else "service_disabled",
@@ -184,8 +184,10 @@ class CannedReplyView(AgencyAdminAccess, PortalModelView):
     }
 
     def _choices(self, form: Any) -> Any:
+        own = {a.code for a in managed_agencies()}
         form.service_code.choices = [("", _l("Any service"))] + [
-            (code, s.title) for code, s in all_services().items()]
+            (code, s.title) for code, s in all_services().items()
+            if s.agency_code is None or s.agency_code in own]
         form.status.choices = [("", _l("Any status"))] + list(STATUS_LABELS.items())
         form.agency.query = Agency.select().where(
             Agency.id.in_([a.id for a in managed_agencies()]))
