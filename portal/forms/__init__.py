@@ -26,6 +26,7 @@ from .fields import (
     PortalForm,
     ReadableName,
     Required,
+    StructuredAnswer,
     ThaiDateField,
     ThaiDateInput,
     answer_fields,
@@ -59,6 +60,7 @@ from .fields import (
 )
 
 __all__ = [
+    "StructuredAnswer",
     "FieldError",
     "DATE_PARTS",
     "month_names",

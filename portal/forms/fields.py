@@ -648,6 +648,35 @@ def answer_fields(form: FlaskForm) -> list[Field]:
     return [f for f in form if f.name not in _NOT_ANSWERS and not f.name.startswith("file_")]
 
 
+class StructuredAnswer:
+    """A field whose answer is more than one value (a Thai address, a table
+    of items, a place): mixed into the field, it says how its answer is
+    stored, read, compared and put back into the form. The core's answer
+    pages, printouts, check page, resubmission diff and exports use it."""
+
+    def answer_value(self) -> Any:
+        """The answer as JSON-safe data, for ``Request.payload``."""
+        return getattr(self, "data", None)
+
+    def answer_text(self, raw: Any, locale: str) -> str:
+        """The stored answer as one text (lines joined by newlines)."""
+        return str(raw)
+
+    def stored_to_data(self, raw: Any) -> Any:
+        """The stored answer as the field's ``data`` (the edit form)."""
+        return raw
+
+    def answer_is_empty(self, raw: Any) -> bool:
+        return raw in (None, "", [], {})
+
+    def comparable(self, raw: Any) -> Any:
+        """One spelling of the answer, for "what changed" on resubmission."""
+        import json
+
+        return None if self.answer_is_empty(raw) else json.dumps(
+            raw, sort_keys=True, ensure_ascii=False)
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, dt.date | dt.time):
         return value.isoformat(timespec="minutes") if isinstance(value, dt.time) \
@@ -659,7 +688,8 @@ def _plain(value: Any) -> Any:
 
 def answers_from_form(form: FlaskForm) -> dict[str, Any]:
     """What the person answered, as JSON-safe values."""
-    return {f.name: _plain(f.data) for f in answer_fields(form)}
+    return {f.name: f.answer_value() if isinstance(f, StructuredAnswer) else _plain(f.data)
+            for f in answer_fields(form)}
 
 
 def blank_form(service: Service, agency: Agency | None) -> FlaskForm:
@@ -677,7 +707,9 @@ def form_data(service: Service, agency: Agency, payload: dict[str, Any]) -> dict
         raw = data.get(field.name)
         if raw in (None, ""):
             continue
-        if field.type == "DecimalField":
+        if isinstance(field, StructuredAnswer):
+            data[field.name] = field.stored_to_data(raw)
+        elif field.type == "DecimalField":
             data[field.name] = decimal.Decimal(str(raw))
         elif isinstance(field, DateField):
             data[field.name] = dt.date.fromisoformat(raw)
@@ -699,6 +731,8 @@ def is_placeholder(field: Field, raw: Any) -> bool:
 
 
 def is_unanswered(field: Field, raw: Any) -> bool:
+    if isinstance(field, StructuredAnswer):
+        return field.answer_is_empty(raw)
     return (raw is None or (isinstance(raw, str) and not raw.strip()) or raw == []
             or is_placeholder(field, raw))
 
@@ -708,6 +742,8 @@ def _normalised(field: Field, raw: Any) -> Any:
     form shows 35000 as 35000.00 and an empty list as its first option."""
     if is_unanswered(field, raw):
         return None
+    if isinstance(field, StructuredAnswer):
+        return field.comparable(raw)
     try:
         if field.type in {"DecimalField", "IntegerField", "FloatField"}:
             return decimal.Decimal(str(raw)).normalize()
@@ -742,6 +778,8 @@ def answer_texts(form: FlaskForm, payload: dict[str, Any],
         raw = payload.get(field.name)
         if is_unanswered(field, raw):
             text = "-"
+        elif isinstance(field, StructuredAnswer):
+            text = field.answer_text(raw, locale)
         elif hasattr(field, "choices") and field.choices:
             choices = {str(k): str(v) for k, v in field.choices}
             if isinstance(raw, list):
