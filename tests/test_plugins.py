@@ -427,7 +427,7 @@ def test_register_models_and_register_migrations_are_collected(app):
     names = [name for name, _r in routers(pm)]
     assert names[0] == "core"  # the core's tables exist before any plugin's
     assert set(names[1:]) == {"education", "ict", "kpi", "egov", "tambon", "oidc",
-                             "line"}
+                             "line", "builder"}
 
 
 def test_switching_a_service_off_hides_it_but_keeps_old_requests_readable(app, world):

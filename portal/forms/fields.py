@@ -16,8 +16,11 @@ from wtforms import (
     BooleanField,
     DateField,
     DateTimeField,
+    DecimalField,
     Field,
+    FloatField,
     HiddenField,
+    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -688,8 +691,11 @@ def _plain(value: Any) -> Any:
 
 def answers_from_form(form: FlaskForm) -> dict[str, Any]:
     """What the person answered, as JSON-safe values."""
+    # A question its conditions hid (a built service's) has no answer, even
+    # when a crafted post gave it one.
+    hidden = getattr(form, "hidden_names", ())
     return {f.name: f.answer_value() if isinstance(f, StructuredAnswer) else _plain(f.data)
-            for f in answer_fields(form)}
+            for f in answer_fields(form) if f.name not in hidden}
 
 
 def blank_form(service: Service, agency: Agency | None) -> FlaskForm:
@@ -709,7 +715,7 @@ def form_data(service: Service, agency: Agency, payload: dict[str, Any]) -> dict
             continue
         if isinstance(field, StructuredAnswer):
             data[field.name] = field.stored_to_data(raw)
-        elif field.type == "DecimalField":
+        elif isinstance(field, DecimalField):
             data[field.name] = decimal.Decimal(str(raw))
         elif isinstance(field, DateField):
             data[field.name] = dt.date.fromisoformat(raw)
@@ -718,6 +724,10 @@ def form_data(service: Service, agency: Agency, payload: dict[str, Any]) -> dict
         elif isinstance(field, TimeField):
             data[field.name] = dt.time.fromisoformat(raw)
     return data
+
+
+# By class, not by name: a subclass (a built service's amount) reads the same.
+_NUMBER_FIELDS = (DecimalField, IntegerField, FloatField)
 
 
 def is_placeholder(field: Field, raw: Any) -> bool:
@@ -745,7 +755,7 @@ def _normalised(field: Field, raw: Any) -> Any:
     if isinstance(field, StructuredAnswer):
         return field.comparable(raw)
     try:
-        if field.type in {"DecimalField", "IntegerField", "FloatField"}:
+        if isinstance(field, _NUMBER_FIELDS):
             return decimal.Decimal(str(raw)).normalize()
         if isinstance(field, DateField):
             return raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw))
@@ -774,7 +784,12 @@ def answer_texts(form: FlaskForm, payload: dict[str, Any],
     """(field, text) of each answer field of ``form``, as display_answers
     reads them; the check page uses it on the very form the person filled."""
     rows: list[tuple[Field, str]] = []
+    # A question shown only on a condition, and not asked this time, is left
+    # out rather than read as "-".
+    conditional = getattr(form, "conditional_names", ())
     for field in answer_fields(form):
+        if field.name in conditional and field.name not in payload:
+            continue
         raw = payload.get(field.name)
         if is_unanswered(field, raw):
             text = "-"
@@ -792,9 +807,9 @@ def answer_texts(form: FlaskForm, payload: dict[str, Any],
             text = format_datetime(dt.datetime.fromisoformat(raw), locale, local_tz())
         elif isinstance(field, TimeField):
             text = raw[:5] + (" น." if locale.startswith("th") else "")
-        elif field.type == "DecimalField" and getattr(field, "places", None):
+        elif isinstance(field, DecimalField) and getattr(field, "places", None):
             text = f"{decimal.Decimal(str(raw)):,.{field.places}f}"  # 35,210.50
-        elif field.type in {"DecimalField", "IntegerField", "FloatField"}:
+        elif isinstance(field, _NUMBER_FIELDS):
             text = f"{decimal.Decimal(str(raw)):,}"
         else:
             text = str(raw)

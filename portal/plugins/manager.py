@@ -22,7 +22,7 @@ ENTRY_POINT_GROUP = "portal.plugins"
 # load even when PORTAL_PLUGINS names only service families, unless
 # PORTAL_DISABLED_PLUGINS names them. Ordinary plugins otherwise: they use
 # only the documented hooks (what datasette calls its DEFAULT_PLUGINS).
-BUILT_IN_PLUGINS = ("open311", "survey", "delay_letters")
+BUILT_IN_PLUGINS = ("open311", "survey", "delay_letters", "builder")
 # What a plugin left out still does for the rows it left in the database:
 # its tables stay in backups and in the orphan-file sweep's count, and the
 # personal data in them is still exported and erased on request (PDPA).

@@ -54,11 +54,11 @@ def services_changed() -> None:
 
 def _generation() -> int:
     try:
-        row = (ServiceGeneration.select(ServiceGeneration.generation)
-               .where(ServiceGeneration.name == "services").tuples().first())
+        # In a savepoint: a failure must not spoil the caller's transaction.
+        with database.atomic():
+            row = (ServiceGeneration.select(ServiceGeneration.generation)
+                   .where(ServiceGeneration.name == "services").tuples().first())
     except pw.DatabaseError:  # not migrated yet (``flask db upgrade`` itself)
-        if not database.in_transaction():
-            database.rollback()
         return -1
     return row[0] if row else 0
 
@@ -101,11 +101,20 @@ class ServiceRegistry:
         generation = _generation()
         if has_app_context():
             g._service_generation = generation
-        if generation == self._generation:
+        if generation == self._generation or generation < 0:
             return
         services = dict(self.static)
+        complete = True
         for impl in self.pm.hook.load_services.get_hookimpls():
-            for service in impl.function() or ():
+            try:
+                with database.atomic():  # a savepoint, as in _generation
+                    loaded = list(impl.function() or ())
+            except pw.DatabaseError:
+                # Its tables are not migrated yet: try again next time.
+                log.warning("load_services of %s failed", impl.plugin_name, exc_info=True)
+                complete = False
+                continue
+            for service in loaded:
                 if service.code in services:
                     # A data-defined service never takes a code-defined one's
                     # place, nor another's: skip it, loudly.
@@ -115,7 +124,7 @@ class ServiceRegistry:
                 services[service.code] = replace(service, plugin=impl.plugin_name)
         self._services = services
         self._old.clear()
-        self._generation = generation
+        self._generation = generation if complete else None
 
 
 def collect_code_services(pm: pluggy.PluginManager) -> dict[str, Service]:

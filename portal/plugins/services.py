@@ -123,9 +123,6 @@ class Service:
     :param version: the published version of a service made from data; its
         requests keep it (``Request.form_code`` = :attr:`answers_code`), so
         they show and are corrected on the form they were filled on.
-    :param personal_fields: answers of ``form_class`` beyond the applicant
-        block that identify a person, blanked when the request's personal
-        data is erased (PDPA).
     """
 
     code: str
@@ -149,7 +146,6 @@ class Service:
     description: Any = ""
     agency_code: str | None = None
     version: int | None = None
-    personal_fields: tuple[str, ...] = ()
     plugin: str = field(default="", compare=False)
 
     @property

@@ -30,6 +30,7 @@ from ...forms.fields import (
     answer_texts,
     answers_from_form,
     build_request_form,
+    first_input_id,
     form_data,
     prefill_from_args,
     review_only,
@@ -207,8 +208,7 @@ def _check_round(service: Service, agency: Agency, user: User | None, *,
 
 def _anchor(field: Any) -> str:
     """Where a change link lands: the field, or its first choice."""
-    subs = list(field) if field.type in ("RadioField", "MultiCheckboxField") else []
-    return subs[0].id if subs else field.id
+    return first_input_id(field)
 
 
 def _check_rows(form: FlaskForm, service: Service, user: User | None, req: Request | None,

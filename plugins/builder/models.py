@@ -1,0 +1,59 @@
+"""The builder's tables: each built service with the definition being
+edited, its published versions (never changed once written), and the
+templates a system admin adds to the shipped library."""
+
+from __future__ import annotations
+
+import peewee as pw
+
+from portal.db import BaseModel
+from portal.models import Agency, JSONTextField, User
+from portal.thai import utcnow
+
+
+class BuiltService(BaseModel):
+    """A service an agency admin made. ``code`` (slug and agency id) is what
+    requests keep; a service with requests is never deleted, so a code is
+    never reused."""
+
+    agency = pw.ForeignKeyField(Agency, backref="+", on_delete="RESTRICT")
+    slug = pw.CharField(max_length=24)
+    code = pw.CharField(max_length=40, unique=True)
+    draft = JSONTextField(default=dict)  # the definition as being edited
+    created_by = pw.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    created_at = pw.DateTimeField(default=utcnow)
+    updated_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "builder_service"
+        indexes = ((("agency", "slug"), True),)
+
+
+class BuiltVersion(BaseModel):
+    """One published version: the definition as it was when published."""
+
+    service = pw.ForeignKeyField(BuiltService, backref="versions", on_delete="CASCADE")
+    number = pw.IntegerField()
+    definition = JSONTextField(default=dict)
+    published_by = pw.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    published_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "builder_version"
+        indexes = ((("service", "number"), True),)
+
+
+class LibraryTemplate(BaseModel):
+    """A template a system admin added for every agency to start from (the
+    shipped ones are files in ``library/``)."""
+
+    slug = pw.CharField(max_length=24, unique=True)
+    definition = JSONTextField(default=dict)
+    created_by = pw.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    created_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "builder_template"
+
+
+MODELS = (BuiltService, BuiltVersion, LibraryTemplate)
