@@ -28,3 +28,29 @@ def load_services() -> list[Any]:
 @hookimpl
 def find_service(code: str) -> Any:
     return store.version_service(code)
+
+
+@hookimpl
+def register_admin_views() -> list[Any]:
+    from flask_babel import lazy_gettext as _l
+
+    from .views import BuilderView, LibraryView
+
+    return [BuilderView(name=_l("Service builder"), endpoint="builder",
+                        category=_l("Settings")),
+            LibraryView(name=_l("Template library"), endpoint="builder_library",
+                        category=_l("Settings"))]
+
+
+@hookimpl
+def audit_actions() -> dict[str, Any]:
+    from flask_babel import lazy_gettext as _l
+
+    return {"builder_created": _l("Created a built service"),
+            "builder_imported": _l("Imported a built service"),
+            "builder_draft_changed": _l("Changed a built service's draft"),
+            "builder_published": _l("Published a built service"),
+            "builder_exported": _l("Exported a built service"),
+            "builder_deleted": _l("Deleted a built service"),
+            "builder_template_added": _l("Added a template to the library"),
+            "builder_template_removed": _l("Removed a template from the library")}

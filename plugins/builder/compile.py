@@ -199,6 +199,10 @@ def _slots(definition: dict[str, Any]) -> tuple[AttachmentSlot, ...]:
                  if q["type"] == "file")
 
 
+def _day(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
 def service(definition: dict[str, Any], *, code: str, agency_code: str,
             version: int) -> Service:
     """The core's Service for one published version of a definition."""
@@ -216,6 +220,10 @@ def service(definition: dict[str, Any], *, code: str, agency_code: str,
         urgent=bool(definition.get("urgent")),
         open311=bool(definition.get("open311")),
         steps=_steps(definition),
+        opens_on=_day(definition.get("opens_on")),
+        closes_on=_day(definition.get("closes_on")),
+        max_requests=definition.get("max_submissions") or None,
+        one_per_person=bool(definition.get("one_per_national_id")),
         agency_code=agency_code,
         version=version,
     )

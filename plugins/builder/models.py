@@ -20,6 +20,9 @@ class BuiltService(BaseModel):
     slug = pw.CharField(max_length=24)
     code = pw.CharField(max_length=40, unique=True)
     draft = JSONTextField(default=dict)  # the definition as being edited
+    # Each saved change of the draft adds one: an edit made on an older page
+    # (another admin saved in between) is refused, not silently lost.
+    revision = pw.IntegerField(default=0)
     created_by = pw.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
     created_at = pw.DateTimeField(default=utcnow)
     updated_at = pw.DateTimeField(default=utcnow)

@@ -46,6 +46,17 @@ from portal.forms import (
 # Help paragraphs: a small safe subset of formatting, nothing that loads or runs.
 HELP_TAGS = {"b", "i", "strong", "em", "ul", "ol", "li", "p", "br"}
 YES_NO = (("yes", _l("Yes")), ("no", _l("No")))
+# The question types as the builder names them, in the order it offers them.
+TYPE_NAMES = {
+    "text": _l("Short text"), "textarea": _l("Long text"), "number": _l("Number"),
+    "money": _l("Amount of money"), "date": _l("Date"), "time": _l("Time"),
+    "choice": _l("Choice (one answer)"), "multichoice": _l("Choice (several answers)"),
+    "yesno": _l("Yes or no"), "national_id": _l("National ID number"),
+    "phone": _l("Phone number"), "email": _l("E-mail address"), "address": _l("Thai address"),
+    "location": _l("Location (latitude and longitude)"), "file": _l("Attached file"),
+    "table": _l("Table (several rows)"), "calculated": _l("Calculated value"),
+    "heading": _l("Heading"), "paragraph": _l("Help paragraph"),
+}
 # Types whose answer always identifies a person.
 PERSONAL_TYPES = frozenset({"national_id", "phone", "email", "address", "location"})
 # Types that are not questions: nothing is answered.

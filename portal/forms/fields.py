@@ -77,6 +77,18 @@ class FieldError(ValueError):
         super().__init__(message)
         self.field = field
 
+    def show_on(self, form: Any) -> None:
+        """Beside its field; a refusal of the whole form (``field`` "", or
+        one the form does not have: the last seat just taken) goes on top
+        of the page."""
+        from flask import flash
+
+        target = form._fields.get(self.field) if self.field else None
+        if target is None:
+            flash(str(self), "error")
+        else:
+            target.errors = [str(self)]
+
 
 _MISSING = {
     ("day",): _l("Enter the day."),

@@ -118,6 +118,14 @@ class Service:
         page and the staff's process page, rendered with the page's context
         (an order's amounts, so staff check the payment slip against them).
     :param description: a line for the catalogue.
+    :param opens_on: the first day requests are taken (Bangkok), if any.
+    :param closes_on: the last day requests are taken, if any (a yearly
+        registration round).
+    :param max_requests: at most this many requests that are not cancelled,
+        per agency (limited seats); the form closes when they are taken.
+    :param one_per_person: a signed-in person may have only one request of
+        it that is not cancelled, per agency (the elderly allowance); needs
+        sign-in, since a guest gives no national ID.
     :param agency_code: offered only by that agency (a service its admin
         built); None: any agency may switch it on.
     :param version: the published version of a service made from data; its
@@ -144,6 +152,10 @@ class Service:
     urgent: bool = False
     forwardable: bool = True
     description: Any = ""
+    opens_on: Any = None
+    closes_on: Any = None
+    max_requests: int | None = None
+    one_per_person: bool = False
     agency_code: str | None = None
     version: int | None = None
     plugin: str = field(default="", compare=False)

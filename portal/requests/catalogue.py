@@ -40,13 +40,39 @@ def contact(agency: Agency | int, code: str) -> AgencyService | None:
 
 
 class ServiceClosed(NotFound):
-    """A service the agency has switched off: not found for requesters, but
-    said in words (a QR poster outlives its service), with whom to call."""
+    """A service the agency has switched off, or that is outside its dates
+    or full: not found for requesters, but said in words (a QR poster
+    outlives its service), with whom to call. ``reason`` says which, when it
+    is more than "switched off"."""
 
-    def __init__(self, agency: Agency, service: Service) -> None:
+    def __init__(self, agency: Agency, service: Service, reason: str = "") -> None:
         super().__init__()
         self.agency = agency
         self.service = service
+        self.reason = reason
+
+
+def not_taking_reason(agency: Agency, service: Service) -> str:
+    """Why ``service`` takes no request at ``agency`` now, though switched
+    on: before its first day, after its last, or every seat taken. ""
+    when it takes them."""
+    from flask_babel import gettext
+
+    from ..i18n import show_date
+    from ..models import Request
+    from ..thai import local_today
+    from .lifecycle import Status
+
+    today = local_today()
+    if service.opens_on and today < service.opens_on:
+        return gettext("Requests are taken from %(day)s.", day=show_date(service.opens_on))
+    if service.closes_on and today > service.closes_on:
+        return gettext("Requests were taken until %(day)s.", day=show_date(service.closes_on))
+    if service.max_requests and Request.select().where(
+            (Request.agency == agency) & (Request.service_code == service.code)
+            & (Request.status != Status.CANCELLED)).count() >= service.max_requests:
+        return gettext("All %(n)s places have been taken.", n=service.max_requests)
+    return ""
 
 
 def offered_or_404(agency_code: str, service_code: str) -> tuple[Agency, Service]:
@@ -65,6 +91,9 @@ def offered_or_404(agency_code: str, service_code: str) -> tuple[Agency, Service
                                      & (AgencyService.service_code == service_code)):
             raise ServiceClosed(agency, service)
         abort(404)
+    reason = not_taking_reason(agency, service)
+    if reason:
+        raise ServiceClosed(agency, service, reason)
     return agency, service
 
 

@@ -111,6 +111,7 @@ def submit(service: Service, agency: Agency, requester: User | None, form: Flask
     with uploads.staged(store) as written, database.atomic():
         if draft is not None:
             held = drafts.claim(draft)
+        _check_room(service, agency, requester)
         request = create_request(
             prefix=service.ref_prefix, service_code=service.code, agency=agency,
             requester=requester, applicant_name=name,
@@ -135,6 +136,35 @@ def submit(service: Service, agency: Agency, requester: User | None, form: Flask
         notify_change(request, None, Status.SUBMITTED)
     announce(request, None, Status.SUBMITTED, actor or requester, "")
     return request
+
+
+def _check_room(service: Service, agency: Agency, requester: User | None) -> None:
+    """A service's own limits, checked again inside the submit transaction
+    (the form page checked them when drawn): its dates, its seats, one
+    request per person. On PostgreSQL the agency's row is locked first, so
+    two people sending at once cannot both take the last seat."""
+    from flask_babel import gettext
+
+    from ..db import supports_row_locks
+    from .catalogue import not_taking_reason
+
+    if not (service.opens_on or service.closes_on or service.max_requests
+            or service.one_per_person):
+        return
+    if supports_row_locks():
+        Agency.select(Agency.id).where(Agency.id == agency.id).for_update().execute()
+    reason = not_taking_reason(agency, service)
+    if reason:
+        raise FieldError("", reason)
+    if service.one_per_person and requester is not None:
+        earlier = (Request.select(Request.reference).where(
+            (Request.requester == requester) & (Request.agency == agency)
+            & (Request.service_code == service.code) & (Request.status != Status.CANCELLED))
+            .first())
+        if earlier is not None:
+            raise FieldError("national_id", gettext(
+                "You already have a request for this service (%(ref)s). Only one per person "
+                "is taken; cancel that one first if it is wrong.", ref=earlier.reference))
 
 
 def resubmit(request: Request, service: Service, form: FlaskForm,

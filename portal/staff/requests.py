@@ -343,7 +343,7 @@ class RequestView(PortalModelView):
                                  actor=current_user._get_current_object(),
                                  channel=form.channel.data)
             except FieldError as exc:
-                getattr(form, exc.field).errors = [str(exc)]
+                exc.show_on(form)
             else:
                 audit.record("recorded_on_behalf", f"request:{created.reference}",
                              detail=form.channel.data, agency=created.agency_id)

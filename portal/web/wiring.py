@@ -164,7 +164,7 @@ def _service_closed(error: ServiceClosed) -> Any:
     as the service's page."""
     agency = error.agency
     return render_template("public/service_closed.html", agency=agency,
-                           service=error.service,
+                           service=error.service, reason=error.reason,
                            contact=contact(agency, error.service.code),
                            agency_page=agency.displayed and not agency.suspended), 404
 

@@ -103,3 +103,69 @@ def test_table_rows_are_checked_per_filled_row(app):
     html = refused.get_data(as_text=True)
     assert refused.status_code == 200
     assert "แถวที่ 1" in html and "แถวที่ 2" in html
+
+
+def _limited(app, **settings):
+    from .sample import sample
+
+    with app.app_context():
+        agency = make_agency("tambon-b", services=())
+        built = build(agency, sample(slug="seats", **settings))
+        people = [make_user() for _ in range(3)]
+    return built, people
+
+
+def _send(app, built, person):
+    client = app.test_client()
+    login(client, person)
+    return client, send_form(client, f"/requests/new/tambon-b/{built.code}",
+                             _answers(file_photo=(io.BytesIO(make_jpg()), "p.jpg")))
+
+
+def test_the_last_seat_closes_the_form(app):
+    built, people = _limited(app, max_submissions=1)
+    _client, first = _send(app, built, people[0])
+    assert first.status_code == 302
+    client = app.test_client()
+    login(client, people[1])
+    closed = client.get(f"/requests/new/tambon-b/{built.code}")
+    assert closed.status_code == 404
+    assert "มีผู้ยื่นคำร้องครบ 1 รายแล้ว" in closed.get_data(as_text=True)
+
+
+def test_a_seat_taken_between_the_form_and_the_check_page_is_refused_in_words(app):
+    built, people = _limited(app, max_submissions=1)
+    late = app.test_client()
+    login(late, people[1])
+    form = late.post(f"/requests/new/tambon-b/{built.code}",
+                     data=_answers(file_photo=(io.BytesIO(make_jpg()), "p.jpg")),
+                     content_type="multipart/form-data")
+    assert "/check/" in form.headers["Location"]
+    _send(app, built, people[0])  # takes the seat meanwhile
+    refused = late.post(form.headers["Location"], data={"confirm": "1"},
+                        follow_redirects=True)
+    assert "มีผู้ยื่นคำร้องครบ 1 รายแล้ว" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert Request.select().where(Request.service_code == built.code).count() == 1
+
+
+def test_one_request_per_person(app):
+    built, people = _limited(app, one_per_national_id=True)
+    _client, first = _send(app, built, people[0])
+    assert first.status_code == 302
+    _client, again = _send(app, built, people[0])
+    assert "คุณมีคำร้องบริการนี้อยู่แล้ว" in again.get_data(as_text=True)
+    _client, other = _send(app, built, people[1])
+    assert other.status_code == 302
+
+
+def test_dates_open_and_close_the_form(app, bangkok_night):
+    import datetime as dt
+
+    today = bangkok_night.date()
+    built, people = _limited(app, opens_on=(today + dt.timedelta(days=1)).isoformat())
+    client = app.test_client()
+    login(client, people[0])
+    early = client.get(f"/requests/new/tambon-b/{built.code}")
+    assert early.status_code == 404 and "เปิดรับคำร้องตั้งแต่วันที่" in early.get_data(
+        as_text=True)

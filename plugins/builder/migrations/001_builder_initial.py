@@ -19,6 +19,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
         slug = pw.CharField(max_length=24)
         code = pw.CharField(max_length=40, unique=True)
         draft = pw.TextField()
+        revision = pw.IntegerField(default=0)
         created_by = pw.ForeignKeyField(column_name="created_by_id", field="id", model=UserRef,
                                         null=True, on_delete="SET NULL")
         created_at = pw.DateTimeField()

@@ -80,10 +80,6 @@ def _offices_for(user: Any) -> list[tuple[Agency, list[Any]]]:
     return [(agency, services) for agency, services in pairs if services]
 
 
-def _apply_field_error(form, exc: FieldError) -> None:
-    getattr(form, exc.field).errors = [str(exc)]
-
-
 class ConfirmForm(PortalForm):
     """The check page's one button: its CSRF token (and a guest's robot check)."""
 
@@ -196,7 +192,7 @@ def _check_round(service: Service, agency: Agency, user: User | None, *,
             flash(_("This form has already been sent."), "info")
             return redirect(url_for("requester.my_requests") if user else form_url)
         except FieldError as exc:
-            _apply_field_error(form, exc)
+            exc.show_on(form)
             return _render_form(form, service, agency, draft, held, req, action=form_url)
     change = f"{form_url}{'&' if '?' in form_url else '?'}draft={draft.token}"
     return render_template("requester/check.html", service=service, agency=agency,
