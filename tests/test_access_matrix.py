@@ -128,6 +128,8 @@ VIEWS: dict[str, frozenset[str]] = {
     "schools": ADMINS, "form_prices": ADMINS, "tambon_halls": ADMINS,
     "egov_obstacle_kinds": SYSTEM, "oidc_providers": SYSTEM,
     "line_channels": ADMINS,
+    # The service builder: admins, on the services of agencies they manage.
+    "builder": ADMINS, "builder_library": ADMINS,
 }
 
 # Arguments of rules, by name; some endpoints need their own.
@@ -210,6 +212,7 @@ def _plugin_objects(app, agency, users, done) -> dict[str, dict[str, Any]]:
     from plugins.open311.models import ApiKey
 
     key_id = ApiKey.select().first().id
+    built = _built_service(agency, users["citizen"])
     # Settings whose Check needs no network: a closed port, no token.
     provider = OidcProvider.create(name="thaid", label="ThaID", issuer="http://127.0.0.1:9",
                                    client_id="x", enabled=False)
@@ -226,7 +229,23 @@ def _plugin_objects(app, agency, users, done) -> dict[str, dict[str, Any]]:
         "kpi_receive.file": {"document_id": document.id},
         "kpi_submit.withdraw": {"document_id": document.id},
         "api_keys.revoke": {"key_id": key_id},
+        **{f"builder.{name}": {"built_id": built.id} for name in (
+            "edit", "settings", "change", "question", "page", "step", "preview", "publish",
+            "export", "delete")},
     }
+
+
+def _built_service(agency, citizen):
+    """A built service of the demo office with one request (so the delete
+    button refuses instead of deleting it under the other routes)."""
+    from portal.requests.lifecycle import create_request
+
+    from .builder.sample import build
+
+    built = build(agency)
+    create_request(prefix="RL", service_code=built.code, agency=agency, requester=citizen,
+                   applicant_name="ทดสอบ", status=Status.SUBMITTED, payload={})
+    return built
 
 
 def undeclared(app) -> list[str]:

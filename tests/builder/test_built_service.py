@@ -169,3 +169,85 @@ def test_dates_open_and_close_the_form(app, bangkok_night):
     early = client.get(f"/requests/new/tambon-b/{built.code}")
     assert early.status_code == 404 and "เปิดรับคำร้องตั้งแต่วันที่" in early.get_data(
         as_text=True)
+
+
+def test_a_returned_v1_request_is_corrected_on_v1_after_v2_is_published(app):
+    from plugins.builder.models import BuiltService
+    from plugins.builder.store import publish
+    from portal.models import Membership, MembershipService
+
+    from ..conftest import make_staff
+    from ..helpers.forms import form_values
+    from .sample import sample
+
+    agency, built, citizen = _setup(app)
+    client = app.test_client()
+    login(client, citizen)
+    sent = send_form(client, f"/requests/new/tambon-a/{built.code}",
+                     _answers(file_photo=(io.BytesIO(make_jpg()), "photo.jpg")))
+    assert sent.status_code == 302
+    with app.app_context():
+        req = Request.get(Request.service_code == built.code)
+        clerk = make_staff(agency, services=(built.code,))
+        assert MembershipService.select().join(Membership).where(
+            Membership.user == clerk).count() == 1
+    staff = app.test_client()
+    login(staff, clerk)
+    returned = staff.post(f"/admin/requests/process/{req.id}", data={
+        "status": "returned", "message": "กรุณาแก้จำนวน", "version": req.version})
+    assert returned.status_code in (200, 302)
+    assert Request.get_by_id(req.id).status == "returned"
+    # Version 2 renames the age question and adds a required one.
+    v2 = sample()
+    v2["pages"][0]["questions"][2]["label"] = {"th": "อายุ (ปีเต็ม) ฉบับสอง"}
+    v2["pages"][0]["questions"].append({"key": "village", "type": "text", "required": True,
+                                        "label": {"th": "หมู่บ้าน (ฉบับสอง)"}})
+    with app.app_context():
+        publish(BuiltService.get_by_id(built.id), v2, None)
+    edit = f"/requests/{req.reference}/edit"
+    page = client.get(edit).get_data(as_text=True)
+    assert "อายุ" in page and "ฉบับสอง" not in page  # still the form it was sent on
+    values = form_values(page)
+    values["items-0-qty"] = "3"
+    r = client.post(edit, data=values, content_type="multipart/form-data")
+    assert "/check/" in r.headers.get("Location", ""), r.get_data(as_text=True)[:3000]
+    client.post(r.headers["Location"], data={"confirm": "1"})
+    req = Request.get_by_id(req.id)
+    assert req.status == "resubmitted" and req.form_code == f"{built.code}@1"
+    assert req.payload["items"][0]["qty"] == 3 and "village" not in req.payload
+    # The staff see the answers on v1's labels, and the change named.
+    process = staff.get(f"/admin/requests/process/{req.id}").get_data(as_text=True)
+    assert "อายุ" in process and "ฉบับสอง" not in process
+    assert "รายการสิ่งของ" in process
+    # A new request takes v2.
+    fresh = client.get(f"/requests/new/tambon-a/{built.code}").get_data(as_text=True)
+    assert "หมู่บ้าน (ฉบับสอง)" in fresh
+
+
+def test_a_built_request_prints_checks_and_forgets_like_a_written_one(app):
+    """The printed PDF lays its answers out in Thai, the status check
+    finds it, and deleting the account blanks every answer."""
+    from portal.models import Notification
+    from portal.requests.privacy import anonymise
+
+    from ..test_printing import pdf_text
+
+    agency, built, citizen = _setup(app)
+    client = app.test_client()
+    login(client, citizen)
+    send_form(client, f"/requests/new/tambon-a/{built.code}",
+              _answers(file_photo=(io.BytesIO(make_jpg()), "photo.jpg")))
+    req = Request.get(Request.service_code == built.code)
+    assert req.reference.startswith("RL")
+    text = pdf_text(client.get(f"/requests/{req.reference}/print").data)
+    for expected in (req.reference, "ขอรับความช่วยเหลือ", "ประเภทคำขอ", "ขอใหม่",
+                     "ข้าวสาร", "821.00", "ภาพถ่ายความเสียหาย"):
+        assert expected in text, expected
+    checked = app.test_client().post("/status", data={"reference": req.reference,
+                                                      "phone_last4": "5678"})
+    assert "ขอรับความช่วยเหลือ" in checked.get_data(as_text=True)
+    assert Notification.select().where(Notification.request == req).exists()
+    with app.app_context():
+        Request.update(status="cancelled").where(Request.id == req.id).execute()
+        anonymise(citizen)
+    assert Request.get_by_id(req.id).payload == {}

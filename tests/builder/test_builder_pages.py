@@ -1,0 +1,159 @@
+"""The builder's staff pages through real HTTP: an agency admin makes,
+edits, previews, publishes, exports and imports a service; nobody else
+reaches another agency's services."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from plugins.builder.models import BuiltService, BuiltVersion
+from portal.models import AuditLog
+
+from ..conftest import login, make_agency, make_agency_admin, make_staff
+from .sample import build, sample
+
+
+@pytest.fixture
+def offices(app):
+    with app.app_context():
+        own, other = make_agency("tambon-a", services=()), make_agency("tambon-b", services=())
+        people = {"admin": make_agency_admin(own), "other_admin": make_agency_admin(other),
+                  "clerk": make_staff(own)}
+    return own, other, people
+
+
+def _as(app, user):
+    client = app.test_client()
+    login(client, user)
+    return client
+
+
+def test_an_admin_makes_a_service_from_scratch_and_publishes_it(app, offices):
+    own, _other, people = offices
+    client = _as(app, people["admin"])
+    made = client.post("/admin/builder/new", data={
+        "agency": own.id, "start": "blank", "title_th": "ขอรับน้ำประปา",
+        "slug": "water", "ref_prefix": "WT"})
+    assert made.status_code == 302, made.get_data(as_text=True)[:2000]
+    built = BuiltService.get(BuiltService.slug == "water")
+    assert built.code == f"water-{own.id}" and built.draft["title"]["th"] == "ขอรับน้ำประปา"
+    edit = client.get(made.headers["Location"]).get_data(as_text=True)
+    assert "ขอรับน้ำประปา" in edit and "ยังไม่เผยแพร่" in edit
+    # Settings: a target in minutes and guests allowed.
+    saved = client.post(f"/admin/builder/{built.id}/settings", data={
+        "revision": built.revision, "title_th": "ขอรับน้ำประปา", "ref_prefix": "WT",
+        "target_kind": "minutes", "target_days": "5", "target_minutes": "50",
+        "guest_allowed": "y"})
+    assert saved.status_code == 302
+    built = BuiltService.get_by_id(built.id)
+    assert built.draft["target_minutes"] == 50 and built.draft["guest_allowed"] is True
+    published = client.post(f"/admin/builder/{built.id}/publish",
+                            data={"revision": built.revision})
+    assert published.status_code == 302
+    assert BuiltVersion.get(BuiltVersion.service == built).number == 1
+    assert AuditLog.select().where(AuditLog.action == "builder_published").count() == 1
+
+
+def test_a_stale_page_does_not_overwrite_a_newer_change(app, offices):
+    own, _other, people = offices
+    with app.app_context():
+        built = build(own)
+    client = _as(app, people["admin"])
+    first = client.post(f"/admin/builder/{built.id}/change", data={
+        "revision": 0, "do": "add_page", "title": "หน้าใหม่"})
+    assert first.status_code == 302
+    stale = client.post(f"/admin/builder/{built.id}/change", data={
+        "revision": 0, "do": "add_page", "title": "หน้าจากหน้าเก่า"}, follow_redirects=True)
+    assert "มีผู้อื่นแก้ไข" in stale.get_data(as_text=True)
+    titles = [p["title"]["th"] for p in BuiltService.get_by_id(built.id).draft["pages"]]
+    assert "หน้าใหม่" in titles and "หน้าจากหน้าเก่า" not in titles
+
+
+def test_moving_and_removing_questions(app, offices):
+    own, _other, people = offices
+    with app.app_context():
+        built = build(own)
+    client = _as(app, people["admin"])
+    client.post(f"/admin/builder/{built.id}/change", data={
+        "revision": 0, "do": "down", "kind": "question", "key": "request_type"})
+    keys = [q["key"] for q in BuiltService.get_by_id(built.id).draft["pages"][0]["questions"]]
+    assert keys[:2] == ["old_number", "request_type"]
+    client.post(f"/admin/builder/{built.id}/change", data={
+        "revision": 1, "do": "remove", "kind": "question", "key": "old_number"})
+    keys = [q["key"] for q in BuiltService.get_by_id(built.id).draft["pages"][0]["questions"]]
+    assert "old_number" not in keys
+
+
+def test_preview_shows_the_citizens_form_and_stores_nothing(app, offices):
+    own, _other, people = offices
+    with app.app_context():
+        built = build(own)
+    client = _as(app, people["admin"])
+    page = client.get(f"/admin/builder/{built.id}/preview?phone=1").get_data(as_text=True)
+    assert "preview-phone" in page and "ประเภทคำขอ" in page and "ตัวอย่าง" in page
+    answered = client.post(f"/admin/builder/{built.id}/preview", data={
+        "phone": "0812345678", "title": "นาย", "first_name": "ทดลอง",
+        "last_name": "ระบบ", "request_type": "new", "age": "30",
+        "items-0-thing": "ข้าว", "items-0-qty": "1"}, content_type="multipart/form-data")
+    html = answered.get_data(as_text=True)
+    assert answered.status_code == 200
+    from portal.models import Request
+
+    assert Request.select().count() == 0
+
+
+def test_export_then_import_into_another_agency(app, offices):
+    own, other, people = offices
+    with app.app_context():
+        built = build(own)
+    exported = _as(app, people["admin"]).get(f"/admin/builder/{built.id}/export")
+    assert exported.mimetype == "application/json"
+    assert "attachment" in exported.headers["Content-Disposition"]
+    definition = json.loads(exported.data)
+    assert definition["title"]["th"] == "ขอรับความช่วยเหลือ"
+    client = _as(app, people["other_admin"])
+    imported = client.post("/admin/builder/import", data={
+        "agency": other.id, "slug": "", "file": (io.BytesIO(exported.data), "relief.json")},
+        content_type="multipart/form-data")
+    assert imported.status_code == 302, imported.get_data(as_text=True)[:2000]
+    copy = BuiltService.get(BuiltService.agency == other)
+    assert copy.draft == definition and copy.code == f"relief-{other.id}"
+
+
+def test_another_agencys_admin_and_a_clerk_reach_none_of_it(app, offices):
+    own, other, people = offices
+    with app.app_context():
+        built = build(own)
+    outsider = _as(app, people["other_admin"])
+    for url in ("", "settings", "preview", "export", "question", "step"):
+        assert outsider.get(f"/admin/builder/{built.id}/{url}").status_code == 404, url
+    for url, data in (("change", {"do": "add_page", "title": "x"}), ("publish", {}),
+                      ("delete", {})):
+        assert outsider.post(f"/admin/builder/{built.id}/{url}",
+                             data={"revision": 0, **data}).status_code == 404, url
+    assert "ขอรับความช่วยเหลือ" not in outsider.get("/admin/builder/").get_data(as_text=True)
+    refused = outsider.post("/admin/builder/new", data={
+        "agency": own.id, "start": "copy", "source": built.id, "title_th": "ขโมย",
+        "slug": "steal", "ref_prefix": "ST"})
+    assert refused.status_code == 200  # the agency is not theirs to choose
+    assert not BuiltService.select().where(BuiltService.slug == "steal").exists()
+    clerk = _as(app, people["clerk"])
+    assert clerk.get("/admin/builder/").status_code in (302, 403)
+    assert BuiltService.get_by_id(built.id).revision == 0
+
+
+def test_a_service_with_requests_cannot_be_deleted(app, offices):
+    from portal.requests.lifecycle import Status, create_request
+
+    own, _other, people = offices
+    with app.app_context():
+        built = build(own)
+        create_request(prefix="RL", service_code=built.code, agency=own, requester=None,
+                       applicant_name="ก", status=Status.SUBMITTED, payload={})
+    client = _as(app, people["admin"])
+    refused = client.post(f"/admin/builder/{built.id}/delete", follow_redirects=True)
+    assert "ไม่สามารถลบ" in refused.get_data(as_text=True)
+    assert BuiltService.get_or_none(BuiltService.id == built.id) is not None
