@@ -13,7 +13,7 @@ from plugins.builder.models import BuiltService, BuiltVersion
 from portal.models import AuditLog
 
 from ..conftest import login, make_agency, make_agency_admin, make_staff
-from .sample import build, sample
+from .sample import build
 
 
 @pytest.fixture
@@ -100,6 +100,7 @@ def test_preview_shows_the_citizens_form_and_stores_nothing(app, offices):
         "items-0-thing": "ข้าว", "items-0-qty": "1"}, content_type="multipart/form-data")
     html = answered.get_data(as_text=True)
     assert answered.status_code == 200
+    assert "แนบไฟล์ภาพถ่ายความเสียหาย" in html  # checked as the real form is
     from portal.models import Request
 
     assert Request.select().count() == 0
