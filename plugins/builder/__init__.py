@@ -34,9 +34,11 @@ def find_service(code: str) -> Any:
 def register_admin_views() -> list[Any]:
     from flask_babel import lazy_gettext as _l
 
+    from .lists import BuiltListView
     from .views import BuilderView, LibraryView
 
-    return [BuilderView(name=_l("Service builder"), endpoint="builder",
+    return [BuiltListView(name=_l("Built services' requests"), endpoint="built_requests"),
+            BuilderView(name=_l("Service builder"), endpoint="builder",
                         category=_l("Settings")),
             LibraryView(name=_l("Template library"), endpoint="builder_library",
                         category=_l("Settings"))]
@@ -54,3 +56,10 @@ def audit_actions() -> dict[str, Any]:
             "builder_deleted": _l("Deleted a built service"),
             "builder_template_added": _l("Added a template to the library"),
             "builder_template_removed": _l("Removed a template from the library")}
+
+
+@hookimpl
+def forget_request(request: Any) -> None:
+    from .models import BuiltAnswer
+
+    BuiltAnswer.delete().where(BuiltAnswer.request == request).execute()

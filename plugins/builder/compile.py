@@ -21,7 +21,7 @@ from markupsafe import Markup
 from portal.forms import ApplicantForm
 from portal.plugins import AttachmentSlot, Outcome, Service, Step
 
-from . import logic
+from . import answers, logic
 from .questions import TEXT_ONLY, field_for, localised, text_block
 
 
@@ -52,6 +52,12 @@ class Plan:
 
     pages: tuple[tuple[dict[str, Any], tuple[dict[str, Any], ...]], ...]
     conditional: frozenset[str] = field(default_factory=frozenset)
+
+
+def all_questions(definition: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every question of a definition in page order, text blocks left out."""
+    return [q for page in definition["pages"] for q in page.get("questions", ())
+            if q["type"] not in TEXT_ONLY]
 
 
 def field_name(question: dict[str, Any]) -> str:
@@ -100,6 +106,7 @@ class BuiltForm(ApplicantForm):
     """Base of every built service's form; ``plan`` is set per version."""
 
     plan: ClassVar[Plan]
+    definition: ClassVar[dict[str, Any]]
     layout: ClassVar[tuple[Section, ...]]
     placed_names: ClassVar[tuple[str, ...]]
     conditional_names: ClassVar[frozenset[str]]
@@ -175,7 +182,8 @@ def form_class(definition: dict[str, Any], name: str) -> type[BuiltForm]:
         sections.append(Section(title=localised(page["title"]), items=tuple(items),
                                 when=page.get("when"), note=_condition_note(page.get("when"))))
         pages.append((page, questions))
-    attrs.update(plan=Plan(pages=tuple(pages), conditional=frozenset(conditional)),
+    attrs.update(definition=definition,
+                 plan=Plan(pages=tuple(pages), conditional=frozenset(conditional)),
                  layout=tuple(sections), placed_names=tuple(placed),
                  conditional_names=frozenset(conditional))
     return type(name, (BuiltForm,), attrs)
@@ -220,6 +228,7 @@ def service(definition: dict[str, Any], *, code: str, agency_code: str,
         urgent=bool(definition.get("urgent")),
         open311=bool(definition.get("open311")),
         steps=_steps(definition),
+        store=answers.keeper(code, all_questions(definition)),
         opens_on=_day(definition.get("opens_on")),
         closes_on=_day(definition.get("closes_on")),
         max_requests=definition.get("max_submissions") or None,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import peewee as pw
 
 from portal.db import BaseModel
-from portal.models import Agency, JSONTextField, User
+from portal.models import Agency, JSONTextField, Request, User
 from portal.thai import utcnow
 
 
@@ -59,4 +59,21 @@ class LibraryTemplate(BaseModel):
         table_name = "builder_template"
 
 
-MODELS = (BuiltService, BuiltVersion, LibraryTemplate)
+class BuiltAnswer(BaseModel):
+    """The answers staff filter a built service's list on (its choice,
+    yes/no and date questions), one row per value, so the filters use an
+    index at a million requests instead of reading every request's JSON.
+    Written with the request, in its transaction (``Service.store``)."""
+
+    request = pw.ForeignKeyField(Request, backref="+", on_delete="CASCADE")
+    service_code = pw.CharField(max_length=40)
+    key = pw.CharField(max_length=40)
+    value = pw.CharField(max_length=60)
+
+    class Meta:
+        table_name = "builder_answer"
+        indexes = ((("service_code", "key", "value", "request"), False),
+                   (("request",), False))
+
+
+MODELS = (BuiltService, BuiltVersion, LibraryTemplate, BuiltAnswer)

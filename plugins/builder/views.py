@@ -15,8 +15,17 @@ from flask_admin import expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.base import audit, paging
 from portal.db import database
@@ -27,6 +36,7 @@ from portal.thai import utcnow
 
 from . import compile as compiler
 from . import drafting, library, store
+from .compile import all_questions as compile_all_questions
 from .definition import MAX_DEFINITION_BYTES, DefinitionError, load, problems
 from .models import BuiltService, BuiltVersion, LibraryTemplate
 from .questions import TYPE_NAMES
@@ -69,8 +79,21 @@ class SettingsForm(PortalForm):
     closes_on = ThaiDateField(_l("Open until"), [Optional()])
     max_submissions = IntegerField(_l("At most this many requests"),
                                    [Optional(), NumberRange(min=1, max=1_000_000)])
+    staff_columns = SelectMultipleField(
+        _l("Columns of the staff list"), [Optional()], widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        description=_l("Up to 8 questions. Exports have every question."))
     source = TextAreaField(_l("Where the questions come from"), [Optional(), Length(max=2000)],
                            description=_l("The law or paper form; shown to admins only."))
+
+    def offer_columns(self, defn: dict[str, Any]) -> None:
+        self.staff_columns.choices = [
+            (q["key"], q.get("label", {}).get("th", q["key"]))
+            for q in compile_all_questions(defn) if q["type"] != "file"]
+
+    def validate_staff_columns(self, field: Any) -> None:
+        if len(field.data or []) > 8:
+            raise ValidationError(_l("Choose at most 8 columns."))
 
     def fill(self, defn: dict[str, Any]) -> None:
         self.title_th.data = defn["title"].get("th", "")
@@ -87,6 +110,7 @@ class SettingsForm(PortalForm):
         self.closes_on.data = _day(defn.get("closes_on"))
         self.max_submissions.data = defn.get("max_submissions")
         self.source.data = defn.get("source", "")
+        self.staff_columns.data = list(defn.get("staff_columns") or [])
 
     def read(self) -> dict[str, Any]:
         minutes = self.target_kind.data == "minutes"
@@ -104,6 +128,7 @@ class SettingsForm(PortalForm):
             "closes_on": self.closes_on.data.isoformat() if self.closes_on.data else None,
             "max_submissions": self.max_submissions.data,
             "source": (self.source.data or "").strip() or None,
+            "staff_columns": list(self.staff_columns.data or []) or None,
         }
 
 
@@ -281,6 +306,7 @@ class BuilderView(AgencyAdminAccess, PortalBaseView):
     def settings(self, built_id: int) -> Any:
         built = _built(built_id)
         form = SettingsForm()
+        form.offer_columns(built.draft)
         if request.method == "GET":
             form.fill(built.draft)
         elif form.validate_on_submit():

@@ -47,6 +47,7 @@ from .pages import (
     public_status,
 )
 from .privacy import (
+    national_id_for,
     placeholder_id,
 )
 from .submission import (
@@ -67,6 +68,7 @@ __all__ = [
     "hold",
     "holidays_between",
     "offered_or_404",
+    "national_id_for",
     "placeholder_id",
     "public_status",
     "requester_email",

@@ -251,3 +251,43 @@ def test_a_built_request_prints_checks_and_forgets_like_a_written_one(app):
         Request.update(status="cancelled").where(Request.id == req.id).execute()
         anonymise(citizen)
     assert Request.get_by_id(req.id).payload == {}
+
+
+def test_the_staff_list_filters_on_a_choice_and_exports_every_question(app):
+    from ..conftest import make_staff
+    from .sample import sample
+
+    with app.app_context():
+        agency = make_agency("tambon-a", services=())
+        built = build(agency, sample(staff_columns=["request_type", "total"]))
+        clerk = make_staff(agency, services=(built.code,))
+        outsider = make_staff(make_agency("tambon-z", services=()), services=(built.code,))
+        people = [make_user(), make_user()]
+    for person, kind in zip(people, ("new", "renew"), strict=True):
+        client = app.test_client()
+        login(client, person)
+        sent = send_form(client, f"/requests/new/tambon-a/{built.code}", _answers(
+            request_type=kind, old_number="A-1",
+            file_photo=(io.BytesIO(make_jpg()), "p.jpg")))
+        assert sent.status_code == 302
+    staff = app.test_client()
+    login(staff, clerk)
+    listed = staff.get(f"/admin/built_requests/{built.code}/").get_data(as_text=True)
+    assert listed.count("RL") >= 2 and "ต่ออายุ" in listed and "821.00" in listed
+    only_new = staff.get(f"/admin/built_requests/{built.code}/?f_request_type=new")
+    html = only_new.get_data(as_text=True)
+    assert "ขอใหม่" in html and "ต่ออายุ</td>" not in html
+    exported = staff.get(f"/admin/built_requests/{built.code}/export.csv?f_request_type=renew")
+    import csv
+
+    head, *rows = list(csv.reader(io.StringIO(exported.data.decode("utf-8-sig"))))
+    assert {"ประเภทคำขอ", "เลขที่คำขอเดิม", "รายการสิ่งของ", "รวมเป็นเงิน"} <= set(head)
+    assert len(rows) == 1 and "ต่ออายุ" in rows[0] and "A-1" in rows[0]
+    assert rows[0][head.index("รายการสิ่งของ")].startswith("1. สิ่งของ ข้าวสาร")
+    xlsx = staff.get(f"/admin/built_requests/{built.code}/export.xlsx")
+    assert xlsx.data[:2] == b"PK"
+    # Staff of another agency who handle a service of that code see nothing.
+    other = app.test_client()
+    login(other, outsider)
+    assert other.get(f"/admin/built_requests/{built.code}/").status_code == 404
+    assert other.get(f"/admin/built_requests/{built.code}/export.csv").status_code == 404

@@ -7,6 +7,7 @@ from peewee_migrate import Migrator
 from portal.migrate import core_table
 
 AgencyRef = core_table("agency")
+RequestRef = core_table("request")
 UserRef = core_table("users")
 
 
@@ -57,7 +58,23 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
             table_name = "builder_template"
 
 
+    @migrator.create_model
+    class BuiltAnswer(pw.Model):
+        id = pw.AutoField()
+        request = pw.ForeignKeyField(column_name="request_id", field="id", model=RequestRef,
+                                     on_delete="CASCADE")
+        service_code = pw.CharField(max_length=40)
+        key = pw.CharField(max_length=40)
+        value = pw.CharField(max_length=60)
+
+        class Meta:
+            table_name = "builder_answer"
+            indexes = [(("service_code", "key", "value", "request"), False),
+                       (("request",), False)]
+
+
 def rollback(migrator: Migrator, database: pw.Database, *, fake=False):
+    migrator.remove_model("builder_answer")
     migrator.remove_model("builder_template")
     migrator.remove_model("builder_version")
     migrator.remove_model("builder_service")

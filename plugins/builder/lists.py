@@ -1,0 +1,154 @@
+"""The staff list of each built service: the columns its admin picked
+from its questions, filters on its choice, yes/no and date questions
+(through the ``builder_answer`` index), search, paging, and CSV/XLSX with
+one column per question. Scoped like every staff list: the agency's
+requests of the services the person handles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import peewee as pw
+from flask import abort, request
+from flask_admin import expose
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from portal.base import paging
+from portal.files import csv_response, xlsx_response
+from portal.forms import answer_texts, blank_form
+from portal.i18n import show_datetime
+from portal.identity import access
+from portal.models import Agency, Request
+from portal.plugins import all_services, get_service
+from portal.requests import STATUS_LABELS, national_id_for
+from portal.staff.base import PortalBaseView, typed_date_range
+
+from .answers import filtered_questions
+from .compile import all_questions
+from .models import BuiltAnswer
+
+MAX_EXPORT_ROWS = 50_000
+
+
+def built_services_in_scope() -> list[Any]:
+    """The built services whose requests the signed-in person may see."""
+    services = [s for s in all_services().values() if s.version is not None]
+    if current_user.is_system_admin:
+        return services
+    out = []
+    for m in access.memberships(current_user):
+        agency = Agency.get_by_id(m.agency_id)
+        for s in services:
+            if s.agency_code == agency.code and (m.role == access.AGENCY_ADMIN
+                                                  or s.code in m.service_codes):
+                out.append(s)
+    return out
+
+
+class BuiltListView(PortalBaseView):
+    """คำร้องของบริการที่สร้างเอง."""
+
+    @expose("/")
+    def index(self) -> Any:
+        return self.render("builder/lists.html", services=built_services_in_scope())
+
+    def _service(self, code: str) -> Any:
+        service = next((s for s in built_services_in_scope() if s.code == code), None)
+        if service is None:
+            abort(404)
+        return service
+
+    def _query(self, service: Any, definition: dict[str, Any]) -> tuple[Any, dict[str, str]]:
+        query = (Request.select().where(Request.service_code == service.code)
+                 .order_by(Request.submitted_at.desc(), Request.id.desc()))
+        clause = access.staff_scope(current_user)
+        if clause is not None:
+            query = query.where(clause)
+        chosen: dict[str, str] = {}
+        status = request.args.get("status", "")
+        if status in STATUS_LABELS:
+            query = query.where(Request.status == status)
+            chosen["status"] = status
+        q = (request.args.get("q") or "").strip()
+        if q:
+            query = query.where(Request.reference.contains(q)
+                                | Request.applicant_name.contains(q))
+            chosen["q"] = q
+        for question in filtered_questions(all_questions(definition)):
+            raw = (request.args.get(f"f_{question['key']}") or "").strip()
+            if not raw:
+                continue
+            chosen[f"f_{question['key']}"] = raw
+            answers = BuiltAnswer.select(BuiltAnswer.request).where(
+                (BuiltAnswer.service_code == service.code)
+                & (BuiltAnswer.key == question["key"]))
+            if question["type"] == "date":
+                try:
+                    first, last = typed_date_range(raw)
+                except ValueError:
+                    continue
+                answers = answers.where(BuiltAnswer.value.between(first.isoformat(),
+                                                                  last.isoformat()))
+            else:
+                answers = answers.where(BuiltAnswer.value == raw)
+            query = query.where(Request.id.in_(answers))
+        return query, chosen
+
+    def _rows(self, service: Any, items: list[Request], keys: list[str]) -> list[dict[str, Any]]:
+        """Each request's answers as its own version shows them."""
+        forms: dict[str, Any] = {}
+        rows = []
+        for req in items:
+            code = req.form_code or req.service_code
+            if code not in forms:
+                version = get_service(code) or service
+                forms[code] = (version, blank_form(version, req.agency))
+            version, form = forms[code]
+            texts = {f.name: text for f, text in answer_texts(form, req.payload)}
+            for q in all_questions(version.form_class.definition):
+                if q["type"] == "national_id" and texts.get(q["key"], "-") != "-":
+                    texts[q["key"]] = national_id_for(current_user, req.payload.get(q["key"]),
+                                                      req.agency_id)
+            rows.append({"request": req, "cells": [texts.get(k, "") for k in keys]})
+        return rows
+
+    @expose("/<code>/")
+    def service_list(self, code: str) -> Any:
+        service = self._service(code)
+        definition = service.form_class.definition
+        query, chosen = self._query(service, definition)
+        page = paging.paginate(query, request.args)
+        asked = {q["key"]: q for q in all_questions(definition)}
+        keys = [k for k in definition.get("staff_columns") or list(asked)[:3] if k in asked]
+        return self.render("builder/list.html", service=service, page=page, chosen=chosen,
+                           columns=[asked[k] for k in keys],
+                           rows=self._rows(service, page.items, keys),
+                           filters=filtered_questions(list(asked.values())),
+                           statuses=STATUS_LABELS, pager_args={"code": code, **chosen})
+
+    @expose("/<code>/export.<kind>")
+    def export(self, code: str, kind: str) -> Any:
+        if kind not in ("csv", "xlsx"):
+            abort(404)
+        service = self._service(code)
+        definition = service.form_class.definition
+        query, _chosen = self._query(service, definition)
+        asked = all_questions(definition)
+        keys = [q["key"] for q in asked if q["type"] != "file"]
+        labels = {q["key"]: q["label"].get("th", q["key"]) for q in asked}
+        head = [_("Reference number"), _("Submitted"), _("Requester"), _("Phone"),
+                _("Status")] + [labels[k] for k in keys]
+        items = list(query.limit(MAX_EXPORT_ROWS))
+        body = [[r["request"].reference, show_datetime(r["request"].submitted_at),
+                 r["request"].applicant_name, r["request"].contact_phone,
+                 str(STATUS_LABELS.get(r["request"].status, r["request"].status)),
+                 *r["cells"]] for r in self._rows(service, items, keys)]
+        name = f"{service.code}.{kind}"
+        if kind == "csv":
+            return csv_response([head, *body], name)
+        return xlsx_response([head, *body], name, title=str(service.title)[:31])
+
+
+__all__ = ["BuiltListView", "pw", "_l"]
