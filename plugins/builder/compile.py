@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from markupsafe import Markup
+from wtforms import FieldList
 
 from portal.forms import ApplicantForm
 from portal.plugins import AttachmentSlot, Outcome, Service, Step
@@ -139,7 +140,8 @@ class BuiltForm(ApplicantForm):
         for name, f in self._fields.items():
             if name in self.hidden_names:
                 f.errors = []
-                f.data = None
+                if not isinstance(f, FieldList):  # a table's rows are its data
+                    f.data = None  # a hidden file slot sends no file
                 continue
             chain = list((extra_validators or {}).get(name, ()))
             inline = getattr(self.__class__, f"validate_{name}", None)

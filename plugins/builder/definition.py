@@ -34,7 +34,9 @@ from portal.i18n import show_date
 from . import logic
 from .questions import PERSONAL_TYPES, TEXT_ONLY
 
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "docs" / "service-definition.schema.json"
+# Shipped with the plugin (docs/ links to it): an install without the
+# repository's docs still checks definitions.
+SCHEMA_PATH = Path(__file__).resolve().parent / "service-definition.schema.json"
 
 MAX_DEFINITION_BYTES = 256 * 1024  # of the JSON text, UTF-8
 MAX_QUESTIONS = 200                 # in all pages, each table column counted as one
@@ -50,6 +52,7 @@ RESERVED_KEYS = frozenset({
     "applicant_fields", "data", "errors", "form_errors", "hidden_tag", "is_submitted", "meta",
     "populate_obj", "post_process", "process", "validate", "validate_on_submit",
     "work_out", "plan", "layout", "placed_names", "conditional_names", "hidden_names",
+    "definition",
 })
 # file_<key> is a file slot's field; validate_<key> an inline validator.
 RESERVED_PREFIXES = ("file_", "validate_")
@@ -633,6 +636,7 @@ class _Rules:
     def run(self) -> Iterator[Found]:
         yield from self._limits()
         yield from self._dates()
+        yield from self._who_sends()
         yield from self._pages()
         for entry in self.entries:
             yield from self._question(entry)
@@ -646,6 +650,13 @@ class _Rules:
             yield (), Problem("", _("The definition has %(n)s questions (each column of a "
                                     "table counts as one); it may have at most %(max)s.",
                                     n=count, max=MAX_QUESTIONS))
+
+    def _who_sends(self) -> Iterator[Found]:
+        if self.data.get("one_per_national_id") and self.data.get("guest_allowed"):
+            # A guest gives no national ID: one request per person needs sign-in.
+            yield ("one_per_national_id",), Problem("", _(
+                "One request per national ID needs people to sign in: it cannot be "
+                "combined with sending without an account."))
 
     def _dates(self) -> Iterator[Found]:
         opens, closes = self.data.get("opens_on"), self.data.get("closes_on")

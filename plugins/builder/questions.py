@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import nh3
-from flask_babel import LazyString, get_locale
+from flask_babel import LazyString, get_locale, lazy_pgettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from wtforms import (
@@ -45,7 +45,8 @@ from portal.forms import (
 
 # Help paragraphs: a small safe subset of formatting, nothing that loads or runs.
 HELP_TAGS = {"b", "i", "strong", "em", "ul", "ol", "li", "p", "br"}
-YES_NO = (("yes", _l("Yes")), ("no", _l("No")))
+YES_NO = (("yes", lazy_pgettext("yes or no question", "Yes")),
+          ("no", lazy_pgettext("yes or no question", "No")))
 # The question types as the builder names them, in the order it offers them.
 TYPE_NAMES = {
     "text": _l("Short text"), "textarea": _l("Long text"), "number": _l("Number"),
