@@ -13,7 +13,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from portal.models import Request
+from portal.models import Membership, MembershipService, Request
 from portal.thai import format_date, mask_national_id, national_id_check_digit
 
 from ..conftest import login, make_agency, make_staff, make_user
@@ -63,6 +63,22 @@ def definition(draw: Any) -> dict[str, Any]:
             "slug": "random", "title": {"th": "บริการทดลอง"}, "ref_prefix": "RD",
             "target_days": 5, "pages": pages, "steps": [],
             "staff_columns": [q["key"] for q in earlier][:8]}
+
+
+def _people(app: Any) -> tuple[Any, Any, Any]:
+    """One office, one citizen and one clerk for all the examples, signed in
+    once (signing in on every example would meet the login rate limit)."""
+    known = app.extensions.setdefault("random_definitions", {})
+    if not known:
+        with app.app_context():
+            agency = make_agency("rand", services=())
+            citizen, clerk = make_user(), make_staff(agency, services=())
+        client, staff = app.test_client(), app.test_client()
+        login(client, citizen)
+        login(staff, clerk)
+        staff.user_id = clerk.id
+        known.update(agency=agency, client=client, staff=staff)
+    return known["agency"], known["client"], known["staff"]
 
 
 def _national_id(n: int) -> str:
@@ -133,24 +149,21 @@ def test_any_definition_sends_and_reads_back(app, data):
         posted[q["key"]], expected[q["key"]] = raw, text
     shown = _shown(defn, posted)
     n = next(_n)
+    agency, client, staff = _people(app)
     with app.app_context():
-        agency = make_agency(f"rand{n}", services=())
         built = build(agency, {**defn, "slug": f"random{n}"})
-        citizen = make_user()
-        clerk = make_staff(agency, services=(built.code,))
-    client = app.test_client()
-    login(client, citizen)
+        MembershipService.create(membership=Membership.get(
+            Membership.user == staff.user_id), service_code=built.code)
     form = {"phone": "0812345678", "title": "นาย", "first_name": "สุ่ม", "last_name": "ทดสอบ",
             **{k: v for k, v in posted.items()}}
-    sent = send_form(client, f"/requests/new/{agency.code}/{built.code}", form)
+    sent = send_form(client, f"/requests/new/rand/{built.code}", form)
     assert sent.status_code == 302, sent.get_data(as_text=True)[:3000]
-    req = Request.get(Request.service_code == built.code)
+    req = Request.get_or_none(Request.service_code == built.code)
+    assert req is not None, (sent.headers["Location"], defn, form)
     assert set(req.payload) - {"national_id", "phone", "title", "first_name", "last_name"} \
         == shown
     page = client.get(f"/requests/{req.reference}").get_data(as_text=True)
     printed = pdf_text(client.get(f"/requests/{req.reference}/print").data)
-    staff = app.test_client()
-    login(staff, clerk)
     exported = staff.get(f"/admin/built_requests/{built.code}/export.csv")
     head, row = list(csv.reader(io.StringIO(exported.data.decode("utf-8-sig"))))
     for q in questions:
