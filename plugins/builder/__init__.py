@@ -63,3 +63,10 @@ def forget_request(request: Any) -> None:
     from .models import BuiltAnswer
 
     BuiltAnswer.delete().where(BuiltAnswer.request == request).execute()
+
+
+@hookimpl
+def demo_data(agency: Any) -> Any:
+    from .demo import load_demo
+
+    return load_demo(agency)
