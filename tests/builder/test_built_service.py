@@ -291,3 +291,18 @@ def test_the_staff_list_filters_on_a_choice_and_exports_every_question(app):
     login(other, outsider)
     assert other.get(f"/admin/built_requests/{built.code}/").status_code == 404
     assert other.get(f"/admin/built_requests/{built.code}/export.csv").status_code == 404
+
+
+def test_a_built_service_has_its_page_short_link_qr_and_poster(app):
+    from ..test_printing import pdf_text
+
+    agency, built, _citizen = _setup(app)
+    client = app.test_client()
+    info = client.get(f"/services/tambon-a/{built.code}")
+    assert info.status_code == 200 and "ขอรับความช่วยเหลือ" in info.get_data(as_text=True)
+    short = client.get(f"/s/tambon-a/{built.code}")
+    assert short.status_code in (301, 302) and built.code in short.headers["Location"]
+    assert client.get(f"/qr/tambon-a/{built.code}.png").mimetype == "image/png"
+    poster = client.get(f"/poster/tambon-a/{built.code}.pdf")
+    assert poster.mimetype == "application/pdf"
+    assert "ขอรับความช่วยเหลือ" in pdf_text(poster.data)
