@@ -64,6 +64,15 @@ PERSONAL_TYPES = frozenset({"national_id", "phone", "email", "address", "locatio
 TEXT_ONLY = frozenset({"heading", "paragraph"})
 
 
+class DefinitionText(LazyString):
+    """A text an admin typed: never markup. (flask-babel's LazyString says
+    it is safe HTML through ``__html__``, which is right for our own
+    translations and wrong for anything a definition holds.)"""
+
+    def __html__(self) -> Markup:
+        return escape(str(self))
+
+
 def localised(text: dict[str, str] | None) -> Any:
     """A definition's ``{"th": ..., "en": ...}`` as a text that follows the
     reader's language, Thai when there is no English."""
@@ -75,7 +84,7 @@ def localised(text: dict[str, str] | None) -> Any:
             return text["en"]
         return text.get("th", "")
 
-    return LazyString(pick)
+    return DefinitionText(pick)
 
 
 def help_html(text: dict[str, str] | None) -> Markup:

@@ -35,7 +35,7 @@ from portal.staff.base import AgencyAdminAccess, PortalBaseView, managed_agencie
 from portal.thai import utcnow
 
 from . import compile as compiler
-from . import drafting, library, store
+from . import conditions, drafting, library, store
 from .compile import all_questions as compile_all_questions
 from .definition import MAX_DEFINITION_BYTES, DefinitionError, load, problems
 from .models import BuiltService, BuiltVersion, LibraryTemplate
@@ -516,14 +516,9 @@ class BuilderView(AgencyAdminAccess, PortalBaseView):
 
 
 def _describer(defn: dict[str, Any]) -> Any:
-    """How the edit page says a condition in words (the editor's module),
-    or a plain mark when it cannot."""
+    """How the edit page says a condition in words."""
     def describe(rule: Any) -> str:
-        try:
-            from .conditions import describe as words
-        except ImportError:  # pragma: no cover - the editor's module ships with it
-            return _("Shown on a condition")
-        return words(rule, defn)
+        return conditions.describe(rule, defn)
 
     return describe
 

@@ -306,3 +306,26 @@ def test_a_built_service_has_its_page_short_link_qr_and_poster(app):
     poster = client.get(f"/poster/tambon-a/{built.code}.pdf")
     assert poster.mimetype == "application/pdf"
     assert "ขอรับความช่วยเหลือ" in pdf_text(poster.data)
+
+
+def test_texts_of_a_definition_are_never_markup(app):
+    """Labels, options, page titles and the service's name are what an
+    admin (or an imported file) typed: drawn as text everywhere."""
+    from .sample import sample
+
+    attack = "<img src=x onerror=alert(1)>"
+    definition = sample(slug="xss", title={"th": f"บริการ{attack}"})
+    definition["pages"][0]["title"] = {"th": f"หน้า{attack}"}
+    definition["pages"][0]["questions"][0]["label"] = {"th": f"ประเภท{attack}"}
+    definition["pages"][0]["questions"][0]["options"][0]["label"] = {"th": f"ใหม่{attack}"}
+    with app.app_context():
+        agency = make_agency("tambon-x", services=())
+        built = build(agency, definition)
+        citizen = make_user()
+    client = app.test_client()
+    login(client, citizen)
+    for url in (f"/requests/new/tambon-x/{built.code}", "/", f"/services/tambon-x/{built.code}"):
+        html = client.get(url).get_data(as_text=True)
+        assert "<img src=x" not in html, url
+    assert "&lt;img src=x" in client.get(f"/requests/new/tambon-x/{built.code}").get_data(
+        as_text=True)
