@@ -50,7 +50,8 @@ YES_NO = (("yes", lazy_pgettext("yes or no question", "Yes")),
 # The question types as the builder names them, in the order it offers them.
 TYPE_NAMES = {
     "text": _l("Short text"), "textarea": _l("Long text"), "number": _l("Number"),
-    "money": _l("Amount of money"), "date": _l("Date"), "time": _l("Time"),
+    "money": _l("Amount of money"), "date": _l("Date"),
+    "time": lazy_pgettext("question type", "Time"),
     "choice": _l("Choice (one answer)"), "multichoice": _l("Choice (several answers)"),
     "yesno": _l("Yes or no"), "national_id": _l("National ID number"),
     "phone": _l("Phone number"), "email": _l("E-mail address"), "address": _l("Thai address"),

@@ -14,6 +14,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from flask_login import current_user
 from wtforms import (
     BooleanField,
@@ -568,5 +569,5 @@ class LibraryView(AgencyAdminAccess, PortalBaseView):
         if not LibraryTemplate.delete().where(LibraryTemplate.slug == slug).execute():
             abort(404)
         audit.record("builder_template_removed", f"builder_template:{slug}")
-        flash(_("Removed."), "success")
+        flash(pgettext("builder", "Removed."), "success")
         return redirect(url_for(".index"))
