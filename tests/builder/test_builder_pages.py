@@ -160,3 +160,36 @@ def test_a_service_with_requests_cannot_be_deleted(app, offices):
     refused = client.post(f"/admin/builder/{built.id}/delete", follow_redirects=True)
     assert "ไม่สามารถลบ" in refused.get_data(as_text=True)
     assert BuiltService.get_or_none(BuiltService.id == built.id) is not None
+
+
+def test_questions_are_added_with_a_condition_through_the_editor(app, offices):
+    own, _other, people = offices
+    client = _as(app, people["admin"])
+    client.post("/admin/builder/new", data={
+        "agency": own.id, "start": "blank", "title_th": "ขอตัดต้นไม้", "slug": "trees",
+        "ref_prefix": "TC"})
+    built = BuiltService.get(BuiltService.slug == "trees")
+    url = f"/admin/builder/{built.id}/question?page=page1"
+    assert "ประเภทคำถาม" in client.get(url + "&type=choice").get_data(as_text=True)
+    added = client.post(url, data={"revision": 0, "key": "kind", "type": "choice",
+                                   "label_th": "ประเภทคำขอ", "required": "y",
+                                   "options": "ขอใหม่\nต่ออายุ", "display": "radio"})
+    assert added.status_code == 302, added.get_data(as_text=True)[:3000]
+    kind = BuiltService.get_by_id(built.id).draft["pages"][0]["questions"][0]
+    values = [o["value"] for o in kind["options"]]
+    added = client.post(url, data={"revision": 1, "key": "old_no", "type": "text",
+                                   "label_th": "เลขที่ใบอนุญาตเดิม", "required": "y",
+                                   "when_key_1": "kind", "when_op_1": "eq",
+                                   "when_value_1": "ต่ออายุ"})
+    assert added.status_code == 302, added.get_data(as_text=True)[:3000]
+    draft = BuiltService.get_by_id(built.id).draft
+    old_no = draft["pages"][0]["questions"][1]
+    assert old_no["when"] == {"==": [{"var": "kind"}, values[1]]}
+    edit = client.get(f"/admin/builder/{built.id}/").get_data(as_text=True)
+    assert "แสดงเมื่อ: ประเภทคำขอ เท่ากับ ต่ออายุ" in edit
+    # A condition on a question that comes later is refused, in Thai.
+    refused = client.post(f"/admin/builder/{built.id}/question?key=kind", data={
+        "revision": 2, "key": "kind", "type": "choice", "label_th": "ประเภทคำขอ",
+        "options": "ขอใหม่\nต่ออายุ", "when_json": '{"==": [{"var": "old_no"}, "x"]}'})
+    assert refused.status_code == 200
+    assert BuiltService.get_by_id(built.id).revision == 2
