@@ -110,6 +110,9 @@ ROUTES: dict[str, frozenset[str]] = {
     "requests.forward": REQUEST_HANDLERS, "requests.reopen": REQUEST_HANDLERS,
     "requests.tick_step": REQUEST_HANDLERS, "requests.record": ANY_STAFF,
     "requests.reset_code": REQUEST_HANDLERS,
+    # The scene's built service was made after the demo clerk's services
+    # were set: only its agency's admin and the system admin handle it.
+    "built_requests.service_list": ADMINS, "built_requests.export": ADMINS,
 }
 
 # Flask-Admin views: every endpoint of the view shares its audience.
@@ -130,6 +133,7 @@ VIEWS: dict[str, frozenset[str]] = {
     "line_channels": ADMINS,
     # The service builder: admins, on the services of agencies they manage.
     "builder": ADMINS, "builder_library": ADMINS,
+    "built_requests": ANY_STAFF,  # each list: below
 }
 
 # Arguments of rules, by name; some endpoints need their own.
@@ -232,6 +236,8 @@ def _plugin_objects(app, agency, users, done) -> dict[str, dict[str, Any]]:
         **{f"builder.{name}": {"built_id": built.id} for name in (
             "edit", "settings", "change", "question", "page", "step", "preview", "publish",
             "export", "delete")},
+        "built_requests.service_list": {"code": built.code},
+        "built_requests.export": {"code": built.code, "kind": "csv"},
     }
 
 
