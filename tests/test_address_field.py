@@ -23,6 +23,7 @@ from portal.forms.address import (
     places_for_postcode,
 )
 from portal.models import Agency, Request
+from portal.requests.lifecycle import Role, Status, change_status
 
 from .conftest import login, make_agency, make_config, make_user
 from .helpers.client import CSRFClient
@@ -394,3 +395,21 @@ def test_a_service_form_takes_an_address_and_a_location(address_app):
     assert ("เลขที่ 12 หมู่ 3 ถนนสุขุมวิท ตำบลเกาะเต่า อำเภอเกาะพะงัน "
             "จังหวัดสุราษฎร์ธานี 84360") in shown
     assert "13.756331, 100.501762" in shown
+
+    # Returned for correction: the edit form shows the stored answer, and
+    # the correction is read against geothai again.
+    with address_app.app_context():
+        change_status(Request.get(Request.reference == reference), Status.RETURNED,
+                      actor=None, role=Role.STAFF, remark="แก้บ้านเลขที่")
+        version = Request.get(Request.reference == reference).version
+    edit = client.get(f"/requests/{reference}/edit").get_data(as_text=True)
+    assert re.search(r'name="home-subdistrict"[^>]*value="เกาะเต่า"', edit)
+    assert re.search(r'<option value="84" selected>', edit)
+    assert re.search(r'name="spot-lat"[^>]*value="13.756331"', edit)
+    fixed = send_form(client, f"/requests/{reference}/edit",
+                      {**APPLICANT, **parts(**{**KO_TAO, "house_no": "13"}), **SPOT,
+                       "version": version})
+    assert fixed.status_code == 302, fixed.get_data(as_text=True)[-2000:]
+    with address_app.app_context():
+        req = Request.get(Request.reference == reference)
+        assert (req.status, req.payload["home"]["house_no"]) == (Status.RESUBMITTED, "13")

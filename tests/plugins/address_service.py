@@ -20,4 +20,4 @@ class AddressTestForm(ApplicantForm):
 @hookimpl
 def register_services() -> list[Service]:
     return [Service(code="address_test", title="ทดสอบที่อยู่", form_class=AddressTestForm,
-                    ref_prefix="58", target_days=3)]
+                    ref_prefix="58", target_days=3, guest_allowed=True)]
