@@ -1,5 +1,5 @@
 """Thai specifics: Buddhist-era dates, month names, national-ID checksum,
-digits typed on a Thai keyboard."""
+digits typed on a Thai keyboard, the country's latitudes and longitudes."""
 
 from __future__ import annotations
 
@@ -21,6 +21,11 @@ MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 UTC = dt.UTC
+
+# Thailand's extent in decimal degrees, a little wider than the land
+# (5.61-20.46 N, 97.34-105.64 E): a place typed outside it is a mistake.
+THAI_LATITUDES = (5.5, 20.5)
+THAI_LONGITUDES = (97.3, 105.7)
 
 
 def utcnow() -> dt.datetime:

@@ -1,6 +1,6 @@
 """Forms: the base every form of the portal and its plugins builds on
 (PortalForm, ApplicantForm), the fields people fill in (ThaiDateField,
-LocalDateTimeField…), answers kept and shown (answers_from_form,
+LocalDateTimeField, ThaiAddressField, LocationField…), answers kept and shown (answers_from_form,
 display_answers), and the helpers pages use to show errors (pages).
 
 Imports from: portal.base, portal.plugins and the bottom modules. What it
@@ -8,6 +8,7 @@ exposes here is what plugins use: ``from portal.forms import ApplicantForm``."""
 
 from __future__ import annotations
 
+from .address import LocationField, ThaiAddressField, places_for_postcode
 from .fields import (
     ASK_NATIONAL_ID,
     ASKING_VERBS,
@@ -67,6 +68,9 @@ __all__ = [
     "ThaiDateInput",
     "ThaiDateField",
     "LocalDateTimeField",
+    "ThaiAddressField",
+    "LocationField",
+    "places_for_postcode",
     "TITLES",
     "CHOOSE",
     "choose",

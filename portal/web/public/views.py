@@ -8,6 +8,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -23,6 +24,7 @@ from ...base.links import public_url
 from ...files import uploads
 from ...files import verify as verifying
 from ...files.printing import FONT_DIR, qr_png, qr_svg, qr_svg_data_uri, render_pdf
+from ...forms.address import places_for_postcode
 from ...forms.fields import DigitsField, PortalForm, required
 from ...identity import throttle
 from ...identity.offices import GECC_LEVELS, ORG_TYPES, listed
@@ -216,6 +218,20 @@ def font(name: str) -> Response:
     screen, and nothing is fetched from a font CDN."""
 
     return send_from_directory(FONT_DIR, name, mimetype="font/ttf", max_age=30 * 24 * 3600)
+
+
+@bp.get("/places/postcode/<postcode>.json")
+def places_by_postcode(postcode: str) -> Response:
+    """The subdistricts that use a postcode, with their district and
+    province (static/thai-address.js suggests them as the address is
+    typed). Public data from the geothai package, the same for everyone:
+    browsers and proxies may keep it a day."""
+    if not (len(postcode) == 5 and postcode.isascii() and postcode.isdigit()):
+        abort(404)
+    response = jsonify(postcode=postcode, places=places_for_postcode(postcode))
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 
