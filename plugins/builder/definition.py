@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -216,9 +217,41 @@ def _validator() -> Draft202012Validator:
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
+# Problems told at most: a file of 130,000 wrong items must not take the
+# server a minute and a page of 130,000 lines to refuse.
+MAX_PROBLEMS = 50
+# Lists longer than this are refused before anything reads their items.
+_LIST_LIMITS = {"pages": MAX_PAGES, "questions": 100, "options": 200, "columns": 10,
+                "steps": 30, "outcomes": 10}
+
+
+def _oversized(data: Any) -> list[Problem]:
+    """Lists far longer than the schema allows, found without reading
+    their items (walked without recursion: nesting is bounded by size)."""
+    found = []
+    stack = [data]
+    while stack and len(found) < MAX_PROBLEMS:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for name, value in node.items():
+                if isinstance(value, list) and name in _LIST_LIMITS \
+                        and len(value) > _LIST_LIMITS[name]:
+                    found.append(Problem("", _(
+                        "A list «%(name)s» has %(n)s items; it may have at most %(max)s.",
+                        name=name, n=len(value), max=_LIST_LIMITS[name])))
+                elif isinstance(value, dict | list):
+                    stack.append(value)
+        elif isinstance(node, list):
+            stack.extend(v for v in node if isinstance(v, dict | list))
+    return found
+
+
 def _check(data: Any) -> list[Problem]:
+    too_long = _oversized(data)
+    if too_long:
+        return too_long
     found: list[tuple[tuple[int, ...], Problem]] = []
-    for error in _validator().iter_errors(data):
+    for error in islice(_validator().iter_errors(data), MAX_PROBLEMS):
         path = list(error.absolute_path)
         for problem in _schema_problems(data, path, error):
             found.append((_order(data, path), problem))
@@ -231,7 +264,7 @@ def _check(data: Any) -> list[Problem]:
         if problem not in seen:
             seen.add(problem)
             out.append(problem)
-    return out
+    return out[:MAX_PROBLEMS]
 
 
 def _order(data: Any, path: list[Any] | tuple[Any, ...]) -> tuple[int, ...]:
@@ -652,6 +685,11 @@ class _Rules:
                                     n=count, max=MAX_QUESTIONS))
 
     def _who_sends(self) -> Iterator[Found]:
+        if self.data.get("one_per_national_id") and self.data.get("open311"):
+            # A program sends Open311 requests: no person signs in.
+            yield ("one_per_national_id",), Problem("", _(
+                "One request per national ID needs people to sign in: it cannot be "
+                "offered through Open311."))
         if self.data.get("one_per_national_id") and self.data.get("guest_allowed"):
             # A guest gives no national ID: one request per person needs sign-in.
             yield ("one_per_national_id",), Problem("", _(
@@ -777,6 +815,11 @@ class _Rules:
             who = _("%(question)s, column %(column)s", question=e.who,
                     column=ckey if isinstance(ckey, str) else i + 1)
             if isinstance(ckey, str):
+                if ckey in RESERVED_KEYS:
+                    # A cell's name is an attribute of its row form too.
+                    yield (*path, "key"), Problem(where, _said(who, _(
+                        "the key «%(key)s» is kept for the portal's own use; choose another",
+                        key=ckey)))
                 if ckey in seen:
                     yield (*path, "key"), Problem(where, _said(who, _(
                         "another column of this table already has the key «%(key)s»",

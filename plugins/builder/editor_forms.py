@@ -514,7 +514,7 @@ def _advanced(field: Any, allowed: set[str], problems: _Problems) -> Any:
     """The JSON of an advanced condition or formula, or None when bad."""
     try:
         rule = json.loads(field.data)
-    except ValueError:
+    except (ValueError, RecursionError):  # nested deeper than Python reads
         problems.add(field, _("This is not JSON (check brackets, quotes and commas)."))
         return None
     why = logic.problem(rule)

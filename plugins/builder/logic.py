@@ -64,6 +64,8 @@ def problem(rule: Any) -> str | None:
         _compiled(json.dumps(rule, sort_keys=True))
     except LogicError as exc:
         return str(exc)
+    except RecursionError:
+        return f"nested deeper than {MAX_DEPTH}"
     except datalogic_py.DataLogicError as exc:
         return f"not valid JsonLogic ({exc.error_type})"
     return None

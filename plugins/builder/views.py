@@ -500,15 +500,19 @@ class BuilderView(AgencyAdminAccess, PortalBaseView):
         """Only a service nobody ever sent goes; one with requests stays (its
         code must never be reused), switched off on the services page."""
         built = _built(built_id)
-        if Request.select().where(Request.service_code == built.code).exists():
+        if Request.select().where((Request.service_code == built.code)
+                                  | Request.form_code.startswith(f"{built.code}@")).exists():
             flash(_("This service has requests, so it cannot be deleted. Switch it off "
                     "on the services page instead."), "error")
             return redirect(url_for(".edit", built_id=built.id))
-        from portal.models import AgencyService
+        from portal.models import AgencyService, MembershipService, ServiceDocument
         from portal.plugins import services_changed
 
         with database.atomic():
-            AgencyService.delete().where(AgencyService.service_code == built.code).execute()
+            # Nothing of the code stays: a service made later under the same
+            # address starts with no switch, documents or clerks of this one.
+            for model in (AgencyService, MembershipService, ServiceDocument):
+                model.delete().where(model.service_code == built.code).execute()
             audit.record("builder_deleted", f"builder:{built.code}", agency=built.agency_id)
             built.delete_instance(recursive=True)
             services_changed()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -58,7 +59,8 @@ def xlsx_response(rows: Iterable[Iterable[Any]], filename: str, title: str = "Sh
 
     book = Workbook()
     sheet = book.active
-    sheet.title = title[:31]
+    # Excel refuses these in a sheet's name (Thai titles often hold "/").
+    sheet.title = re.sub(r"[\\/*?:\[\]]", " ", title)[:31].strip() or "Sheet1"
     for row in rows:
         sheet.append([export_cell(c) for c in row])
     buffer = io.BytesIO()

@@ -110,7 +110,7 @@ def submit(service: Service, agency: Agency, requester: User | None, form: Flask
     due_day, due_at = clock.due_for(agency, service)
     with uploads.staged(store) as written, database.atomic():
         if draft is not None:
-            held = drafts.claim(draft)
+            held = _shown_slots(form, drafts.claim(draft))
         _check_room(service, agency, requester)
         request = create_request(
             prefix=service.ref_prefix, service_code=service.code, agency=agency,
@@ -138,6 +138,13 @@ def submit(service: Service, agency: Agency, requester: User | None, form: Flask
     return request
 
 
+def _shown_slots(form: FlaskForm | None, held: dict[str, HeldFile]) -> dict[str, HeldFile]:
+    """The held files of slots the form still asks for: a file kept from an
+    earlier round for a question the answers now hide is not attached."""
+    hidden = getattr(form, "hidden_names", ())
+    return {slot: h for slot, h in held.items() if f"file_{slot}" not in hidden}
+
+
 def _check_room(service: Service, agency: Agency, requester: User | None) -> None:
     """A service's own limits, checked again inside the submit transaction
     (the form page checked them when drawn): its dates, its seats, one
@@ -156,6 +163,11 @@ def _check_room(service: Service, agency: Agency, requester: User | None) -> Non
     reason = not_taking_reason(agency, service)
     if reason:
         raise FieldError("", reason)
+    if service.one_per_person and requester is None:
+        # Recorded by staff or sent by a program: no account says who it is.
+        raise FieldError("", gettext(
+            "This service takes one request per person: the person sends it from their "
+            "own account."))
     if service.one_per_person and requester is not None:
         earlier = (Request.select(Request.reference).where(
             (Request.requester == requester) & (Request.agency == agency)
@@ -174,7 +186,7 @@ def resubmit(request: Request, service: Service, form: FlaskForm,
     ``draft``: the confirmed draft, whose held files replace the sent ones."""
 
     files = check_files(form, service) if draft is None else {}
-    held = drafts.held(draft)  # what the person confirmed; claimed again below
+    held = _shown_slots(form, drafts.held(draft))  # confirmed; claimed again below
     answers = answers_from_form(form)
     if actor is not None or "national_id" in request.payload:
         answers["national_id"] = request.payload.get("national_id", "")
@@ -184,7 +196,7 @@ def resubmit(request: Request, service: Service, form: FlaskForm,
     store = uploads.store()
     with uploads.staged(store) as written, database.atomic():
         if draft is not None:
-            held = drafts.claim(draft)
+            held = _shown_slots(form, drafts.claim(draft))
         old = request.status
         returned_at = request.status_changed_at
         event = change_status(request, Status.RESUBMITTED, actor=actor, role=Role.REQUESTER,
