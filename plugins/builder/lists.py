@@ -30,6 +30,7 @@ from .compile import all_questions
 from .models import BuiltAnswer
 
 MAX_EXPORT_ROWS = 50_000
+COUNT_LIMIT = 10_000  # a list says "more than 10,000" rather than count a million
 
 
 def built_services_in_scope() -> list[Any]:
@@ -81,8 +82,12 @@ class BuiltListView(PortalBaseView):
             if not raw:
                 continue
             chosen[f"f_{question['key']}"] = raw
-            answers = BuiltAnswer.select(BuiltAnswer.request).where(
-                (BuiltAnswer.service_code == service.code)
+            # EXISTS, not IN: the planner then walks the list in order and
+            # asks the answers index per request, instead of collecting and
+            # sorting every match (bench/builder_list.py: 3.8 s -> ms).
+            answers = BuiltAnswer.select(pw.SQL("1")).where(
+                (BuiltAnswer.request == Request.id)
+                & (BuiltAnswer.service_code == service.code)
                 & (BuiltAnswer.key == question["key"]))
             if question["type"] == "date":
                 try:
@@ -93,7 +98,7 @@ class BuiltListView(PortalBaseView):
                                                                   last.isoformat()))
             else:
                 answers = answers.where(BuiltAnswer.value == raw)
-            query = query.where(Request.id.in_(answers))
+            query = query.where(pw.fn.EXISTS(answers))
         return query, chosen
 
     def _rows(self, service: Any, items: list[Request], keys: list[str]) -> list[dict[str, Any]]:
@@ -119,7 +124,7 @@ class BuiltListView(PortalBaseView):
         service = self._service(code)
         definition = service.form_class.definition
         query, chosen = self._query(service, definition)
-        page = paging.paginate(query, request.args)
+        page = paging.paginate(query, request.args, count_limit=COUNT_LIMIT)
         asked = {q["key"]: q for q in all_questions(definition)}
         keys = [k for k in definition.get("staff_columns") or list(asked)[:3] if k in asked]
         return self.render("builder/list.html", service=service, page=page, chosen=chosen,
@@ -151,4 +156,4 @@ class BuiltListView(PortalBaseView):
         return xlsx_response([head, *body], name, title=str(service.title)[:31])
 
 
-__all__ = ["BuiltListView", "pw", "_l"]
+__all__ = ["BuiltListView", "_l"]

@@ -329,3 +329,34 @@ def test_texts_of_a_definition_are_never_markup(app):
         assert "<img src=x" not in html, url
     assert "&lt;img src=x" in client.get(f"/requests/new/tambon-x/{built.code}").get_data(
         as_text=True)
+
+
+def test_a_long_list_says_more_than_rather_than_counting_them_all(app, monkeypatch):
+    import datetime as dt
+
+    from plugins.builder import lists
+    from plugins.builder.models import BuiltAnswer
+
+    from ..conftest import make_staff
+
+    monkeypatch.setattr(lists, "COUNT_LIMIT", 30)
+    with app.app_context():
+        agency = make_agency("tambon-a", services=())
+        built = build(agency)
+        clerk = make_staff(agency, services=(built.code,))
+        Request.insert_many([{
+            "reference": f"RL-{i:05d}", "service_code": built.code, "agency": agency.id,
+            "applicant_name": "ก", "status": "submitted", "payload": {},
+            "submitted_at": dt.datetime(2025, 1, 1) + dt.timedelta(minutes=i),
+            "status_changed_at": dt.datetime(2025, 1, 1)} for i in range(45)]).execute()
+        BuiltAnswer.insert_many([{"request": r.id, "service_code": built.code,
+                                  "key": "request_type", "value": "new"}
+                                 for r in Request.select()]).execute()
+    staff = app.test_client()
+    login(staff, clerk)
+    html = staff.get(f"/admin/built_requests/{built.code}/?f_request_type=new").get_data(
+        as_text=True)
+    assert "จากมากกว่า 30 รายการ" in html and "RL-00044" in html
+    few = staff.get(f"/admin/built_requests/{built.code}/?f_request_type=renew").get_data(
+        as_text=True)
+    assert "มากกว่า" not in few and "RL-" not in few
