@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import cProfile
+import functools
 import io
 import os
 import pstats
@@ -268,14 +269,20 @@ def fresh_app(kind: str, postgres_url: str = "") -> Iterator[tuple[Any, str, Pat
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def make_person(national_id_prefix: str, n: int, **more: Any) -> Any:
+@functools.cache
+def _password_hash() -> str:
     from portal.identity.passwords import hash_password
+
+    return hash_password(PASSWORD)  # argon2 is slow on purpose: once
+
+
+def make_person(national_id_prefix: str, n: int, **more: Any) -> Any:
     from portal.models import User
     from portal.thai import national_id_check_digit
 
     first12 = f"{national_id_prefix}{n:011d}"[:12]
     return User.create(national_id=first12 + national_id_check_digit(first12),
-                       password_hash=hash_password(PASSWORD), title="นาง",
+                       password_hash=_password_hash(), title="นาง",
                        first_name=f"ทดสอบ{n}", last_name="ใจดี", phone=f"08{n:08d}",
                        email=f"bench{national_id_prefix}{n}@example.go.th", **more)
 
