@@ -54,7 +54,7 @@ NOT_PAGES = re.compile(
     r"|sent_print"
     r"|export|export_csv|export_xlsx|ajax_lookup|ajax_update|download|public_file|guest_file"
     r"|service_document|set_language|my_data|free_times|order_amounts|figures|resource_week"
-    r"|notifications_json|start|callback|external_link|external_new)$"
+    r"|notifications_json|start|callback|external_link|external_new|places_by_postcode)$"
     r"|^open311\.|^line\.notifications$|^builder_library\.schema$")
 
 # Pages reached only through a secret a person is sent (a reset link, a
