@@ -27,6 +27,7 @@ import pytest
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
+from plugins.builder.models import BuiltService
 from portal import create_app
 from portal.models import Request, User
 from portal.ops.demo import DEMO_PASSWORD, load_demo
@@ -53,8 +54,8 @@ NOT_PAGES = re.compile(
     r"|sent_print"
     r"|export|export_csv|export_xlsx|ajax_lookup|ajax_update|download|public_file|guest_file"
     r"|service_document|set_language|my_data|free_times|order_amounts|figures|resource_week"
-    r"|notifications_json|start|callback|external_link|external_new)$"
-    r"|^open311\.|^line\.notifications$")
+    r"|notifications_json|start|callback|external_link|external_new|places_by_postcode)$"
+    r"|^open311\.|^line\.notifications$|^builder_library\.schema$")
 
 # Pages reached only through a secret a person is sent (a reset link, a
 # survey link, the guest's own correction link), or only after a sign-in
@@ -85,6 +86,15 @@ SAME_PAGE = {"kpi_overview.kpi": "kpi_receive.kpi"}
 # address part (a service's information page) are one template.
 PER_VALUE = {"requester.new_request": "service_code"}
 PER_VALUE_LANGUAGE = "th"
+
+# Pages that name what they show in their query, kept in the address
+# walked: Flask-Admin's edit and details pages their row (?id=, one page
+# per list), the builder's question, page and work step their key
+# (?key=, ?code=) and its preview the phone width (?phone=1). With one of
+# these the page is another page than without it: a question edited and a
+# new one, a preview at full and at phone width.
+NAMED_IN_QUERY = {"builder.question": "key", "builder.page": "key", "builder.step": "code",
+                  "builder.preview": "phone"}
 
 # The most able staff role first: its pages show every control (edit,
 # delete, filters); the others then add only what it cannot open.
@@ -129,9 +139,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         agency = demo_agency_for(service)
         form = (f"/requests/new/{agency.code}/certificate",
                 answers(app, service, agency))
+        # The demo office's built service: a new question is asked for by
+        # its edit page's form (the type picked), not by a link.
+        built = BuiltService.select().order_by(BuiltService.id).first()
+        new_question = [f"/admin/builder/{built.id}/question"] if built else []
     server, url = serve(app)
     starts = {**START, "citizen": [*START["citizen"], *(f"/requests/{r.reference}"
-                                                       for r in made[:2])]}
+                                                       for r in made[:2])],
+              "agency_admin": [*START["agency_admin"], *new_question]}
     yield {"url": url, "app": app, "logins": logins, "starts": starts, "form": form,
            "returned": made[0].reference}
     server.shutdown()
@@ -175,6 +190,9 @@ class Walk:
         if endpoint in PER_VALUE and self.language == PER_VALUE_LANGUAGE:
             key += ":" + str(args.get(PER_VALUE[endpoint]))
         query = parse_qs(parts.query)
+        name = NAMED_IN_QUERY.get(endpoint)
+        if name in query:
+            return f"{key}:{name}", f"{parts.path}?{name}={query[name][0]}"
         if "id" in query:  # Flask-Admin's edit and details pages name their row so
             return key, f"{parts.path}?id={query['id'][0]}"
         return key, parts.path
@@ -356,12 +374,27 @@ def test_the_walk_finds_staff_pages_by_their_links(site):
     walk.offer("/requests/new/demo/certificate")
     walk.offer("/requests/new/demo/pension_gratuity")
     walk.offer("/lang/en")
+    # The builder's question, page and step name theirs in the query; a new
+    # question and an edited one are two pages, as are the two previews.
+    walk.offer("/admin/builder/1/question?key=name&x=1")
+    walk.offer("/admin/builder/1/question?key=other")
+    walk.offer("/admin/builder/1/question?page=page1&type=choice")
+    walk.offer("/admin/builder/1/page?key=page1")
+    walk.offer("/admin/builder/1/preview?phone=1")
+    walk.offer("/admin/builder/1/preview")
+    walk.offer("/admin/builder/1/export?version=1")
+    walk.offer("/admin/builder_library/schema.json")
     walk.offer("http://example.com/admin/")
     walk.offer("/admin/")
     assert walk.queue == [
         ("holidays.edit_view", "/admin/holidays/edit/?id=3"),
         ("requester.new_request:certificate", "/requests/new/demo/certificate"),
         ("requester.new_request:pension_gratuity", "/requests/new/demo/pension_gratuity"),
+        ("builder.question:key", "/admin/builder/1/question?key=name"),
+        ("builder.question", "/admin/builder/1/question"),
+        ("builder.page:key", "/admin/builder/1/page?key=page1"),
+        ("builder.preview:phone", "/admin/builder/1/preview?phone=1"),
+        ("builder.preview", "/admin/builder/1/preview"),
         ("admin.index", "/admin/")]
     # In English, one service's form stands for all of them.
     english = Walk(site["app"], site["url"], {}, "en")
