@@ -505,6 +505,9 @@ class BuilderView(AgencyAdminAccess, PortalBaseView):
             flash(_("This service has requests, so it cannot be deleted. Switch it off "
                     "on the services page instead."), "error")
             return redirect(url_for(".edit", built_id=built.id))
+        if request.form.get("confirm") != "1":
+            # One more step, which needs no script: deleting cannot be undone.
+            return self.render("builder/delete_confirm.html", built=built)
         from portal.models import AgencyService, MembershipService, ServiceDocument
         from portal.plugins import services_changed
 

@@ -193,3 +193,16 @@ def test_questions_are_added_with_a_condition_through_the_editor(app, offices):
         "options": "ขอใหม่\nต่ออายุ", "when_json": '{"==": [{"var": "old_no"}, "x"]}'})
     assert refused.status_code == 200
     assert BuiltService.get_by_id(built.id).revision == 2
+
+
+def test_deleting_an_unsent_service_asks_once_more(app, offices):
+    own, _other, people = offices
+    with app.app_context():
+        built = build(own)
+    client = _as(app, people["admin"])
+    asked = client.post(f"/admin/builder/{built.id}/delete")
+    assert asked.status_code == 200 and "ลบบริการนี้หรือไม่" in asked.get_data(as_text=True)
+    assert BuiltService.get_or_none(BuiltService.id == built.id) is not None
+    done = client.post(f"/admin/builder/{built.id}/delete", data={"confirm": "1"})
+    assert done.status_code == 302
+    assert BuiltService.get_or_none(BuiltService.id == built.id) is None
