@@ -231,6 +231,28 @@ def count_questions(definition: dict[str, Any]) -> int:
 
 
 @contextlib.contextmanager
+def portal(url: str, folder: Path) -> Iterator[Any]:
+    """The portal on ``url`` (migrated), no app context left pushed."""
+    saved = dict(os.environ)
+    os.environ.update(bench_env(url, folder))
+    try:
+        from portal import create_app
+        from portal.ops.migrate import upgrade
+        from portal.plugins.manager import plugin_manager
+
+        app = create_app()
+        with app.app_context():
+            upgrade(plugin_manager())
+        yield app
+    finally:
+        from portal.db import release_all
+
+        release_all()
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+@contextlib.contextmanager
 def fresh_app(kind: str, postgres_url: str = "") -> Iterator[tuple[Any, str, Path]]:
     """The portal on a new, migrated database of ``kind`` (in this
     process): yields (app, database URL, folder of its files)."""
@@ -245,25 +267,10 @@ def fresh_app(kind: str, postgres_url: str = "") -> Iterator[tuple[Any, str, Pat
 
         cluster = PostgresCluster(durable=True)
         url = cluster.url
-    saved = dict(os.environ)
-    os.environ.update(bench_env(url, folder))
     try:
-        from portal import create_app
-        from portal.ops.migrate import upgrade
-        from portal.plugins.manager import plugin_manager
-
-        app = create_app()
-        with app.app_context():
-            upgrade(plugin_manager())
-        # No app context stays pushed while pages are asked for: each
-        # request gets its own ``g``, as under gunicorn.
-        yield app, url, folder
+        with portal(url, folder) as app:
+            yield app, url, folder
     finally:
-        from portal.db import release_all
-
-        release_all()
-        os.environ.clear()
-        os.environ.update(saved)
         if cluster is not None:
             cluster.stop()
         shutil.rmtree(folder, ignore_errors=True)
@@ -428,26 +435,12 @@ def check_built_request(code: str) -> None:
     assert len(payload["items"]) == 3
 
 
-@contextlib.contextmanager
-def counted() -> Iterator[list[Any]]:
-    """Every statement peewee sends while the block runs."""
-    import logging
+def counted() -> Any:
+    """Every statement peewee sends while the block runs (the query-plan
+    test's own catcher)."""
+    from tests.test_query_plans import captured
 
-    queries: list[Any] = []
-
-    class Grab(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            queries.append(record.msg)
-
-    logger = logging.getLogger("peewee")
-    handler, level = Grab(), logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    try:
-        yield queries
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
+    return captured()
 
 
 def run_database(kind: str, args: argparse.Namespace,

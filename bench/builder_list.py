@@ -26,17 +26,14 @@ Target (issue #24): under 100 ms p95 at 1,000,000 requests.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import json
-import os
 import random
 import re
 import shutil
 import statistics
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -52,8 +49,8 @@ from bench.builder_form import (  # noqa: E402
     counted,
     make_person,
     percentile,
+    portal,
 )
-from bench.load import bench_env  # noqa: E402
 
 TARGET_MS = 100
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -175,28 +172,6 @@ def seed(count: int, progress: Any = None) -> dict[str, Any]:
 
 
 # ----------------------------------------------------------------- timing ---
-
-
-@contextlib.contextmanager
-def portal(url: str, folder: Path) -> Iterator[Any]:
-    """The portal on ``url`` (migrated), no app context left pushed."""
-    saved = dict(os.environ)
-    os.environ.update(bench_env(url, folder))
-    try:
-        from portal import create_app
-        from portal.ops.migrate import upgrade
-        from portal.plugins.manager import plugin_manager
-
-        app = create_app()
-        with app.app_context():
-            upgrade(plugin_manager())
-        yield app
-    finally:
-        from portal.db import release_all
-
-        release_all()
-        os.environ.clear()
-        os.environ.update(saved)
 
 
 def seeded(app: Any, count: int, folder: Path, keep: bool) -> tuple[dict[str, Any], float]:

@@ -328,6 +328,12 @@ class _Parts:
     name: str
     id: str
 
+    def __init__(self, label: Any = None, validators: Any = None, *, hint: Any = None,
+                 **kwargs: Any) -> None:
+        kwargs.pop("widget", None)  # the class's own widget draws every part
+        super().__init__(label, validators, **kwargs)  # type: ignore[call-arg]
+        self.hint = hint
+
     def part_name(self, part: str) -> str:
         return f"{self.name}-{part}"
 
@@ -490,11 +496,6 @@ class ThaiAddressField(StructuredAnswer, _Parts, Field):
                       "may be left out.")
     problem: _Problem | None = None
 
-    def __init__(self, label: Any = None, validators: Any = None, *, hint: Any = None,
-                 **kwargs: Any) -> None:
-        kwargs.pop("widget", None)
-        super().__init__(label, validators, **kwargs)
-        self.hint = hint
 
     def shown_parts(self) -> dict[str, str]:
         """What the inputs show: what was typed, else the answer (the edit form)."""
@@ -645,11 +646,6 @@ class LocationField(StructuredAnswer, _Parts, Field):
                       "them).")
     problem: _Problem | None = None
 
-    def __init__(self, label: Any = None, validators: Any = None, *, hint: Any = None,
-                 **kwargs: Any) -> None:
-        kwargs.pop("widget", None)
-        super().__init__(label, validators, **kwargs)
-        self.hint = hint
 
     def shown_parts(self) -> dict[str, str]:
         if self.typed is not None:
