@@ -114,6 +114,8 @@ ROUTES: dict[str, frozenset[str]] = {
     # The scene's built service was made after the demo clerk's services
     # were set: only its agency's admin and the system admin handle it.
     "built_requests.service_list": ADMINS, "built_requests.export": ADMINS,
+    # Only a system admin keeps the template library every agency starts from.
+    "builder_library.add": SYSTEM, "builder_library.remove": SYSTEM,
 }
 
 # Flask-Admin views: every endpoint of the view shares its audience.
@@ -238,6 +240,7 @@ def _plugin_objects(app, agency, users, done) -> dict[str, dict[str, Any]]:
         **{f"builder.{name}": {"built_id": built.id} for name in (
             "edit", "settings", "change", "question", "page", "step", "preview", "publish",
             "export", "delete")},
+        "builder.page": {"built_id": built.id, "key": "kind_page"},
         "built_requests.service_list": {"code": built.code},
         "built_requests.export": {"code": built.code, "kind": "csv"},
     }

@@ -556,7 +556,8 @@ class LibraryView(AgencyAdminAccess, PortalBaseView):
             abort(403)
         built = BuiltService.get_or_none(BuiltService.id == request.form.get("source", type=int))
         if built is None:
-            abort(404)
+            flash(_("Choose a service to copy."), "error")
+            return redirect(url_for(".index"))
         try:
             definition = load(built.draft)
         except DefinitionError:
@@ -574,7 +575,9 @@ class LibraryView(AgencyAdminAccess, PortalBaseView):
             abort(403)
         slug = request.form.get("slug", "")
         if not LibraryTemplate.delete().where(LibraryTemplate.slug == slug).execute():
-            abort(404)
+            # Shipped templates are files: only the ones added here go.
+            flash(_("Only a template added here can be removed."), "error")
+            return redirect(url_for(".index"))
         audit.record("builder_template_removed", f"builder_template:{slug}")
         flash(pgettext("builder", "Removed."), "success")
         return redirect(url_for(".index"))

@@ -21,6 +21,8 @@ from portal import create_app
 
 from ..conftest import make_config
 
+pytestmark = pytest.mark.once  # no database
+
 THAI = re.compile("[\u0e00-\u0e7f]")
 # What jsonschema says in English; an admin never reads it.
 ENGLISH_SCHEMA = re.compile(r"is not of type|does not match|is a required property|"

@@ -15,6 +15,8 @@ import pytest
 
 from plugins.builder.logic import problem, reads
 
+pytestmark = pytest.mark.once  # the templates are files; their forms do not depend on the database
+
 ROOT = Path(__file__).resolve().parents[2]
 LIBRARY = ROOT / "plugins" / "builder" / "library"
 SCHEMA = ROOT / "docs" / "service-definition.schema.json"

@@ -10,6 +10,7 @@ import io
 from itertools import count
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +21,8 @@ from ..conftest import login, make_agency, make_staff, make_user
 from ..helpers.send import send_form
 from ..test_printing import pdf_text
 from .sample import build
+
+pytestmark = pytest.mark.once  # what comes back does not depend on the database
 
 WORDS = ["ข้าวสาร", "น้ำดื่ม", "ถนน", "ไฟฟ้า", "บ้าน", "วัด", "โรงเรียน", "ตลาด", "สะพาน"]
 _n = count()
