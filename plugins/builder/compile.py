@@ -16,6 +16,7 @@ import decimal
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from wtforms import FieldList
 
@@ -153,8 +154,6 @@ class BuiltForm(ApplicantForm):
 
 
 def _condition_note(rule: Any) -> Any:
-    from flask_babel import lazy_gettext as _l
-
     return _l("Answer this only if it applies to you (see the question before).") \
         if rule else None
 

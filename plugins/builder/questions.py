@@ -4,11 +4,13 @@ so a built form validates exactly as a written one does."""
 
 from __future__ import annotations
 
+import datetime as dt
 import decimal
 from collections.abc import Callable
 from typing import Any
 
 import nh3
+from flask import render_template
 from flask_babel import LazyString, get_locale, lazy_pgettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
@@ -33,8 +35,10 @@ from portal.forms import (
     NATIONAL_ID_HINT,
     PHONE_HINT,
     DigitsField,
+    LocationField,
     NationalID,
     StructuredAnswer,
+    ThaiAddressField,
     ThaiDateField,
     choose,
     clean_text,
@@ -42,6 +46,7 @@ from portal.forms import (
     phone_validator,
     required,
 )
+from portal.thai import format_date
 
 # Help paragraphs: a small safe subset of formatting, nothing that loads or runs.
 HELP_TAGS = {"b", "i", "strong", "em", "ul", "ol", "li", "p", "br"}
@@ -265,8 +270,6 @@ class TableField(StructuredAnswer, FieldList):
                 for e in self.filled_rows()]
 
     def stored_to_data(self, raw: Any) -> Any:
-        import datetime as dt
-
         rows = []
         for row in raw or []:
             out = dict(row)
@@ -282,8 +285,6 @@ class TableField(StructuredAnswer, FieldList):
         return rows
 
     def answer_text(self, raw: Any, locale: str) -> str:
-        from portal.thai import format_date
-
         labels = {o["value"]: o["label"] for c in self.columns for o in c.get("options", ())}
         lines = []
         for number, row in enumerate(raw or [], start=1):
@@ -293,9 +294,7 @@ class TableField(StructuredAnswer, FieldList):
                 if value in (None, ""):
                     continue
                 if c["type"] == "date":
-                    import datetime as dt
-
-                    value = format_date(dt.date.fromisoformat(value), locale)
+                                value = format_date(dt.date.fromisoformat(value), locale)
                 elif c["type"] == "choice":
                     value = str(localised(labels.get(value, {"th": value})))
                 elif c["type"] == "money":
@@ -305,8 +304,6 @@ class TableField(StructuredAnswer, FieldList):
         return "\n".join(lines)
 
     def __call__(self, **kwargs: Any) -> Markup:
-        from flask import render_template
-
         return Markup(render_template("builder/_table_field.html", field=self))
 
 
@@ -355,14 +352,10 @@ def _money(q: dict[str, Any], label: Any, hint: Any) -> Field:
 
 
 def _address(q: dict[str, Any], label: Any, hint: Any) -> Field:
-    from portal.forms import ThaiAddressField
-
     return ThaiAddressField(label, _presence(q), description=hint)
 
 
 def _location(q: dict[str, Any], label: Any, hint: Any) -> Field:
-    from portal.forms import LocationField
-
     return LocationField(label, _presence(q), description=hint)
 
 

@@ -3,12 +3,14 @@ one by the code its requests keep, and publishing a new one."""
 
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
 from typing import Any
 
 import peewee as pw
 
+from portal.base import audit
 from portal.db import database
 from portal.models import Agency, User
 from portal.plugins import Service, services_changed
@@ -23,16 +25,12 @@ _VERSIONED = re.compile(r"^(?P<code>[a-z0-9-]+)@(?P<number>[0-9]{1,6})$")
 @lru_cache(maxsize=512)
 def _compiled(version_id: int, definition_text: str, code: str, agency_code: str,
               number: int) -> Service:
-    import json
-
     # A version never changes: compiled once per process, by its row id.
     return compiler.service(json.loads(definition_text), code=code, agency_code=agency_code,
                             version=number)
 
 
 def _service_of(row: Any) -> Service:
-    import json
-
     return _compiled(row.id, json.dumps(row.definition, sort_keys=True), row.code,
                      row.agency_code, row.number)
 
@@ -71,8 +69,6 @@ def service_code(slug: str, agency: Agency) -> str:
 def publish(built: BuiltService, definition: dict[str, Any], actor: User | None) -> BuiltVersion:
     """A new immutable version of ``built``; every process serves it from
     its next request after the commit."""
-    from portal.base import audit
-
     with database.atomic():
         last = (BuiltVersion.select(pw.fn.MAX(BuiltVersion.number))
                 .where(BuiltVersion.service == built).scalar()) or 0

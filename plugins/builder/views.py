@@ -6,6 +6,7 @@ an audited POST on a service of an agency the admin manages."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -31,12 +32,13 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from portal.base import audit, paging
 from portal.db import database
 from portal.forms import PortalForm, ThaiDateField, build_request_form
-from portal.models import Agency, Request
+from portal.models import Agency, AgencyService, MembershipService, Request, ServiceDocument
+from portal.plugins import services_changed
 from portal.staff.base import AgencyAdminAccess, PortalBaseView, managed_agencies
 from portal.thai import utcnow
 
 from . import compile as compiler
-from . import conditions, drafting, library, store
+from . import conditions, drafting, editor_forms, library, store
 from .compile import all_questions as compile_all_questions
 from .definition import MAX_DEFINITION_BYTES, DefinitionError, load, problems
 from .models import BuiltService, BuiltVersion, LibraryTemplate
@@ -149,8 +151,6 @@ def _text(th: str | None, en: str | None) -> dict[str, str]:
 
 
 def _day(value: str | None) -> Any:
-    import datetime as dt
-
     return dt.date.fromisoformat(value) if value else None
 
 
@@ -341,8 +341,6 @@ class BuilderView(AgencyAdminAccess, PortalBaseView):
 
     @expose("/<int:built_id>/question", methods=("GET", "POST"))
     def question(self, built_id: int) -> Any:
-        from . import editor_forms
-
         built = _built(built_id)
         key = request.args.get("key") or None
         page_key = request.args.get("page") or built.draft["pages"][0]["key"]
@@ -380,8 +378,6 @@ class BuilderView(AgencyAdminAccess, PortalBaseView):
 
     @expose("/<int:built_id>/page", methods=("GET", "POST"))
     def page(self, built_id: int) -> Any:
-        from . import editor_forms
-
         built = _built(built_id)
         page_key = request.args.get("key", "")
         current = next((p for p in built.draft["pages"] if p["key"] == page_key), None)
@@ -402,8 +398,6 @@ class BuilderView(AgencyAdminAccess, PortalBaseView):
 
     @expose("/<int:built_id>/step", methods=("GET", "POST"))
     def step(self, built_id: int) -> Any:
-        from . import editor_forms
-
         built = _built(built_id)
         code = request.args.get("code") or None
         steps = built.draft.get("steps", [])
@@ -508,9 +502,6 @@ class BuilderView(AgencyAdminAccess, PortalBaseView):
         if request.form.get("confirm") != "1":
             # One more step, which needs no script: deleting cannot be undone.
             return self.render("builder/delete_confirm.html", built=built)
-        from portal.models import AgencyService, MembershipService, ServiceDocument
-        from portal.plugins import services_changed
-
         with database.atomic():
             # Nothing of the code stays: a service made later under the same
             # address starts with no switch, documents or clerks of this one.
