@@ -60,9 +60,10 @@ def audit_actions() -> dict[str, Any]:
 
 @hookimpl
 def forget_request(request: Any) -> None:
-    from .models import BuiltAnswer
+    from .models import BuiltAnswer, BuiltOnePer
 
     BuiltAnswer.delete().where(BuiltAnswer.request == request).execute()
+    BuiltOnePer.delete().where(BuiltOnePer.request == request).execute()
 
 
 @hookimpl

@@ -208,6 +208,11 @@ def _slots(definition: dict[str, Any]) -> tuple[AttachmentSlot, ...]:
                  if q["type"] == "file")
 
 
+def _one_per_answer(definition: dict[str, Any]) -> str | None:
+    one_per = definition.get("one_per_national_id")
+    return one_per if isinstance(one_per, str) else None
+
+
 def _day(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
@@ -229,11 +234,13 @@ def service(definition: dict[str, Any], *, code: str, agency_code: str,
         urgent=bool(definition.get("urgent")),
         open311=bool(definition.get("open311")),
         steps=_steps(definition),
-        store=answers.keeper(code, all_questions(definition)),
+        store=answers.keeper(code, all_questions(definition), _one_per_answer(definition)),
         opens_on=_day(definition.get("opens_on")),
         closes_on=_day(definition.get("closes_on")),
         max_requests=definition.get("max_submissions") or None,
-        one_per_person=bool(definition.get("one_per_national_id")),
+        # True: the requester's own account; a question's key: the ID it
+        # answers (a carer applying for an elder), which the keeper holds.
+        one_per_person=definition.get("one_per_national_id") is True,
         agency_code=agency_code,
         version=version,
     )

@@ -629,6 +629,9 @@ class _Entry:
 
 Found = tuple[tuple[Any, ...], Problem]
 
+# The schema's ``key`` pattern, for a setting that names a question.
+KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
+
 # logic.problem()'s English reasons, for the message that replaces each.
 _LOGIC_REASONS = (
     (re.compile(r"^operator (.+) is not allowed$"), "operator"),
@@ -670,6 +673,7 @@ class _Rules:
         yield from self._limits()
         yield from self._dates()
         yield from self._who_sends()
+        yield from self._one_per()
         yield from self._pages()
         for entry in self.entries:
             yield from self._question(entry)
@@ -695,6 +699,32 @@ class _Rules:
             yield ("one_per_national_id",), Problem("", _(
                 "One request per national ID needs people to sign in: it cannot be "
                 "combined with sending without an account."))
+
+    def _one_per(self) -> Iterator[Found]:
+        key = self.data.get("one_per_national_id")
+        if not isinstance(key, str) or not KEY.fullmatch(key):
+            return  # true, false, or not a key (the schema says so)
+        e = self.by_key.get(key)
+        if e is None:
+            yield ("one_per_national_id",), Problem("", _(
+                "One request per national ID names the question «%(key)s», which the form "
+                "does not have.", key=key))
+            return
+
+        def say(what: str) -> Found:
+            return ("one_per_national_id",), Problem(key, _said(e.who, what))
+
+        if e.q.get("type") != "national_id":
+            yield say(_("one request per national ID counts this question's answer, so it "
+                        "must be a national ID question"))
+            return
+        if not e.q.get("required"):
+            yield say(_("one request per national ID counts this answer, so it must be "
+                        "required"))
+        if e.q.get("when") is not None or e.page.get("when") is not None:
+            yield say(_("one request per national ID counts this answer, so it may not be "
+                        "under a condition (its own or its page's): a hidden answer would "
+                        "let the same person in twice"))
 
     def _dates(self) -> Iterator[Found]:
         opens, closes = self.data.get("opens_on"), self.data.get("closes_on")

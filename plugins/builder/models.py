@@ -76,4 +76,20 @@ class BuiltAnswer(BaseModel):
                    (("request",), False))
 
 
-MODELS = (BuiltService, BuiltVersion, LibraryTemplate, BuiltAnswer)
+class BuiltOnePer(BaseModel):
+    """The national ID a request of a service taking one per ID holds (the
+    answer its definition names in ``one_per_national_id``). Unique per
+    service, so the database, not a check before writing, refuses the
+    second of two requests sent at once; a cancelled request's row is
+    given up when another request asks for the ID."""
+
+    service_code = pw.CharField(max_length=40)
+    value = pw.CharField(max_length=13)
+    request = pw.ForeignKeyField(Request, backref="+", on_delete="CASCADE", unique=True)
+
+    class Meta:
+        table_name = "builder_one_per"
+        indexes = ((("service_code", "value"), True),)
+
+
+MODELS = (BuiltService, BuiltVersion, LibraryTemplate, BuiltAnswer, BuiltOnePer)

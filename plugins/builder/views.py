@@ -77,7 +77,11 @@ class SettingsForm(PortalForm):
     guest_allowed = BooleanField(_l("People may send it without an account"))
     urgent = BooleanField(_l("Urgent (marked in staff lists)"))
     open311 = BooleanField(_l("Offered through the Open311 API"))
-    one_per_national_id = BooleanField(_l("One request per national ID"))
+    one_per_national_id = RadioField(
+        _l("One request per national ID"), [Optional()], default="",
+        description=_l("A request that is not cancelled holds the ID. Counting the ID answered "
+                       "in a question lets a carer apply for someone else (an elderly "
+                       "person), and staff record it for a person without an account."))
     opens_on = ThaiDateField(_l("Open from"), [Optional()])
     closes_on = ThaiDateField(_l("Open until"), [Optional()])
     max_submissions = IntegerField(_l("At most this many requests"),
@@ -90,6 +94,13 @@ class SettingsForm(PortalForm):
                            description=_l("The law or paper form; shown to admins only."))
 
     def offer_columns(self, defn: dict[str, Any]) -> None:
+        self.one_per_national_id.choices = [
+            ("", _l("No limit")),
+            ("account", _l("The ID of the account that sends it (people must sign in)")),
+            *((f"question:{q['key']}",
+               _("The national ID answered in the question «%(label)s»",
+                 label=q.get("label", {}).get("th", q["key"])))
+              for q in compile_all_questions(defn) if q["type"] == "national_id")]
         self.staff_columns.choices = [
             (q["key"], q.get("label", {}).get("th", q["key"]))
             for q in compile_all_questions(defn) if q["type"] != "file"]
@@ -107,8 +118,11 @@ class SettingsForm(PortalForm):
         self.target_kind.data = "minutes" if defn.get("target_minutes") else "days"
         self.target_days.data = defn.get("target_days", 5)
         self.target_minutes.data = defn.get("target_minutes")
-        for flag in ("guest_allowed", "urgent", "open311", "one_per_national_id"):
+        for flag in ("guest_allowed", "urgent", "open311"):
             self[flag].data = bool(defn.get(flag))
+        one_per = defn.get("one_per_national_id")
+        self.one_per_national_id.data = (
+            f"question:{one_per}" if isinstance(one_per, str) else "account" if one_per else "")
         self.opens_on.data = _day(defn.get("opens_on"))
         self.closes_on.data = _day(defn.get("closes_on"))
         self.max_submissions.data = defn.get("max_submissions")
@@ -126,7 +140,7 @@ class SettingsForm(PortalForm):
             "guest_allowed": self.guest_allowed.data or None,
             "urgent": self.urgent.data or None,
             "open311": self.open311.data or None,
-            "one_per_national_id": self.one_per_national_id.data or None,
+            "one_per_national_id": _one_per(self.one_per_national_id.data),
             "opens_on": self.opens_on.data.isoformat() if self.opens_on.data else None,
             "closes_on": self.closes_on.data.isoformat() if self.closes_on.data else None,
             "max_submissions": self.max_submissions.data,
@@ -139,6 +153,14 @@ class ImportForm(PortalForm):
     agency = SelectField(_l("Agency"), coerce=int)
     slug = StringField(_l("Web address part"), [Optional(), SLUG],
                        description=_l("Leave empty to keep the one in the file."))
+
+
+def _one_per(choice: str | None) -> bool | str | None:
+    if choice == "account":
+        return True
+    if choice and choice.startswith("question:"):
+        return choice.removeprefix("question:")
+    return None
 
 
 def _text(th: str | None, en: str | None) -> dict[str, str]:

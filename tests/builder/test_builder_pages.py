@@ -206,3 +206,34 @@ def test_deleting_an_unsent_service_asks_once_more(app, offices):
     done = client.post(f"/admin/builder/{built.id}/delete", data={"confirm": "1"})
     assert done.status_code == 302
     assert BuiltService.get_or_none(BuiltService.id == built.id) is None
+
+
+def test_one_request_per_national_id_counts_the_account_or_a_question(app, offices):
+    from .sample import sample
+
+    own, _other, people = offices
+    defn = sample(slug="elderly")
+    defn["pages"][0]["questions"].insert(0, {
+        "key": "elder_id", "type": "national_id", "label": {"th": "เลขประจำตัวผู้สูงอายุ"},
+        "required": True})
+    with app.app_context():
+        built = build(own, defn)
+    client = _as(app, people["admin"])
+    page = client.get(f"/admin/builder/{built.id}/settings").get_data(as_text=True)
+    assert "เลขประจำตัวประชาชนที่ตอบในคำถาม «เลขประจำตัวผู้สูงอายุ»" in page
+    base = {"title_th": "เบี้ยยังชีพ", "ref_prefix": "RL", "target_kind": "days",
+            "target_days": "5"}
+    for choice, stored in (("question:elder_id", "elder_id"), ("account", True), ("", None)):
+        built = BuiltService.get_by_id(built.id)
+        saved = client.post(f"/admin/builder/{built.id}/settings",
+                            data={**base, "revision": built.revision,
+                                  "one_per_national_id": choice})
+        assert saved.status_code == 302, saved.get_data(as_text=True)[:2000]
+        assert BuiltService.get_by_id(built.id).draft.get("one_per_national_id") == stored
+    # A question that is not a national ID is not offered, and a crafted
+    # answer naming it is refused.
+    built = BuiltService.get_by_id(built.id)
+    crafted = client.post(f"/admin/builder/{built.id}/settings", data={
+        **base, "revision": built.revision, "one_per_national_id": "question:age"})
+    assert crafted.status_code == 200
+    assert BuiltService.get_by_id(built.id).draft.get("one_per_national_id") is None

@@ -159,6 +159,105 @@ def test_one_request_per_person(app):
     assert other.status_code == 302
 
 
+def _per_elder(app):
+    """A service taking one request per elderly person, whose ID the carer
+    gives in a question (the carer applies, not the elder)."""
+    from .sample import sample
+
+    defn = sample(slug="elderly", one_per_national_id="elder_id")
+    defn["pages"][0]["questions"].insert(0, {
+        "key": "elder_id", "type": "national_id", "label": {"th": "เลขประจำตัวผู้สูงอายุ"},
+        "required": True})
+    with app.app_context():
+        agency = make_agency("tambon-c", services=())
+        built = build(agency, defn)
+        carers = [make_user() for _ in range(2)]
+    return agency, built, carers
+
+
+def _apply_for(app, built, carer, elder_id, **more):
+    client = app.test_client()
+    login(client, carer)
+    return client, send_form(client, f"/requests/new/tambon-c/{built.code}", _answers(
+        elder_id=elder_id, file_photo=(io.BytesIO(make_jpg()), "p.jpg"), **more))
+
+
+def test_one_request_per_the_national_id_a_carer_gives(app):
+    from ..conftest import new_national_id
+
+    _agency, built, carers = _per_elder(app)
+    elder, other_elder = new_national_id(), new_national_id()
+    _c, first = _apply_for(app, built, carers[0], elder)
+    assert first.status_code == 302, first.get_data(as_text=True)[:2000]
+    # Another carer, the same elder: refused at the question, and the
+    # earlier request's reference is not told to whoever typed the ID.
+    _c, again = _apply_for(app, built, carers[1], elder)
+    html = again.get_data(as_text=True)
+    assert again.status_code == 200
+    assert "มีคำร้องของเลขประจำตัวประชาชนนี้อยู่แล้ว" in html
+    earlier = Request.get(Request.service_code == built.code)
+    assert earlier.reference not in html
+    # The same carer may apply for a second elder: it is the elder who counts.
+    _c, second = _apply_for(app, built, carers[0], other_elder)
+    assert second.status_code == 302
+    assert Request.select().where(Request.service_code == built.code).count() == 2
+    # A cancelled request no longer holds the elder's place.
+    Request.update(status="cancelled").where(Request.id == earlier.id).execute()
+    _c, after = _apply_for(app, built, carers[1], elder)
+    assert after.status_code == 302
+
+
+def test_one_request_per_national_id_holds_when_staff_record_it(app):
+    from ..conftest import make_staff, new_national_id
+
+    agency, built, carers = _per_elder(app)
+    elder = new_national_id()
+    _c, first = _apply_for(app, built, carers[0], elder)
+    assert first.status_code == 302
+    with app.app_context():
+        clerk = make_staff(agency, services=(built.code,))
+    staff = app.test_client()
+    login(staff, clerk)
+    url = f"/admin/requests/record?agency={agency.id}&service={built.code}"
+    counter = {"channel": "counter", **_answers(file_photo=(io.BytesIO(make_jpg()), "p.jpg"))}
+    refused = send_form(staff, url, {**counter, "elder_id": elder})
+    assert "มีคำร้องของเลขประจำตัวประชาชนนี้อยู่แล้ว" in refused.get_data(as_text=True)
+    assert Request.select().where(Request.service_code == built.code).count() == 1
+    # An elder who walks in with no account is recorded: no account is needed
+    # when the ID counted is an answer.
+    counter["file_photo"] = (io.BytesIO(make_jpg()), "p.jpg")
+    taken = send_form(staff, url, {**counter, "elder_id": new_national_id()})
+    assert taken.status_code == 302, taken.get_data(as_text=True)[:3000]
+    assert Request.select().where(Request.service_code == built.code).count() == 2
+
+
+def test_a_correction_may_not_take_another_elders_place(app):
+    from ..conftest import make_staff, new_national_id
+    from ..helpers.forms import form_values
+
+    agency, built, carers = _per_elder(app)
+    elder, other_elder = new_national_id(), new_national_id()
+    _apply_for(app, built, carers[0], elder)
+    carer, second = _apply_for(app, built, carers[1], other_elder)
+    assert second.status_code == 302
+    req = Request.get((Request.service_code == built.code) & (Request.requester == carers[1].id))
+    with app.app_context():
+        clerk = make_staff(agency, services=(built.code,))
+    staff = app.test_client()
+    login(staff, clerk)
+    staff.post(f"/admin/requests/process/{req.id}", data={
+        "status": "returned", "message": "กรุณาตรวจเลขบัตร", "version": req.version})
+    assert Request.get_by_id(req.id).status == "returned"
+    edit = carer.get(f"/requests/{req.reference}/edit")
+    assert edit.status_code == 200
+    values = form_values(edit.get_data(as_text=True))
+    values["elder_id"] = elder
+    refused = send_form(carer, f"/requests/{req.reference}/edit", values)
+    assert "มีคำร้องของเลขประจำตัวประชาชนนี้อยู่แล้ว" in refused.get_data(as_text=True)
+    assert Request.get_by_id(req.id).status == "returned"
+    assert Request.get_by_id(req.id).payload["elder_id"] == other_elder
+
+
 def test_dates_open_and_close_the_form(app, bangkok_night):
     import datetime as dt
 

@@ -673,3 +673,62 @@ def test_a_mutated_definition_loads_or_is_refused_never_raises(app, defn):
     form_class = compiler.form_class(loaded, "Mutated")
     with app.test_request_context(method="POST", data={"kind": "new", "tree_count": "3"}):
         form_class(meta={"csrf": False}).work_out()
+
+
+# ---------------------------------------------------------------- one request per national ID
+
+def _per_answer(**question_changes: Any) -> dict[str, Any]:
+    """A definition taking one request per the national ID answered in
+    question ``elder_id`` (a carer applies for an elderly person)."""
+    defn = valid()
+    elder = {"key": "elder_id", "type": "national_id", "label": {"th": "เลขประจำตัวผู้สูงอายุ"},
+             "required": True, **question_changes}
+    defn["pages"][0]["questions"].insert(2, elder)
+    defn["one_per_national_id"] = "elder_id"
+    return defn
+
+
+def test_one_request_per_the_national_id_of_a_question_loads(app):
+    loaded = load(_per_answer())
+    assert loaded["one_per_national_id"] == "elder_id"
+    built = compiler.service(loaded, code="allowance-1", agency_code="a", version=1)
+    assert built.one_per_person is False  # the requester's account is not what counts
+
+
+def test_one_request_per_a_question_that_is_not_there(app):
+    defn = valid()
+    defn["one_per_national_id"] = "elder_id"
+    one(defn, "", "«elder_id»", "ไม่มีในแบบฟอร์ม")
+
+
+def test_one_request_per_a_question_that_is_not_a_national_id(app):
+    defn = valid()
+    defn["one_per_national_id"] = "note"
+    one(defn, "note", "คำถาม «หมายเหตุ» (note)", "เลขประจำตัวประชาชน")
+
+
+def test_one_request_per_a_national_id_that_may_be_left_empty(app):
+    one(_per_answer(required=False), "elder_id", "(elder_id)", "ต้องตอบ")
+
+
+def test_one_request_per_a_national_id_that_a_condition_may_hide(app):
+    one(_per_answer(when={"==": [{"var": "kind"}, "new"]}), "elder_id", "(elder_id)",
+        "เงื่อนไข")
+
+
+def test_one_request_per_a_national_id_on_a_page_that_a_condition_may_hide(app):
+    defn = _per_answer()
+    question(defn, "elder_id")  # on the first page; move it to the conditional one
+    defn["pages"][0]["questions"] = [q for q in defn["pages"][0]["questions"]
+                                     if q["key"] != "elder_id"]
+    defn["pages"][1]["questions"].insert(0, {
+        "key": "elder_id", "type": "national_id", "label": {"th": "เลขประจำตัวผู้สูงอายุ"},
+        "required": True})
+    one(defn, "elder_id", "(elder_id)", "เงื่อนไข")
+
+
+@pytest.mark.parametrize("value", [5, "Not A Key", ["elder_id"]])
+def test_one_request_per_something_that_is_neither_a_flag_nor_a_key(app, value):
+    defn = valid()
+    defn["one_per_national_id"] = value
+    one(defn, "", "one_per_national_id")
