@@ -129,6 +129,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from . import config as config_module
     from . import db
     from .plugins.manager import PortalState, ServiceRegistry, build_plugin_manager
+    from .web.routing import LazyBuildRule
     from .web.wiring import (
         configure_admin,
         configure_blueprints,
@@ -140,6 +141,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app = Flask(__name__, template_folder=str(config_module.ROOT / "templates"),
                 instance_path=str(config_module.INSTANCE_DIR))
+    app.url_rule_class = LazyBuildRule  # before the ~375 rules the app adds
     app.config.update(config_module.load(config))
     configure_hosts(app)  # first: a production start without its address stops here
     db.init_app(app)

@@ -12,7 +12,7 @@ anyone adding it here. One browser context per role and language; the two
 widths are one page resized.
 
 The report of every failing page is also written to
-``tests/screenshots/axe-report.txt`` (git-ignored).
+``tests/screenshots/axe-report-<language>.txt`` (git-ignored).
 """
 
 from __future__ import annotations
@@ -339,26 +339,26 @@ def _without_rows(app: Any) -> set[str]:
     return empty
 
 
-def test_no_serious_accessibility_fault_on_any_page(site, browser):
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_serious_accessibility_fault_on_any_page(site, browser, language):
+    """One walk per language, each reaching every page by itself: the two
+    run side by side on the suite's two workers (one walk is minutes)."""
     started = time.monotonic()
     failures: list[str] = []
-    reached: set[str] = set()
     runs = 0
     redirected: set[str] = set()  # endpoints that only send on to another page
-    for language in LANGUAGES:
-        checked: dict[str, str] = {}
-        for role in ROLES:
-            runs += _walk(site, browser, role, language, checked, redirected, failures)
-        reached |= {key.split(":")[0] for key in checked}
-    reached |= redirected
+    checked: dict[str, str] = {}
+    for role in ROLES:
+        runs += _walk(site, browser, role, language, checked, redirected, failures)
+    reached = {key.split(":")[0] for key in checked} | redirected
     elapsed = time.monotonic() - started
     SHOTS.mkdir(exist_ok=True)
-    summary = f"{runs} axe runs in {elapsed:.0f} s; {len(failures)} failing"
+    summary = f"{language}: {runs} axe runs in {elapsed:.0f} s; {len(failures)} failing"
     expected = _page_endpoints(site["app"]) - NEEDS_A_SECRET - set(SAME_PAGE) - SENDS_ON
     no_rows = sorted((expected - reached) & _without_rows(site["app"]))
     summary += f"; not walked, no row in the demo data: {', '.join(no_rows) or 'none'}"
-    (SHOTS / "axe-report.txt").write_text(summary + "\n\n" + "\n\n".join(failures) + "\n",
-                                         encoding="utf-8")
+    (SHOTS / f"axe-report-{language}.txt").write_text(
+        summary + "\n\n" + "\n\n".join(failures) + "\n", encoding="utf-8")
     print(summary)
     missed = expected - reached - set(no_rows)
     assert not missed, f"no role's walk reached these pages: {sorted(missed)}"
