@@ -7,6 +7,8 @@ import copy
 import re
 from typing import Any
 
+from . import logic
+
 FORMAT = "eservice-portal/service-definition"
 
 
@@ -43,6 +45,11 @@ def _page(defn: dict[str, Any], page_key: str) -> dict[str, Any]:
         if page["key"] == page_key:
             return page
     raise KeyError(page_key)
+
+
+def page_of(defn: dict[str, Any], page_key: str) -> dict[str, Any]:
+    """The page ``page_key``; KeyError when there is none."""
+    return _page(defn, page_key)
 
 
 def find_question(defn: dict[str, Any], key: str) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -144,6 +151,39 @@ def remove(defn: dict[str, Any], kind: str, key: str) -> dict[str, Any]:
     else:
         page, q = find_question(out, key)
         page["questions"].remove(q)
+    return out
+
+
+def named_by(defn: dict[str, Any], kind: str, key: str) -> list[tuple[str, str]]:
+    """What would be left naming a page, question or step once it is
+    removed, as (kind, key) pairs: a condition or formula reading one of its
+    answers ("question"/"page"), the service's settings ("settings"), a step
+    following one of its outcomes or sending back to it ("step"). What goes
+    with it (the page's own questions) does not count."""
+    if kind == "step":
+        return [("step", s["code"]) for s in defn.get("steps", ()) if s["code"] != key and (
+            (s.get("when") or [None])[0] == key
+            or any(o.get("back_to") == key for o in s.get("outcomes", ())))]
+    if kind == "page":
+        page = _page(defn, key)
+        going = {q["key"] for q in page.get("questions", ())}
+        gone_with = going | {key}
+    else:
+        going = {key}
+        gone_with = going
+    out: list[tuple[str, str]] = []
+    for page in defn["pages"]:
+        if page["key"] not in gone_with and going & logic.reads(page.get("when")):
+            out.append(("page", page["key"]))
+        for q in page.get("questions", ()):
+            if q["key"] in gone_with or kind == "page" and page["key"] == key:
+                continue
+            if going & (logic.reads(q.get("when")) | logic.reads(q.get("formula"))):
+                out.append(("question", q["key"]))
+    one_per = defn.get("one_per_national_id")
+    if (isinstance(one_per, str) and one_per in going) or going & set(
+            defn.get("staff_columns") or ()):
+        out.append(("settings", ""))
     return out
 
 

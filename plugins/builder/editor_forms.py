@@ -16,12 +16,16 @@ Each goes the same way in a view::
 that apply to the chosen type, in the canonical form of a definition (a
 false flag or a default left out), so ``read`` of a ``fill``-ed form gives
 the question back. Settings of other types are ignored. Messages are Thai.
+
+The page draws only the settings that apply to the type picked
+(``form.applies``, from ``APPLIES``); what was typed for other settings
+goes along hidden (``form.carried``). Options, columns and outcomes are
+rows (:mod:`.editor_rows`).
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -35,14 +39,31 @@ from portal.forms import PortalForm, choose
 from . import conditions, logic
 from .conditions import editor_value, find_question, number_text, parse_number
 from .definition import RESERVED_KEYS, RESERVED_PREFIXES
-from .questions import TEXT_ONLY, TYPE_NAMES, localised
-
-KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
-OPTION_VALUE = re.compile(r"[A-Za-z0-9_-]{1,40}")
+from .editor_rows import (
+    COLUMN_SETTINGS,
+    COLUMN_TYPES,
+    KEY,
+    MAX_OPTIONS,
+    SELF,
+    RowsField,
+    column_rows,
+    columns_field,
+    columns_text,
+    option_rows,
+    options_field,
+    options_text,
+    outcome_rows,
+    outcomes_field,
+    read_column_rows,
+    read_columns,
+    read_option_rows,
+    read_options,
+    read_outcome_rows,
+)
+from .questions import TEXT_ONLY, TYPE_DESCRIPTIONS, TYPE_NAMES, localised
 
 # The 19 types as the builder names them (questions.TYPE_NAMES), in its order.
 QUESTION_TYPES: tuple[tuple[str, Any], ...] = tuple(TYPE_NAMES.items())
-COLUMN_TYPES = ("text", "number", "money", "date", "choice")
 FILE_KINDS = (("pdf", "PDF"), ("png", "PNG"), ("jpg", "JPG"))
 
 # What each setting of the question editor applies to.
@@ -66,14 +87,22 @@ APPLIES: dict[str, tuple[str, ...]] = {
     "formula": ("calculated",),
 }
 LIMITS = {"decimals": (0, 4), "max_length": (1, 5000), "min_rows": (0, 50), "max_rows": (1, 50)}
-MAX_OPTIONS, MAX_COLUMNS, MAX_COLUMN_OPTIONS, MAX_OUTCOMES = 200, 10, 100, 10
+# The fields of each setting: the editor draws only those of settings that
+# apply to the question's type (the others travel hidden, see ``carried``).
+SETTING_FIELDS: dict[str, tuple[str, ...]] = {
+    "label": ("label_th", "label_en"), "hint": ("hint_th", "hint_en"),
+    "text": ("text_th", "text_en"),
+    "formula": ("formula_kind", "formula_column", "formula_times_column", "formula_left",
+                "formula_right", "formula_keys", "formula_constant", "formula_json"),
+    **{name: (name,) for name in APPLIES if name not in ("label", "hint", "text", "formula")},
+}
+# What a field holds when nothing was set (a hidden copy of it says nothing).
+_UNSET: dict[str, Any] = {"display": "radio"}
 
 
-def applies_note(setting: str) -> str:
-    """"ใช้เฉพาะกับคำถามประเภท…" for a setting (or a group of them)."""
-    types = APPLIES[setting]
-    return _("Only for questions of type: %(types)s.",
-             types=", ".join(str(TYPE_NAMES[t]) for t in types))
+def applies(setting: str, kind: str | None) -> bool:
+    """Whether ``setting`` (a key of APPLIES) applies to the type ``kind``."""
+    return kind in APPLIES[setting]
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -135,17 +164,18 @@ class QuestionForm(ConditionFields):
     display = SelectField(_l("Show the options as"), default="radio", validate_choice=False,
                           choices=[
         ("radio", _l("Buttons to pick one (radio)")), ("list", _l("A drop-down list"))])
-    options = TextAreaField(_l("Options, one per line"), render_kw={"rows": 6}, description=_l(
-        "value|words, or only the words (a value is made for you), such as new|ขอใหม่. "
-        "Add |English words at the end if you like."))
+    options = options_field(_l("Options"), description=_l(
+        "One option a row. A new option's stored value is made from its English words "
+        "(if any); once saved it stays the same when the words change. Empty a row's "
+        "words to take the option out."))
     # Files
     kinds = MultiCheckboxField(_l("File kinds allowed"), choices=list(FILE_KINDS),
                                description=_l("None ticked: PDF, PNG and JPG."))
     # Tables
-    columns = TextAreaField(_l("Columns, one per line"), render_kw={"rows": 5}, description=_l(
-        "code|type|words|* (the * makes it required). Types: text, number, money, date, "
-        "choice. A choice column ends with its options: size|choice|ขนาด|*|s=เล็ก;l=ใหญ่. "
-        "Also min=, max=, decimals=, max_length=, en=English words."))
+    columns = columns_field(_l("Columns"), description=_l(
+        "One column a row. After picking a column's type, press “Add rows” to get the "
+        "settings of that type (a choice column's options, a number's limits). Empty a "
+        "row's words to take the column out."))
     min_rows = StringField(_l("Fewest rows"), render_kw={"inputmode": "numeric"})
     max_rows = StringField(_l("Most rows (up to 50)"), render_kw={"inputmode": "numeric"})
     # Paragraphs
@@ -168,10 +198,31 @@ class QuestionForm(ConditionFields):
                                  description=_l("JsonLogic over earlier answers. When filled in, "
                                                 "it is used instead of the picks above."))
 
-    @staticmethod
-    def applies_note(setting: str) -> str:
-        """"ใช้เฉพาะกับคำถามประเภท…" for the template."""
-        return applies_note(setting)
+    # A column row's type select and the settings of each column type.
+    column_types = [(t, TYPE_NAMES[t]) for t in COLUMN_TYPES]
+    column_settings = COLUMN_SETTINGS
+
+    def applies(self, setting: str) -> bool:
+        """Whether the editor draws ``setting`` for the type picked."""
+        return applies(setting, self.type.data)
+
+    def carried(self) -> list[Any]:
+        """Fields holding something for settings that do not apply to the
+        type picked: drawn as hidden inputs, so changing the type back
+        brings them back; saving ignores them."""
+        out = []
+        for setting, names in SETTING_FIELDS.items():
+            if not self.applies(setting):
+                out.extend(self[n] for n in names if _holds_something(self[n]))
+        return out
+
+    def type_description(self) -> Any:
+        return TYPE_DESCRIPTIONS.get(self.type.data, "")
+
+
+def _holds_something(field: Any) -> bool:
+    data = field.data
+    return data not in (None, "", [], False) and data != _UNSET.get(field.name)
 
 
 class PageForm(ConditionFields):
@@ -190,10 +241,9 @@ class StepForm(PortalForm):
         "Small English letters, digits and _; starts with a letter."))
     label_th = StringField(_l("Step name (Thai)"))
     label_en = StringField(_l("Step name (English, optional)"))
-    outcomes = TextAreaField(_l("Outcomes, one per line"), render_kw={"rows": 4},
-                             description=_l(
-        "code|words|step to go back to (optional)|English words (optional), "
-        "such as fix|ส่งกลับแก้ไข|check. No outcomes: the step is simply done."))
+    outcomes = outcomes_field(_l("Outcomes"), description=_l(
+        "What staff decide at this step, one a row, such as อนุมัติ and ส่งกลับแก้ไข. "
+        "No outcomes: the step is simply done. Empty a row's words to take it out."))
     when_outcome = _picker_select(_l("Only after the outcome"))
     tells_requester = BooleanField(_l("Tell the requester when this step is done"))
     told_as_th = StringField(_l("What the requester is told (Thai, optional)"))
@@ -268,217 +318,6 @@ def _number(field: Any, problems: _Problems) -> int | float | None:
     except ValueError as exc:
         problems.add(field, str(exc))
         return None
-
-
-def _made_value(label: str, taken: set[str]) -> str:
-    """A value for an option typed without one: its English letters and
-    digits, else option_1, option_2…"""
-    base = re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")[:40]
-    if base and base not in taken:
-        return base
-    n = 1
-    while f"option_{n}" in taken:
-        n += 1
-    return f"option_{n}"
-
-
-def _options(lines: list[tuple[str, str, str]], before: list[dict[str, Any]],
-             report: Any) -> list[dict[str, Any]]:
-    """Options from (value, Thai, English) as typed; a blank value is the
-    earlier option's of the same words, else a new one. ``report(n, text)``
-    tells a problem of line n."""
-    out: list[dict[str, Any]] = []
-    typed = {v for v, _th, _en in lines if v}
-    taken = set(typed)
-    earlier = {o["label"].get("th"): o for o in before}
-    for number, (value, th, en) in enumerate(lines, start=1):
-        if not th:
-            report(number, _("Give the option's words."))
-            continue
-        if not value:
-            old = earlier.get(th)
-            if old is not None and old["value"] not in taken:
-                value = old["value"]
-            else:
-                value = _made_value(th, taken)
-            taken.add(value)
-        elif not OPTION_VALUE.fullmatch(value):
-            report(number, _("An option's value is English letters, digits, _ or -, at most 40 "
-                             "characters (such as new)."))
-            continue
-        if any(o["value"] == value for o in out):
-            report(number, _("The value %(value)s is used twice.", value=value))
-            continue
-        label = {"th": th, **({"en": en} if en else {})}
-        old = earlier.get(th)
-        if not en and old is not None and old["value"] == value and old["label"].get("en"):
-            label = dict(old["label"])  # an English label the line does not show stays
-        out.append({"value": value, "label": label})
-    return out
-
-
-def _line_problem(field: Any, problems: _Problems) -> Any:
-    def report(number: int, message: str) -> None:
-        problems.add(field, _("Line %(n)s: %(message)s", n=number, message=message))
-    return report
-
-
-def _option_lines(text: str) -> list[tuple[str, str, str]]:
-    out = []
-    for line in (text or "").splitlines():
-        if not line.strip():
-            continue
-        parts = [p.strip() for p in line.split("|")]
-        if len(parts) == 1:
-            out.append(("", parts[0], ""))
-        else:
-            out.append((parts[0], parts[1], "|".join(parts[2:])))
-    return out
-
-
-def options_text(options: list[dict[str, Any]]) -> str:
-    """Options as the editor's lines: ``value|Thai`` (``|English``)."""
-    return "\n".join(f"{o['value']}|{o['label'].get('th', '')}" +
-                     (f"|{o['label']['en']}" if o["label"].get("en") else "")
-                     for o in options)
-
-
-def read_options(text: str, before: list[dict[str, Any]] | None = None
-                 ) -> tuple[list[dict[str, Any]], list[str]]:
-    """(options, Thai problems) of the options text; ``before`` the
-    question's options as they were, whose values a line of words only keeps."""
-    problems: list[str] = []
-    options = _options(_option_lines(text), before or [],
-                       lambda n, m: problems.append(_("Line %(n)s: %(message)s", n=n,
-                                                      message=m)))
-    return options, problems
-
-
-# ---- Columns of a table ------------------------------------------------------
-
-_SETTING = re.compile(r"(min|max|decimals|max_length|en)=(.*)", re.S)
-_COLUMN_SETTINGS = {"text": ("max_length",), "number": ("min", "max", "decimals"),
-                    "money": ("min", "max"), "date": (), "choice": ()}
-_COLUMN_LIMITS = {"decimals": (0, 4), "max_length": (1, 500)}
-
-
-def columns_text(columns: list[dict[str, Any]]) -> str:
-    """A table's columns as the editor's lines."""
-    lines = []
-    for c in columns:
-        parts = [c["key"], c["type"], c["label"].get("th", "")]
-        if c.get("required"):
-            parts.append("*")
-        if c["label"].get("en"):
-            parts.append(f"en={c['label']['en']}")
-        for name in ("min", "max", "decimals", "max_length"):
-            if c.get(name) is not None:
-                parts.append(f"{name}={number_text(c[name])}")
-        if c["type"] == "choice":
-            if not c.get("required"):
-                parts.insert(3, "")
-            parts.append(";".join(f"{o['value']}={o['label'].get('th', '')}"
-                                  for o in c.get("options", ())))
-        lines.append("|".join(parts))
-    return "\n".join(lines)
-
-
-def read_columns(text: str, before: list[dict[str, Any]] | None = None
-                 ) -> tuple[list[dict[str, Any]], list[str]]:
-    """(columns, Thai problems) of the columns text; ``before`` the
-    table's columns as they were (their options' values and English stay)."""
-    problems: list[str] = []
-    columns: list[dict[str, Any]] = []
-    earlier = {c["key"]: c for c in before or ()}
-    lines = [line for line in (text or "").splitlines() if line.strip()]
-    for number, line in enumerate(lines, start=1):
-        def report(message: str, number: int = number) -> None:
-            problems.append(_("Line %(n)s: %(message)s", n=number, message=message))
-
-        parts = [p.strip() for p in line.split("|")]
-        if len(parts) < 3:
-            report(_("Write code|type|words, such as qty|number|จำนวน."))
-            continue
-        key, kind, th = parts[:3]
-        rest = parts[3:]
-        if not KEY.fullmatch(key):
-            report(_("A column code is small English letters, digits and _, starting with a "
-                     "letter (such as qty)."))
-            continue
-        if any(c["key"] == key for c in columns):
-            report(_("The column code %(key)s is used twice.", key=key))
-            continue
-        if kind not in COLUMN_TYPES:
-            report(_("A column's type is one of text, number, money, date, choice."))
-            continue
-        if not th:
-            report(_("Give the column's words."))
-            continue
-        column: dict[str, Any] = {"key": key, "type": kind, "label": {"th": th}}
-        options_part = None
-        if kind == "choice":
-            settings = [p for p in rest if p and p != "*"]
-            options_part = settings.pop() if settings else None
-        else:
-            settings = [p for p in rest if p and p != "*"]
-        if "*" in rest:
-            column["required"] = True
-        bad = False
-        for setting in settings:
-            m = _SETTING.fullmatch(setting)
-            if not m or (m[1] != "en" and m[1] not in _COLUMN_SETTINGS[kind]):
-                report(_("“%(part)s” is not a setting of a %(type)s column.", part=setting,
-                         type=kind))
-                bad = True
-                continue
-            name, value = m[1], m[2].strip()
-            if name == "en":
-                if value:
-                    column["label"]["en"] = value
-                continue
-            try:
-                parsed = parse_number(value)
-            except ValueError as exc:
-                report(str(exc))
-                bad = True
-                continue
-            if name in _COLUMN_LIMITS:
-                low, high = _COLUMN_LIMITS[name]
-                if not isinstance(parsed, int) or not low <= parsed <= high:
-                    report(_("%(name)s is a whole number from %(low)s to %(high)s.", name=name,
-                             low=low, high=high))
-                    bad = True
-                    continue
-            column[name] = parsed
-        if "min" in column and "max" in column and column["min"] > column["max"]:
-            report(_("min is more than max."))
-            bad = True
-        if kind == "choice":
-            if not options_part:
-                report(_("A choice column ends with its options, such as s=เล็ก;l=ใหญ่."))
-                continue
-            lines_of_options = []
-            for piece in options_part.split(";"):
-                if not piece.strip():
-                    continue
-                value, sep, words = piece.partition("=")
-                lines_of_options.append((value.strip(), words.strip(), "") if sep
-                                        else ("", value.strip(), ""))
-            old = earlier.get(key, {})
-            option_problems: list[str] = []
-            column["options"] = _options(lines_of_options, old.get("options") or [],
-                                         lambda _n, m, found=option_problems: found.append(m))
-            for message in option_problems:
-                report(message)
-                bad = True
-            if len(column["options"]) > MAX_COLUMN_OPTIONS:
-                report(_("At most %(n)s options.", n=MAX_COLUMN_OPTIONS))
-                bad = True
-        if not bad:
-            columns.append(column)
-    if len(columns) > MAX_COLUMNS:
-        problems.append(_("At most %(n)s columns.", n=MAX_COLUMNS))
-    return columns, problems
 
 
 # ---- Conditions in a form --------------------------------------------------
@@ -613,9 +452,9 @@ def fill(form: Any, item: dict[str, Any], definition: dict[str, Any] | None = No
     for name in ("min", "max", "decimals", "max_length", "min_rows", "max_rows"):
         form[name].data = number_text(q[name]) if q.get(name) is not None else ""
     form.display.data = q.get("display") or "radio"
-    form.options.data = options_text(q.get("options") or [])
+    form.options.data = option_rows(q.get("options") or [])
     form.kinds.data = list(q.get("kinds") or [])
-    form.columns.data = columns_text(q.get("columns") or [])
+    form.columns.data = column_rows(q.get("columns") or [])
     _set_text(form.text_th, form.text_en, q.get("text"))
     _fill_formula(form, q.get("formula"), definition)
     _fill_condition(form, q.get("when"), definition)
@@ -798,12 +637,10 @@ def read(form: Any, definition: dict[str, Any]) -> dict[str, Any] | None:
     if applies("display") and form.display.data == "list":
         q["display"] = "list"
     if applies("options"):
-        options = _options(_option_lines(form.options.data or ""), original.get("options") or [],
-                           _line_problem(form.options, problems))
-        if not options:
+        options = read_option_rows(form.options, original.get("options") or [])
+        problems.found = problems.found or bool(form.options.errors)
+        if not options and not form.options.errors:
             problems.add(form.options, _("Give at least one option."))
-        elif len(options) > MAX_OPTIONS:
-            problems.add(form.options, _("At most %(n)s options.", n=MAX_OPTIONS))
         q["options"] = options
     if applies("kinds") and form.kinds.data:
         picked = [k for k in form.kinds.data if k in dict(FILE_KINDS)]
@@ -815,11 +652,9 @@ def read(form: Any, definition: dict[str, Any]) -> dict[str, Any] | None:
         if picked:
             q["kinds"] = picked
     if applies("columns"):
-        columns, column_problems = read_columns(form.columns.data or "",
-                                                original.get("columns") or [])
-        for message in column_problems:
-            problems.add(form.columns, message)
-        if not columns and not column_problems:
+        columns = read_column_rows(form.columns, original.get("columns") or [])
+        problems.found = problems.found or bool(form.columns.errors)
+        if not columns and not form.columns.errors:
             problems.add(form.columns, _("Give at least one column."))
         q["columns"] = columns
     if applies("text"):
@@ -892,15 +727,15 @@ def prepare_step(form: StepForm, definition: dict[str, Any], code: str | None) -
                                      f"{localised(o['label'])}")
         for s in earlier for o in s.get("outcomes", ())]
     form.step_codes = codes
+    # Where an outcome may send the request back: this step or another.
+    form.back_to_choices = [("", _l("— does not go back —")), (SELF, _l("This step"))] + [
+        (s["code"], localised(s["label"])) for s in steps if s["code"] != form.original_code]
 
 
 def fill_step(form: StepForm, step: dict[str, Any]) -> None:
     form.code.data = step.get("code", "")
     _set_text(form.label_th, form.label_en, step.get("label"))
-    form.outcomes.data = "\n".join(
-        "|".join([o["code"], o["label"].get("th", ""), o.get("back_to") or ""] +
-                 ([o["label"]["en"]] if o["label"].get("en") else [])).rstrip("|")
-        for o in step.get("outcomes", ()))
+    form.outcomes.data = outcome_rows(step)
     form.when_outcome.data = ":".join(step["when"]) if step.get("when") else ""
     form.tells_requester.data = bool(step.get("tells_requester"))
     _set_text(form.told_as_th, form.told_as_en, step.get("told_as"))
@@ -918,34 +753,8 @@ def read_step(form: StepForm, definition: dict[str, Any]) -> dict[str, Any] | No
     if "th" not in label:
         problems.add(form.label_th, _("Write the step's name in Thai."))
     step: dict[str, Any] = {"code": code, "label": label}
-    outcomes: list[dict[str, Any]] = []
-    known_steps = (set(codes) - {original}) | {code}
-    lines = [line for line in (form.outcomes.data or "").splitlines() if line.strip()]
-    report = _line_problem(form.outcomes, problems)
-    for number, line in enumerate(lines, start=1):
-        parts = [p.strip() for p in line.split("|")]
-        parts += [""] * (4 - len(parts))
-        ocode, th, back_to, en = parts[0], parts[1], parts[2], "|".join(parts[3:]).strip("|")
-        if not KEY.fullmatch(ocode):
-            report(number, _("An outcome's code is small English letters, digits and _, "
-                             "starting with a letter (such as approve)."))
-            continue
-        if any(o["code"] == ocode for o in outcomes):
-            report(number, _("The outcome code %(key)s is used twice.", key=ocode))
-            continue
-        if not th:
-            report(number, _("Give the outcome's words."))
-            continue
-        if back_to and back_to not in known_steps:
-            report(number, _("There is no step %(key)s to go back to.", key=back_to))
-            continue
-        outcome: dict[str, Any] = {"code": ocode,
-                                   "label": {"th": th, **({"en": en} if en else {})}}
-        if back_to:
-            outcome["back_to"] = back_to
-        outcomes.append(outcome)
-    if len(outcomes) > MAX_OUTCOMES:
-        problems.add(form.outcomes, _("At most %(n)s outcomes.", n=MAX_OUTCOMES))
+    outcomes = read_outcome_rows(form.outcomes, code, set(codes) - {original})
+    problems.found = problems.found or bool(form.outcomes.errors)
     if outcomes:
         step["outcomes"] = outcomes
     after = form.when_outcome.data or ""
@@ -963,8 +772,9 @@ def read_step(form: StepForm, definition: dict[str, Any]) -> dict[str, Any] | No
 
 
 __all__ = [
-    "QuestionForm", "PageForm", "StepForm", "QUESTION_TYPES", "APPLIES", "applies_note",
+    "QuestionForm", "PageForm", "StepForm", "QUESTION_TYPES", "APPLIES",
     "prepare", "fill", "read", "prepare_page", "fill_page", "read_page",
     "prepare_step", "fill_step", "read_step", "options_text", "read_options",
-    "columns_text", "read_columns", "editor_value",
+    "columns_text", "read_columns", "editor_value", "applies", "SETTING_FIELDS", "RowsField",
+    "COLUMN_TYPES", "MAX_OPTIONS", "TYPE_DESCRIPTIONS",
 ]

@@ -64,6 +64,28 @@ TYPE_NAMES = {
     "table": _l("Table (several rows)"), "calculated": _l("Calculated value"),
     "heading": _l("Heading"), "paragraph": _l("Help paragraph"),
 }
+# One line each, for the list a new question's type is picked from.
+TYPE_DESCRIPTIONS = {
+    "text": _l("One line, such as a name or a document's number."),
+    "textarea": _l("Several lines, such as a reason or what happened."),
+    "number": _l("A number, with a smallest and largest value and decimal places if needed."),
+    "money": _l("An amount in baht."),
+    "date": _l("A day, month and year (Buddhist era)."),
+    "time": _l("A time of day, such as 13.30."),
+    "choice": _l("One option of a list, as buttons or a drop-down list."),
+    "multichoice": _l("Any number of options of a list, as boxes to tick."),
+    "yesno": _l("Yes or no."),
+    "national_id": _l("A 13-digit national ID number; its check digit is checked."),
+    "phone": _l("A Thai phone number."),
+    "email": _l("An e-mail address."),
+    "address": _l("House number, road, sub-district, district, province and postcode."),
+    "location": _l("A place as latitude and longitude, such as a tree to cut."),
+    "file": _l("A PDF, PNG or JPG file to attach."),
+    "table": _l("Several rows of the same columns, such as a list of items."),
+    "calculated": _l("A value worked out from earlier answers, such as a total."),
+    "heading": _l("A heading that starts a part of the form; nothing is answered."),
+    "paragraph": _l("A text that explains; nothing is answered."),
+}
 # Types whose answer always identifies a person.
 PERSONAL_TYPES = frozenset({"national_id", "phone", "email", "address", "location"})
 # Types that are not questions: nothing is answered.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -42,12 +43,18 @@ from . import conditions, drafting, editor_forms, library, store
 from .compile import all_questions as compile_all_questions
 from .definition import MAX_DEFINITION_BYTES, DefinitionError, load, problems
 from .models import BuiltService, BuiltVersion, LibraryTemplate
-from .questions import TYPE_NAMES
+from .questions import TYPE_DESCRIPTIONS, TYPE_NAMES
 
 SLUG = Regexp(r"^[a-z][a-z0-9-]{1,23}$", message=_l(
     "2 to 24 characters: small English letters, digits and dashes, starting with a letter."))
 SCHEMA_FILE = Path(__file__).parent / "service-definition.schema.json"
 PREFIX = Regexp(r"^[0-9A-Z]{1,4}$", message=_l("1 to 4 capital English letters or digits."))
+# A reference is the prefix, the date (Buddhist-era year, month, day) and 5
+# random characters: portal.requests.lifecycle.new_reference.
+PREFIX_HINT = _l("1 to 4 capital English letters or digits that start every request's "
+                 "reference number. For example TC gives TC-690315-K7Q4M: the prefix, the "
+                 "date sent (year 2569 as 69, month, day) and 5 random characters. Requests "
+                 "already sent keep their numbers.")
 
 
 class NewServiceForm(PortalForm):
@@ -60,7 +67,8 @@ class NewServiceForm(PortalForm):
     title_th = StringField(_l("Name of the service (Thai)"), [InputRequired(), Length(max=200)])
     slug = StringField(_l("Web address part"), [InputRequired(), SLUG],
                        description=_l("For example tree-cutting. It cannot be changed later."))
-    ref_prefix = StringField(_l("Reference number prefix"), [InputRequired(), PREFIX])
+    ref_prefix = StringField(_l("Reference number prefix"), [InputRequired(), PREFIX],
+                             description=PREFIX_HINT)
 
 
 class SettingsForm(PortalForm):
@@ -68,7 +76,8 @@ class SettingsForm(PortalForm):
     title_en = StringField(_l("Name of the service (English)"), [Optional(), Length(max=200)])
     description_th = TextAreaField(_l("Description (Thai)"), [Optional(), Length(max=2000)])
     description_en = TextAreaField(_l("Description (English)"), [Optional(), Length(max=2000)])
-    ref_prefix = StringField(_l("Reference number prefix"), [InputRequired(), PREFIX])
+    ref_prefix = StringField(_l("Reference number prefix"), [InputRequired(), PREFIX],
+                             description=PREFIX_HINT)
     target_kind = RadioField(_l("Service-level target in"), choices=[
         ("days", _l("Working days")), ("minutes", _l("Minutes of office hours"))],
         default="days")
@@ -351,7 +360,7 @@ class BuilderView(AgencyAdminAccess, PortalBaseView):
             elif what in ("up", "down") and kind in ("page", "question", "step"):
                 draft = drafting.move(built.draft, kind, key, -1 if what == "up" else 1)
             elif what == "remove" and kind in ("page", "question", "step"):
-                draft = drafting.remove(built.draft, kind, key)
+                return self._remove(built, kind, key)
             else:
                 abort(400)
         except (KeyError, StopIteration):
@@ -361,8 +370,35 @@ class BuilderView(AgencyAdminAccess, PortalBaseView):
         anchor = f"#{kind}-{key}" if what != "remove" and key else ""
         return redirect(url_for(".edit", built_id=built.id) + anchor)
 
+    def _remove(self, built: BuiltService, kind: str, key: str) -> Any:
+        """Delete a page, question or step after one more step (the page
+        says what goes); refused while anything still names it."""
+        defn = built.draft
+        name, contents = _removal_names(defn, kind, key)  # KeyError: not found
+        blockers = [(_blocker_words(defn, k, item), _blocker_link(built, k, item))
+                    for k, item in drafting.named_by(defn, kind, key)]
+        refusal = _REFUSALS[kind]()
+        if kind == "page" and len(defn["pages"]) == 1:
+            blockers, refusal = [], _("A form has at least one page: its only page cannot be "
+                                      "deleted.")
+        refused = bool(blockers) or (kind == "page" and len(defn["pages"]) == 1)
+        back = url_for(".edit", built_id=built.id) + f"#{kind}-{key}"
+        if request.form.get("confirm") != "1":
+            return self.render("builder/remove_confirm.html", built=built, kind=kind, key=key,
+                               heading=_HEADINGS[kind](), name=name, contents=contents,
+                               blockers=blockers, refusal=refusal if refused else "",
+                               refused=refused, back=back)
+        if refused:
+            flash(refusal, "error")
+            return redirect(back)
+        if save_draft(built, drafting.remove(defn, kind, key), f"remove {kind} {key}"):
+            flash(_("Deleted."), "success")
+        return redirect(url_for(".edit", built_id=built.id))
+
     @expose("/<int:built_id>/question", methods=("GET", "POST"))
     def question(self, built_id: int) -> Any:
+        """A question's editor. A new one is two steps: its type from a list
+        (a GET form), then the settings of that type only."""
         built = _built(built_id)
         key = request.args.get("key") or None
         page_key = request.args.get("page") or built.draft["pages"][0]["key"]
@@ -375,14 +411,19 @@ class BuilderView(AgencyAdminAccess, PortalBaseView):
             page_key = page["key"]
         elif page_key not in {p["key"] for p in built.draft["pages"]}:
             abort(404)
+        if current is None and request.method == "GET" and \
+                request.args.get("type") not in TYPE_NAMES:
+            return self._question_type(built, page_key)
         form = editor_forms.QuestionForm()
         editor_forms.prepare(form, built.draft, key, page_key)
         if request.method == "GET":
             if current is not None:
                 editor_forms.fill(form, current)
             else:
-                form.type.data = request.args.get("type") or "text"
+                form.type.data = request.args["type"]
                 form.key.data = drafting.new_key(built.draft, "q")
+        elif _redraw(form):
+            pass  # another type's settings or more rows: drawn again, nothing saved
         elif form.validate_on_submit():
             question = editor_forms.read(form, built.draft)
             if question is not None:
@@ -397,6 +438,13 @@ class BuilderView(AgencyAdminAccess, PortalBaseView):
                                     + f"#question-{question['key']}")
         return self.render("builder/question.html", built=built, form=form, key=key,
                            page_key=page_key)
+
+    def _question_type(self, built: BuiltService, page_key: str) -> Any:
+        page = next(p for p in built.draft["pages"] if p["key"] == page_key)
+        return self.render("builder/question_type.html", built=built, page_key=page_key,
+                           page_title=page["title"].get("th", page_key),
+                           types=list(TYPE_NAMES.items()), descriptions=TYPE_DESCRIPTIONS,
+                           missing=bool(request.args.get("asked")))
 
     @expose("/<int:built_id>/page", methods=("GET", "POST"))
     def page(self, built_id: int) -> Any:
@@ -431,6 +479,8 @@ class BuilderView(AgencyAdminAccess, PortalBaseView):
         if request.method == "GET":
             if current is not None:
                 editor_forms.fill_step(form, current)
+        elif _redraw(form):
+            pass  # more rows of outcomes: drawn again, nothing saved
         elif form.validate_on_submit():
             step = editor_forms.read_step(form, built.draft)
             if step is not None:
@@ -534,6 +584,73 @@ class BuilderView(AgencyAdminAccess, PortalBaseView):
             services_changed()
         flash(_("Deleted."), "success")
         return redirect(url_for(".index"))
+
+
+_HEADINGS = {"question": lambda: _("Delete this question?"),
+             "page": lambda: _("Delete this page?"),
+             "step": lambda: _("Delete this work step?")}
+_REFUSALS = {
+    "question": lambda: _("These conditions or formulas read this question's answer, so it "
+                          "cannot be deleted. Change them first:"),
+    "page": lambda: _("These conditions or formulas on other pages read answers of this "
+                      "page's questions, so it cannot be deleted. Change them first:"),
+    "step": lambda: _("These steps follow this step's outcomes or send requests back to it, "
+                      "so it cannot be deleted. Change them first:"),
+}
+
+
+def _question_words(q: dict[str, Any]) -> str:
+    """A question as the edit page names it: its words, a help paragraph's
+    text without its tags, else its code."""
+    text = re.sub(r"<[^>]*>", "", (q.get("text") or {}).get("th", ""))[:80]
+    return (q.get("label") or {}).get("th") or text or q["key"]
+
+
+def _removal_names(defn: dict[str, Any], kind: str, key: str) -> tuple[str, list[str]]:
+    """(the name of what is deleted, what goes with it); KeyError when
+    there is no such page, question or step."""
+    if kind == "step":
+        step = next((s for s in defn.get("steps", ()) if s["code"] == key), None)
+        if step is None:
+            raise KeyError(key)
+        return step["label"].get("th", key), []
+    if kind == "page":
+        page = drafting.page_of(defn, key)
+        return page["title"].get("th", key), [_question_words(q)
+                                              for q in page.get("questions", ())]
+    return _question_words(drafting.find_question(defn, key)[1]), []
+
+
+def _blocker_words(defn: dict[str, Any], kind: str, key: str) -> str:
+    if kind == "settings":
+        return _("The service's settings (one request per national ID, staff list columns)")
+    if kind == "step":
+        step = next(s for s in defn.get("steps", ()) if s["code"] == key)
+        return _("Work step: %(name)s", name=step["label"].get("th", key))
+    if kind == "page":
+        return _("Page: %(name)s", name=drafting.page_of(defn, key)["title"].get("th", key))
+    return _("Question: %(name)s", name=_question_words(drafting.find_question(defn, key)[1]))
+
+
+def _blocker_link(built: BuiltService, kind: str, key: str) -> str:
+    if kind == "settings":
+        return url_for(".settings", built_id=built.id)
+    if kind == "step":
+        return url_for(".step", built_id=built.id, code=key)
+    return url_for(f".{kind}", built_id=built.id, key=key)
+
+
+def _redraw(form: Any) -> bool:
+    """Whether a POST of an editor only asks to draw it again: "Change
+    type", an "Add rows" button, or Save pressed with another type picked
+    than the one drawn (its settings were not on the page yet)."""
+    shown = request.form.get("shown_type")
+    asked = bool(request.form.get("more")) or request.form.get("do") == "change_type" or (
+        hasattr(form, "type") and shown is not None and form.type.data != shown)
+    if asked and hasattr(form, "type") and form.type.data not in TYPE_NAMES:
+        form.type.errors = [_("Choose the question's type.")]
+        form.type.data = shown if shown in TYPE_NAMES else "text"
+    return asked
 
 
 def _describer(defn: dict[str, Any]) -> Any:

@@ -87,6 +87,22 @@ def pick(page: Any, field: str, words: str) -> None:
     assert page.evaluate("() => document.activeElement.selectedIndex") == wanted, field
 
 
+def add_question(page: Any, page_title: str, type_words: str) -> None:
+    """From the edit page: a page's "add a question" link, then its type
+    picked from the list with the arrow keys, then on to the editor."""
+    press(page, f"link:เพิ่มคำถาม ในหน้า {page_title}")
+    names = page.evaluate("""() => Array.from(document.querySelectorAll('input[name=type]'),
+        i => document.querySelector(`label[for="${i.id}"]`).textContent.trim())""")
+    assert type_words in names, names
+    tab_to(page, "type-text")  # the first of the list; none is picked yet
+    page.keyboard.press("Space")
+    for _ in range(names.index(type_words)):
+        page.keyboard.press("ArrowDown")
+    assert page.evaluate("() => document.activeElement.labels[0].textContent.trim()") \
+        == type_words
+    press(page, "button:ต่อไป")
+
+
 def shot(page: Any, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
@@ -143,21 +159,24 @@ def test_an_admin_builds_publishes_and_a_citizen_sends_it_by_keyboard(
 
     # A choice on the first page.
     tab_to(staff, "link:ตั้งค่า", back=True)  # from the end back to the top
-    pick(staff, "type-page1", "ตัวเลือก (เลือกได้ข้อเดียว)")
-    press(staff, "button:เพิ่ม")
+    add_question(staff, "ข้อมูลคำขอ", "ตัวเลือก (เลือกได้ข้อเดียว)")
+    assert staff.locator("#columns-0-th").count() == 0  # only a choice's settings
     type_into(staff, "key", "kind")
     type_into(staff, "label_th", "ประเภทคำขอ")
     tab_to(staff, "required")
     staff.keyboard.press("Space")
-    type_into(staff, "options", "new|ตัดต้นไม้ใหม่\nprune|ตัดแต่งกิ่ง")
+    # One row an option; the stored values come from the English words.
+    type_into(staff, "options-0-th", "ตัดต้นไม้ใหม่")
+    type_into(staff, "options-0-en", "new")
+    type_into(staff, "options-1-th", "ตัดแต่งกิ่ง")
+    type_into(staff, "options-1-en", "prune")
     shot(staff, "03-question-choice")
     fits(staff, "the question editor")
     press(staff, "button:บันทึก")
     assert staff.url.startswith(edit) and staff.locator("#question-kind").count() == 1
 
     # A text question shown only when the choice is "ตัดต้นไม้ใหม่".
-    pick(staff, "type-page1", "ข้อความสั้น")
-    press(staff, "button:เพิ่ม")
+    add_question(staff, "ข้อมูลคำขอ", "ข้อความสั้น")
     type_into(staff, "key", "reason")
     type_into(staff, "label_th", "เหตุผลที่ต้องตัดทั้งต้น")
     pick(staff, "when_key_1", "ข้อมูลคำขอ › ประเภทคำขอ")
@@ -169,8 +188,7 @@ def test_an_admin_builds_publishes_and_a_citizen_sends_it_by_keyboard(
     assert "แสดงเมื่อ" in shown and "ตัดต้นไม้ใหม่" in shown, shown
 
     # A file slot on the second page.
-    pick(staff, "type-page2", "ไฟล์แนบ")
-    press(staff, "button:เพิ่ม")
+    add_question(staff, "เอกสารแนบ", "ไฟล์แนบ")
     type_into(staff, "key", "tree_photo")
     type_into(staff, "label_th", "รูปถ่ายต้นไม้")
     tab_to(staff, "required")

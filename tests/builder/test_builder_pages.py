@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pytest
 
@@ -83,7 +84,8 @@ def test_moving_and_removing_questions(app, offices):
     keys = [q["key"] for q in BuiltService.get_by_id(built.id).draft["pages"][0]["questions"]]
     assert keys[:2] == ["old_number", "request_type"]
     client.post(f"/admin/builder/{built.id}/change", data={
-        "revision": 1, "do": "remove", "kind": "question", "key": "old_number"})
+        "revision": 1, "do": "remove", "kind": "question", "key": "old_number",
+        "confirm": "1"})
     keys = [q["key"] for q in BuiltService.get_by_id(built.id).draft["pages"][0]["questions"]]
     assert "old_number" not in keys
 
@@ -173,7 +175,8 @@ def test_questions_are_added_with_a_condition_through_the_editor(app, offices):
     assert "ประเภทคำถาม" in client.get(url + "&type=choice").get_data(as_text=True)
     added = client.post(url, data={"revision": 0, "key": "kind", "type": "choice",
                                    "label_th": "ประเภทคำขอ", "required": "y",
-                                   "options": "ขอใหม่\nต่ออายุ", "display": "radio"})
+                                   "options-0-th": "ขอใหม่", "options-1-th": "ต่ออายุ",
+                                   "display": "radio"})
     assert added.status_code == 302, added.get_data(as_text=True)[:3000]
     kind = BuiltService.get_by_id(built.id).draft["pages"][0]["questions"][0]
     values = [o["value"] for o in kind["options"]]
@@ -190,7 +193,9 @@ def test_questions_are_added_with_a_condition_through_the_editor(app, offices):
     # A condition on a question that comes later is refused, in Thai.
     refused = client.post(f"/admin/builder/{built.id}/question?key=kind", data={
         "revision": 2, "key": "kind", "type": "choice", "label_th": "ประเภทคำขอ",
-        "options": "ขอใหม่\nต่ออายุ", "when_json": '{"==": [{"var": "old_no"}, "x"]}'})
+        "options-0-value": values[0], "options-0-th": "ขอใหม่",
+        "options-1-value": values[1], "options-1-th": "ต่ออายุ",
+        "when_json": '{"==": [{"var": "old_no"}, "x"]}'})
     assert refused.status_code == 200
     assert BuiltService.get_by_id(built.id).revision == 2
 
@@ -237,3 +242,214 @@ def test_one_request_per_national_id_counts_the_account_or_a_question(app, offic
         **base, "revision": built.revision, "one_per_national_id": "question:age"})
     assert crafted.status_code == 200
     assert BuiltService.get_by_id(built.id).draft.get("one_per_national_id") is None
+
+
+# ---- The question editor on a phone: the type first, then its settings ----
+
+def _names(html: str) -> set[str]:
+    return set(re.findall(r'name="([^"]+)"', html))
+
+
+def test_adding_a_question_asks_for_its_type_first(app, offices):
+    own, _other, people = offices
+    with app.app_context():
+        built = build(own)
+    client = _as(app, people["admin"])
+    edit = client.get(f"/admin/builder/{built.id}/").get_data(as_text=True)
+    assert f'href="/admin/builder/{built.id}/question?page=kind_page"' in edit
+    url = f"/admin/builder/{built.id}/question?page=kind_page"
+    asked = client.get(url).get_data(as_text=True)
+    assert len(re.findall(r'type="radio" name="type"', asked)) == 19
+    assert "ข้อความสั้น" in asked and "หลายแถว" in asked
+    assert "ค่าที่คำนวณจากคำตอบก่อนหน้า" in asked  # a line saying what each type is
+    assert "label_th" not in _names(asked)
+    # Sent without a pick: asked again, in Thai.
+    again = client.get(url + "&asked=1").get_data(as_text=True)
+    assert "เลือกประเภทคำถาม" in again and 'aria-invalid="true"' in again
+    # A picked type: only its settings.
+    choice = _names(client.get(url + "&type=choice").get_data(as_text=True))
+    assert {"label_th", "options-0-th", "options-0-en", "display", "required"} <= choice
+    assert not choice & {"min", "max", "columns-0-th", "formula_kind", "text_th", "kinds",
+                         "max_length", "options"}
+    number = _names(client.get(url + "&type=number").get_data(as_text=True))
+    assert {"min", "max", "decimals"} <= number and "options-0-th" not in number
+    heading = _names(client.get(url + "&type=heading").get_data(as_text=True))
+    assert "label_th" in heading and not heading & {"hint_th", "required", "personal"}
+
+
+def test_editing_a_question_shows_its_types_settings_and_saved_values_read_only(app, offices):
+    own, _other, people = offices
+    with app.app_context():
+        built = build(own)
+    client = _as(app, people["admin"])
+    html = client.get(f"/admin/builder/{built.id}/question?key=request_type").get_data(
+        as_text=True)
+    assert not _names(html) & {"min", "columns-0-th", "formula_kind", "text_th"}
+    assert re.search(r'<input[^>]*type="hidden"[^>]*name="options-0-value"[^>]*value="new"',
+                     html) or re.search(r'name="options-0-value" type="hidden" value="new"',
+                                        html), html
+    assert "<code>new</code>" in html and 'value="ขอใหม่"' in html
+    table = _names(client.get(f"/admin/builder/{built.id}/question?key=items")
+                   .get_data(as_text=True))
+    assert {"columns-0-th", "columns-1-min", "columns-0-required", "min_rows"} <= table
+    assert "columns-0-min" not in table  # a text column has no smallest value
+    assert "options-0-th" not in table
+
+
+def test_options_are_rows_whose_values_stay_when_reworded(app, offices):
+    own, _other, people = offices
+    with app.app_context():
+        built = build(own)
+    client = _as(app, people["admin"])
+    saved = client.post(f"/admin/builder/{built.id}/question?key=request_type", data={
+        "revision": 0, "shown_type": "choice", "type": "choice", "key": "request_type",
+        "label_th": "ประเภทคำขอ", "required": "y", "display": "radio",
+        "options-0-value": "renew", "options-0-th": "ต่ออายุใบอนุญาต",
+        "options-1-value": "new", "options-1-th": "ขอใหม่", "options-1-en": "New",
+        "options-2-th": "ย้ายที่อยู่", "options-2-en": "Moved house",
+        "options-3-th": "แก้ไขข้อมูล", "options-4-th": "", "options-4-en": ""})
+    assert saved.status_code == 302, saved.get_data(as_text=True)[:3000]
+    q = BuiltService.get_by_id(built.id).draft["pages"][0]["questions"][0]
+    assert q["options"] == [
+        {"value": "renew", "label": {"th": "ต่ออายุใบอนุญาต"}},
+        {"value": "new", "label": {"th": "ขอใหม่", "en": "New"}},
+        {"value": "moved_house", "label": {"th": "ย้ายที่อยู่", "en": "Moved house"}},
+        {"value": "option_1", "label": {"th": "แก้ไขข้อมูล"}}]
+    # A row whose words are taken out goes; a crafted value is refused.
+    refused = client.post(f"/admin/builder/{built.id}/question?key=request_type", data={
+        "revision": 1, "shown_type": "choice", "type": "choice", "key": "request_type",
+        "label_th": "ประเภทคำขอ", "options-0-value": "bad value", "options-0-th": "ก"})
+    assert refused.status_code == 200
+    assert "ตัวเลือกที่ 1" in refused.get_data(as_text=True)
+
+
+def test_add_rows_draws_the_page_again_with_more_empty_rows(app, offices):
+    own, _other, people = offices
+    with app.app_context():
+        built = build(own)
+    client = _as(app, people["admin"])
+    url = f"/admin/builder/{built.id}/question?page=kind_page&type=choice"
+    first = _names(client.get(url).get_data(as_text=True))
+    rows = len({n for n in first if n.startswith("options-") and n.endswith("-th")})
+    more = client.post(url, data={"revision": 0, "shown_type": "choice", "type": "choice",
+                                  "key": "q9", "label_th": "ขนาด", "options-0-th": "เล็ก",
+                                  "options-1-th": "", "options-1-en": "", "more": "options"})
+    html = more.get_data(as_text=True)
+    assert more.status_code == 200
+    after = {n for n in _names(html) if n.startswith("options-") and n.endswith("-th")}
+    assert len(after) == rows + 3 and 'value="เล็ก"' in html and 'value="ขนาด"' in html
+    assert BuiltService.get_by_id(built.id).revision == 0  # nothing saved
+    # A table's columns and a choice column's options the same way.
+    url = f"/admin/builder/{built.id}/question?key=items"
+    html = client.post(url, data={
+        "revision": 0, "shown_type": "table", "type": "table", "key": "items",
+        "label_th": "รายการ", "columns-0-key": "thing", "columns-0-type": "text",
+        "columns-0-th": "สิ่งของ", "columns-1-type": "choice", "columns-1-th": "ขนาด",
+        "more": "columns"}).get_data(as_text=True)
+    names = _names(html)
+    assert "columns-1-options-0-th" in names and "columns-0-options-0-th" not in names
+    assert len({n for n in names if re.fullmatch(r"columns-\d+-th", n)}) >= 5
+
+
+def test_changing_the_type_draws_its_settings_and_keeps_what_was_typed(app, offices):
+    own, _other, people = offices
+    with app.app_context():
+        built = build(own)
+    client = _as(app, people["admin"])
+    url = f"/admin/builder/{built.id}/question?key=old_number"
+    base = {"revision": 0, "key": "old_number", "label_th": "เลขที่เดิม (แก้แล้ว)",
+            "required": "y", "max_length": "20"}
+    changed = client.post(url, data={**base, "shown_type": "text", "type": "choice",
+                                     "do": "change_type"})
+    html = changed.get_data(as_text=True)
+    assert changed.status_code == 200 and "options-0-th" in _names(html)
+    assert 'value="เลขที่เดิม (แก้แล้ว)"' in html
+    # What the text question had stays on the page (hidden), said so.
+    assert re.search(r'type="hidden"[^>]*name="max_length"[^>]*value="20"|'
+                     r'name="max_length"[^>]*type="hidden"[^>]*value="20"', html), html
+    assert "ไม่ใช้กับคำถามประเภทนี้" in html and "จำนวนตัวอักษรสูงสุด" in html
+    assert BuiltService.get_by_id(built.id).revision == 0
+    # Saving with another type picked but not yet drawn draws it first.
+    drawn = client.post(url, data={**base, "shown_type": "text", "type": "number"})
+    assert drawn.status_code == 200 and "min" in _names(drawn.get_data(as_text=True))
+    assert BuiltService.get_by_id(built.id).revision == 0
+    # Saved as a choice: the text's settings are not.
+    saved = client.post(url, data={**base, "shown_type": "choice", "type": "choice",
+                                   "options-0-th": "ก", "options-1-th": "ข"})
+    assert saved.status_code == 302, saved.get_data(as_text=True)[:3000]
+    q = BuiltService.get_by_id(built.id).draft["pages"][0]["questions"][1]
+    assert q["type"] == "choice" and "max_length" not in q and len(q["options"]) == 2
+
+
+# ---- Deleting a question, a page or a step asks once more ---------------------
+
+def _remove(client, built, kind, key, **extra):
+    return client.post(f"/admin/builder/{built.id}/change", data={
+        "revision": BuiltService.get_by_id(built.id).revision, "do": "remove", "kind": kind,
+        "key": key, **extra})
+
+
+def test_deleting_a_question_asks_once_more_and_names_what_reads_it(app, offices):
+    own, _other, people = offices
+    with app.app_context():
+        built = build(own)
+    client = _as(app, people["admin"])
+    asked = _remove(client, built, "question", "carer_name")
+    html = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "ลบคำถามนี้หรือไม่" in html and "ชื่อผู้ดูแล" in html
+    assert 'name="confirm" value="1"' in html and 'name="csrf_token"' in html
+    assert BuiltService.get_by_id(built.id).revision == 0
+    done = _remove(client, built, "question", "carer_name", confirm="1")
+    assert done.status_code == 302
+    keys = [q["key"] for q in BuiltService.get_by_id(built.id).draft["pages"][0]["questions"]]
+    assert "carer_name" not in keys
+    # A question a condition reads: the page names the reader and has no yes.
+    asked = _remove(client, built, "question", "request_type").get_data(as_text=True)
+    assert "เลขที่คำขอเดิม" in asked and 'name="confirm"' not in asked
+    assert "question?key=old_number" in asked
+    refused = _remove(client, built, "question", "request_type", confirm="1")
+    assert refused.status_code == 302
+    keys = [q["key"] for q in BuiltService.get_by_id(built.id).draft["pages"][0]["questions"]]
+    assert "request_type" in keys
+    assert "อ่านคำตอบของคำถามนี้" in client.get(refused.headers["Location"]).get_data(
+        as_text=True)
+    # Deleting is a POST: a GET of the change address is not allowed.
+    assert client.get(f"/admin/builder/{built.id}/change").status_code == 405
+
+
+def test_deleting_a_page_asks_once_more_and_says_its_questions_go(app, offices):
+    own, _other, people = offices
+    with app.app_context():
+        built = build(own)
+    client = _as(app, people["admin"])
+    asked = _remove(client, built, "page", "items_page").get_data(as_text=True)
+    assert "ลบหน้านี้หรือไม่" in asked and "รายการสิ่งของ" in asked
+    assert "ภาพถ่ายความเสียหาย" in asked  # its questions are listed
+    assert len(BuiltService.get_by_id(built.id).draft["pages"]) == 2
+    _remove(client, built, "page", "items_page", confirm="1")
+    assert [p["key"] for p in BuiltService.get_by_id(built.id).draft["pages"]] == ["kind_page"]
+    # The only page: nothing to confirm.
+    asked = _remove(client, built, "page", "kind_page").get_data(as_text=True)
+    assert 'name="confirm"' not in asked and "อย่างน้อยหนึ่งหน้า" in asked
+
+
+def test_deleting_a_step_asks_once_more(app, offices):
+    own, _other, people = offices
+    with app.app_context():
+        built = build(own)
+    client = _as(app, people["admin"])
+    asked = _remove(client, built, "step", "check").get_data(as_text=True)
+    assert "ลบขั้นตอนนี้หรือไม่" in asked and "ตรวจสอบ" in asked
+    _remove(client, built, "step", "check", confirm="1")
+    assert [s["code"] for s in BuiltService.get_by_id(built.id).draft["steps"]] == ["decide"]
+
+
+def test_the_reference_prefix_says_what_it_makes(app, offices):
+    own, _other, people = offices
+    with app.app_context():
+        built = build(own)
+    client = _as(app, people["admin"])
+    for url in (f"/admin/builder/{built.id}/settings", "/admin/builder/new"):
+        html = client.get(url).get_data(as_text=True)
+        assert "ref_prefix-hint" in html and "TC-690315-K7Q4M" in html, url
+        assert "ขึ้นต้นเลขที่คำร้อง" in html, url

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -43,7 +44,10 @@ def posted(form: Any) -> MultiDict:
     for f in form:
         if f.name == "csrf_token":
             continue
-        if isinstance(f, BooleanField):
+        if isinstance(f, ef.RowsField):  # the rows as drawn, the empty ones too
+            for name, value in f.pairs():
+                data.add(name, value)
+        elif isinstance(f, BooleanField):
             if f.data:
                 data.add(f.name, "y")
         elif isinstance(f, SelectMultipleField):
@@ -89,6 +93,17 @@ def post(definition: dict[str, Any], key: str | None = None, page_key: str | Non
     if "key_" in values:  # the key field; ``key`` is the place
         values["key"] = values.pop("key_")
     for name, value in values.items():
+        if name in ("options", "columns"):  # rows, each a dict of its parts
+            value = [value] if isinstance(value, dict) else value
+            for n, row in enumerate(value):
+                for part, v in row.items():
+                    if part == "options":
+                        for m, sub in enumerate(v):
+                            for p, w in sub.items():
+                                data.add(f"{name}-{n}-options-{m}-{p}", w)
+                    else:
+                        data.add(f"{name}-{n}-{part}", v)
+            continue
         for v in value if isinstance(value, list) else [value]:
             data.add(name, v)
     form = question_form(definition, key, page_key, data)
@@ -273,7 +288,8 @@ def test_advanced_json_wins_over_the_rows(th):
 def test_settings_of_other_types_are_ignored(th):
     definition = _definition([])
     form, q = post(definition, key_="name", type="text", label_th="ชื่อ", min="abc",
-                   options="bad value|x", columns="???", kinds=["pdf"], decimals="9",
+                   options={"value": "bad value", "th": "x"},
+                   columns={"key": "???", "th": ""}, kinds=["pdf"], decimals="9",
                    formula_json="{", text_th="ข้อความ", display="list", max_length="50",
                    required="y")
     assert q == {"key": "name", "type": "text", "label": {"th": "ชื่อ"}, "max_length": 50,
@@ -298,13 +314,26 @@ def test_settings_of_other_types_are_ignored(th):
     ({"key_": "x", "type": "number", "min": "10", "max": "5"}, "max", "น้อยกว่า"),
     ({"key_": "x", "type": "number", "decimals": "5"}, "decimals", "0 ถึง 4"),
     ({"key_": "x", "type": "text", "max_length": "1.5"}, "max_length", "1 ถึง 5000"),
-    ({"key_": "x", "type": "table", "columns": "a|text|ก", "min_rows": "5", "max_rows": "2"},
+    ({"key_": "x", "type": "table", "columns": {"th": "ก"}, "min_rows": "5", "max_rows": "2"},
      "max_rows", "น้อยกว่า"),
-    ({"key_": "x", "type": "table", "columns": ""}, "columns", "อย่างน้อยหนึ่งคอลัมน์"),
-    ({"key_": "x", "type": "choice", "options": ""}, "options", "อย่างน้อยหนึ่งตัวเลือก"),
-    ({"key_": "x", "type": "choice", "options": "a b|ก"}, "options", "บรรทัดที่ 1"),
-    ({"key_": "x", "type": "choice", "options": "a|ก\na|ข"}, "options", "ซ้ำ"),
-    ({"key_": "x", "type": "choice", "options": "a|"}, "options", "ข้อความของตัวเลือก"),
+    ({"key_": "x", "type": "table", "columns": {"th": "", "type": "text"}}, "columns",
+     "อย่างน้อยหนึ่งคอลัมน์"),
+    ({"key_": "x", "type": "table", "columns": {"th": "ก", "type": "choice"}}, "columns",
+     "คอลัมน์ที่ 1: ใส่ตัวเลือก"),
+    ({"key_": "x", "type": "table", "columns": {"th": "ก", "type": "number", "min": "สิบ"}},
+     "columns", "ตัวเลข"),
+    ({"key_": "x", "type": "table", "columns": {"th": "ก", "type": "photo"}}, "columns",
+     "text, number"),
+    ({"key_": "x", "type": "table", "columns": {"key": "Bad", "th": "ก"}}, "columns",
+     "รหัสคอลัมน์"),
+    ({"key_": "x", "type": "choice", "options": {"th": "", "en": ""}}, "options",
+     "อย่างน้อยหนึ่งตัวเลือก"),
+    ({"key_": "x", "type": "choice", "options": {"value": "a b", "th": "ก"}}, "options",
+     "ตัวเลือกที่ 1"),
+    ({"key_": "x", "type": "choice", "options": [{"value": "a", "th": "ก"},
+                                                 {"value": "a", "th": "ข"}]}, "options", "ซ้ำ"),
+    ({"key_": "x", "type": "choice", "options": {"value": "a", "en": "A"}}, "options",
+     "ข้อความของตัวเลือก"),
     ({"key_": "x", "type": "paragraph", "text_th": ""}, "text_th", "ภาษาไทย"),
     ({"key_": "x", "type": "calculated"}, "formula_kind", "วิธีคำนวณ"),
     ({"key_": "x", "type": "calculated", "formula_kind": "product", "formula_left": "price"},
@@ -338,31 +367,74 @@ def test_a_code_that_others_read_cannot_change(th):
     assert q == {"key": "age", "type": "number", "label": {"th": "อายุ (ปี)"}}
 
 
-def test_options_get_values_that_stay_when_read_again(th):
+def test_option_rows_keep_their_values_and_make_new_ones_from_words(th):
     before = {"key": "kind", "type": "choice", "label": {"th": "ประเภท"},
               "options": [{"value": "new", "label": {"th": "ขอใหม่", "en": "New"}},
-                          {"value": "renew", "label": {"th": "ต่ออายุ"}}]}
+                          {"value": "renew", "label": {"th": "ต่ออายุ"}},
+                          {"value": "gone", "label": {"th": "ยกเลิก"}}]}
     definition = _definition([before])
-    typed = "ต่ออายุ\nขอใหม่\nแก้ไขข้อมูล\nOther things\n\nmoved|ย้ายที่อยู่|Moved"
+    rows = [{"value": "renew", "th": "ต่ออายุใบอนุญาต"},       # reworded: its value stays
+            {"value": "new", "th": "ขอใหม่", "en": ""},        # English taken out
+            {"value": "gone", "th": "", "en": ""},             # emptied: the option goes
+            {"th": "แก้ไขข้อมูล"}, {"th": "Other things"},
+            {"th": "ย้ายที่อยู่", "en": "Moved house"}, {"th": "", "en": ""}]
     form, q = post(definition, key="kind", key_="kind", type="choice", label_th="ประเภท",
-                   options=typed)
+                   options=rows)
     assert q["options"] == [
-        {"value": "renew", "label": {"th": "ต่ออายุ"}},
-        {"value": "new", "label": {"th": "ขอใหม่", "en": "New"}},  # its English stays
+        {"value": "renew", "label": {"th": "ต่ออายุใบอนุญาต"}},
+        {"value": "new", "label": {"th": "ขอใหม่"}},
         {"value": "option_1", "label": {"th": "แก้ไขข้อมูล"}},
         {"value": "other_things", "label": {"th": "Other things"}},
-        {"value": "moved", "label": {"th": "ย้ายที่อยู่", "en": "Moved"}}]
+        {"value": "moved_house", "label": {"th": "ย้ายที่อยู่", "en": "Moved house"}}], errors(form)
     # Saved, shown again and posted again: the same values.
     definition["pages"][1]["questions"] = [q]
     assert round_trip(q, definition, key="kind") == q
-    # Typed again as words only, in another order: still the same values.
-    words_only = "\n".join(o["label"]["th"] for o in reversed(q["options"]))
+    # A row typed again with an option's words (its row emptied) gets its value back.
     form, again = post(definition, key="kind", key_="kind", type="choice", label_th="ประเภท",
-                       options=words_only)
-    assert {o["value"]: o["label"]["th"] for o in again["options"]} == \
-        {o["value"]: o["label"]["th"] for o in q["options"]}
+                       options=[{"th": "แก้ไขข้อมูล"}, {"value": "renew", "th": "ต่อ"}])
+    assert [o["value"] for o in again["options"]] == ["option_1", "renew"]
+    # The lines the editor once took are still read the same way.
+    typed = "ต่ออายุ\nขอใหม่\nแก้ไขข้อมูล\nOther things\n\nmoved|ย้ายที่อยู่|Moved"
+    options, problems = ef.read_options(typed, before["options"])
+    assert problems == [] and options[:2] == [
+        {"value": "renew", "label": {"th": "ต่ออายุ"}},
+        {"value": "new", "label": {"th": "ขอใหม่", "en": "New"}}]  # its English stays
+    assert options[4] == {"value": "moved", "label": {"th": "ย้ายที่อยู่", "en": "Moved"}}
     assert ef.read_options("ก\nข\nก")[0][2]["value"] == "option_3"  # same words, new value
     assert ef.read_options("ก\nข\nก")[1] == []
+
+
+def test_column_rows_make_codes_keep_options_and_draw_their_types_settings(th):
+    before = {"key": "goods", "type": "table", "label": {"th": "รายการ"}, "columns": [
+        {"key": "size", "type": "choice", "label": {"th": "ขนาด"},
+         "options": [{"value": "s", "label": {"th": "เล็ก"}},
+                     {"value": "l", "label": {"th": "ใหญ่", "en": "Large"}}]}]}
+    definition = _definition([before])
+    rows = [{"key": "size", "type": "choice", "th": "ขนาดสินค้า", "required": "y",
+             "options": [{"value": "l", "th": "ใหญ่มาก", "en": "Large"},
+                         {"value": "s", "th": "เล็ก"}, {"th": "กลาง", "en": "Medium"}]},
+            {"type": "number", "th": "จำนวน", "en": "Quantity", "min": "1", "max": "99",
+             "decimals": "0", "max_length": "7"},   # max_length is not a number's: ignored
+            {"type": "text", "th": "หมายเหตุ"}, {"type": "text", "th": ""}]
+    form, q = post(definition, key="goods", key_="goods", type="table", label_th="รายการ",
+                   columns=rows)
+    assert q["columns"] == [
+        {"key": "size", "type": "choice", "label": {"th": "ขนาดสินค้า"}, "required": True,
+         "options": [{"value": "l", "label": {"th": "ใหญ่มาก", "en": "Large"}},
+                     {"value": "s", "label": {"th": "เล็ก"}},
+                     {"value": "medium", "label": {"th": "กลาง", "en": "Medium"}}]},
+        {"key": "quantity", "type": "number", "label": {"th": "จำนวน", "en": "Quantity"},
+         "min": 1, "max": 99, "decimals": 0},
+        {"key": "column_1", "type": "text", "label": {"th": "หมายเหตุ"}}], errors(form)
+    definition["pages"][1]["questions"] = [q]
+    assert round_trip(q, definition, key="goods") == q
+    shown = question_form(definition, "goods")
+    ef.fill(shown, q)
+    html = render_template("builder/_question_form.html", form=shown)
+    assert 'name="columns-1-min"' in html and 'name="columns-1-max_length"' not in html
+    assert 'name="columns-0-options-2-th"' in html and 'name="columns-1-options-0-th"' \
+        not in html
+    assert "<code>quantity</code>" in html and "<code>medium</code>" in html
 
 
 def test_columns_are_read_from_lines(th):
@@ -494,10 +566,13 @@ def test_steps_read_back_as_they_were(th):
     ({"code": "check"}, "code", "ใช้แล้ว"),
     ({"code": "new step"}, "code", "ตัวอักษรภาษาอังกฤษตัวเล็ก"),
     ({"label_th": ""}, "label_th", "ภาษาไทย"),
-    ({"outcomes": "ok|ผ่าน|nowhere"}, "outcomes", "ไม่มีขั้นตอน nowhere"),
-    ({"outcomes": "ok|ผ่าน\nok|ซ้ำ"}, "outcomes", "ซ้ำ"),
-    ({"outcomes": "OK|ผ่าน"}, "outcomes", "บรรทัดที่ 1"),
-    ({"outcomes": "ok"}, "outcomes", "ข้อความของผลการพิจารณา"),
+    ({"outcomes-0-th": "ผ่าน", "outcomes-0-back_to": "nowhere"}, "outcomes",
+     "ไม่มีขั้นตอน nowhere"),
+    ({"outcomes-0-code": "ok", "outcomes-0-th": "ผ่าน", "outcomes-1-code": "ok",
+      "outcomes-1-th": "ซ้ำ"}, "outcomes", "ซ้ำ"),
+    ({"outcomes-0-code": "OK", "outcomes-0-th": "ผ่าน"}, "outcomes", "ผลการพิจารณาที่ 1"),
+    ({"outcomes-0-code": "ok", "outcomes-0-en": "Passed"}, "outcomes",
+     "ข้อความของผลการพิจารณา"),
     ({"when_outcome": "decide:yes"}, "when_outcome", "ขั้นตอนก่อนหน้า"),
 ])
 def test_bad_steps_are_refused_in_thai(th, fields, where, words):
@@ -512,36 +587,77 @@ def test_bad_steps_are_refused_in_thai(th, fields, where, words):
 
 def test_a_new_step_may_go_back_to_itself(th):
     form = editor(ef.StepForm, MultiDict({"code": "pay", "label_th": "ชำระเงิน",
-                                          "outcomes": "paid|ชำระแล้ว\nlate|ยังไม่ชำระ|pay",
+                                          "outcomes-0-th": "ชำระแล้ว",
+                                          "outcomes-0-en": "Paid",
+                                          "outcomes-1-code": "late",
+                                          "outcomes-1-th": "ยังไม่ชำระ",
+                                          "outcomes-1-back_to": "@self",
                                           "when_outcome": "decide:yes"}))
     ef.prepare_step(form, SAMPLE, None)
     assert ef.read(form, SAMPLE) == {
         "code": "pay", "label": {"th": "ชำระเงิน"}, "when": ["decide", "yes"],
-        "outcomes": [{"code": "paid", "label": {"th": "ชำระแล้ว"}},
+        "outcomes": [{"code": "paid", "label": {"th": "ชำระแล้ว", "en": "Paid"}},
                      {"code": "late", "label": {"th": "ยังไม่ชำระ"}, "back_to": "pay"}]}
 
 
 # ---- The partial -----------------------------------------------------------------
 
-def test_the_question_editor_draws_every_field_labelled_in_fieldsets(th):
+@pytest.mark.parametrize("question", ONE_OF_EACH, ids=[q["type"] for q in ONE_OF_EACH])
+def test_the_question_editor_draws_only_its_types_settings_labelled(th, question):
+    definition = _definition(ONE_OF_EACH)
+    form = question_form(definition, question["key"])
+    ef.fill(form, question)
+    html = render_template("builder/_question_form.html", form=form)
+    assert "<script" not in html and ">ทั่วไป</legend>" in html
+    assert ">เงื่อนไขการแสดง</legend>" in html
+    kind = question["type"]
+    for setting, names in ef.SETTING_FIELDS.items():
+        for name in names:
+            if isinstance(form[name], ef.RowsField):
+                drawn = f'name="{name}-0-th"' in html
+            else:
+                drawn = f'name="{name}"' in html and f'for="{form[name].id}"' in html or (
+                    f'name="{name}"' in html and form[name].type == "MultiCheckboxField")
+            assert drawn == (kind in ef.APPLIES[setting]), (setting, name)
+    for legend, setting in (("ค่าที่รับได้", "min"), ("ตัวเลือก", "options"),
+                            ("ตาราง", "columns"), ("สูตรคำนวณ", "formula")):
+        shown = f">{legend}</legend>" in html
+        assert shown == (kind in ef.APPLIES[setting] or (
+            setting == "min" and (kind in ef.APPLIES["decimals"] + ef.APPLIES["max_length"]
+                                  + ef.APPLIES["kinds"]))), legend
+    for name in ("key", "type", "when_key_1", "when_json"):
+        assert f'for="{form[name].id}"' in html, name
+
+
+def test_a_changed_type_keeps_the_other_types_settings_hidden(th):
+    definition = _definition(ONE_OF_EACH)
+    form = question_form(definition, "size")
+    ef.fill(form, ONE_OF_EACH[6])  # a choice shown as a list
+    form.type.data = "text"
+    form.max_length.data = ""
+    html = render_template("builder/_question_form.html", form=form)
+    assert 'name="options-0-th"' not in html.replace('type="hidden" name="options-0-th"', "")
+    assert '<input type="hidden" name="options-0-value" value="s">' in html
+    assert '<input type="hidden" name="options-0-th" value="เล็ก">' in html
+    assert '<input type="hidden" name="display" value="list">' in html
+    assert "ไม่ใช้กับคำถามประเภทนี้" in html and "ตัวเลือก" in html
+    # Sent back as a choice: the options as they were.
+    data = MultiDict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', html))
+    data.update({"key": "size", "type": "choice", "label_th": "ขนาด"})
+    again = question_form(definition, "size", formdata=data)
+    assert ef.read(again, definition) == ONE_OF_EACH[6], errors(again)
+
+
+def test_the_formula_picks_keep_their_choice_and_words_are_never_markup(th):
     definition = _definition(ONE_OF_EACH)
     form = question_form(definition, "total")
     ef.fill(form, ONE_OF_EACH[16])
     html = render_template("builder/_question_form.html", form=form)
-    for legend in ("ทั่วไป", "ค่าที่รับได้", "ตัวเลือก", "ตาราง", "สูตรคำนวณ",
-                   "เงื่อนไขการแสดง"):
-        assert f"<legend>{legend}</legend>" in html or f">{legend}</legend>" in html, legend
-    assert "ใช้เฉพาะกับคำถามประเภท" in html and "<script" not in html
-    for f in form:
-        if f.name == "csrf_token":
-            continue
-        assert f'name="{f.name}"' in html, f.name
-        if f.type not in ("MultiCheckboxField",):
-            assert f'for="{f.id}"' in html, f.name
     assert 'value="items.n" selected' in html or 'selected value="items.n"' in html
     # Words of a definition are text, never markup, in the selects too.
     definition["pages"][0]["questions"][1]["label"]["th"] = "อายุ <i>ปี</i>"
     form = question_form(definition, "total")
+    form.type.data = "calculated"
     html = render_template("builder/_question_form.html", form=form)
     assert "อายุ &lt;i&gt;ปี&lt;/i&gt;" in html and "<i>ปี" not in html
 
