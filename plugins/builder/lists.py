@@ -85,12 +85,12 @@ class BuiltListView(PortalBaseView):
         for question in filtered_questions(all_questions(definition)):
             name = f"f_{question['key']}"
             if question["type"] == "date":
-                date_forms[question["key"]], first, last = _date_filter(name)
+                date_forms[question["key"]], first, last = _date_filter(question["key"])
                 if first is None and last is None:
                     continue
                 for end, day in (("from", first), ("to", last)):
                     if day is not None:  # ISO: the date field reads it back
-                        chosen[f"{name}_{end}"] = day.isoformat()
+                        chosen[f"{end}_{question['key']}"] = day.isoformat()
                 raw = ""
             else:
                 raw = (request.args.get(name) or "").strip()
@@ -170,16 +170,17 @@ class BuiltListView(PortalBaseView):
         return xlsx_response([head, *body], name, title=str(service.title)[:31])
 
 
-def _date_filter(name: str) -> tuple[Any, dt.date | None, dt.date | None]:
+def _date_filter(key: str) -> tuple[Any, dt.date | None, dt.date | None]:
     """A date question's filter: from and to, each the portal's date input
-    (day, Thai month, B.E. year: ``<name>_from-day`` ...), either end open.
-    A link made before reads too (``<name>=1/6/2567 - 30/6/2567``); it is
-    shown in the boxes. A date that is no date filters nothing and says so."""
-    form = dates_form(request.args, **{f"{name}_from": _l("From date"),
-                                       f"{name}_to": _l("To date")})
-    start, end = form[f"{name}_from"], form[f"{name}_to"]
+    (day, Thai month, B.E. year: ``from_<key>-day`` ...), either end open;
+    ``from_``/``to_`` never meet the ``f_<key>`` of another question. A link
+    made before reads too (``f_<key>=1/6/2567 - 30/6/2567``) and is shown in
+    the boxes. A date that is no date filters nothing and says so."""
+    form = dates_form(request.args, **{f"from_{key}": _l("From date"),
+                                       f"to_{key}": _l("To date")})
+    start, end = form[f"from_{key}"], form[f"to_{key}"]
     first, last = start.data, end.data
-    typed = (request.args.get(name) or "").strip()
+    typed = (request.args.get(f"f_{key}") or "").strip()
     if first is None and last is None and typed and not start.errors and not end.errors:
         try:
             old_first, old_last = typed_date_range(typed)

@@ -493,35 +493,35 @@ def test_the_staff_list_filters_a_date_typed_in_three_boxes_behind_a_fold(app):
     assert "<details" in plain and "<details class=\"mb-2\" open" not in plain
     assert 'name="f_happened_on"' not in plain  # no single text box
     for part in ("day", "month", "year"):
-        assert f'name="f_happened_on_from-{part}"' in plain
-        assert f'name="f_happened_on_to-{part}"' in plain
+        assert f'name="from_happened_on-{part}"' in plain
+        assert f'name="to_happened_on-{part}"' in plain
     typed = staff.get(url, query_string={
-        "f_happened_on_from-day": "1", "f_happened_on_from-month": "1",
-        "f_happened_on_from-year": "2568", "f_happened_on_to-day": "๓๑",
-        "f_happened_on_to-month": "1", "f_happened_on_to-year": "2568"}).get_data(as_text=True)
+        "from_happened_on-day": "1", "from_happened_on-month": "1",
+        "from_happened_on-year": "2568", "to_happened_on-day": "๓๑",
+        "to_happened_on-month": "1", "to_happened_on-year": "2568"}).get_data(as_text=True)
     assert "RL-00000" in typed and "RL-00001" not in typed
     assert "<details class=\"mb-2\" open" in typed
-    assert _box(typed, "f_happened_on_to-year") == "2568"
-    assert _box(typed, "f_happened_on_to") == "๓๑"  # as typed
+    assert _box(typed, "to_happened_on-year") == "2568"
+    assert _box(typed, "to_happened_on") == "๓๑"  # as typed
     # The pages after the first, and the export, keep the filter.
-    assert "f_happened_on_from=2025-01-01" in typed and "f_happened_on_to=2025-01-31" in typed
+    assert "from_happened_on=2025-01-01" in typed and "to_happened_on=2025-01-31" in typed
     # Only one end: from then on.
     later = staff.get(url, query_string={
-        "f_happened_on_from-day": "1", "f_happened_on_from-month": "2",
-        "f_happened_on_from-year": "2568"}).get_data(as_text=True)
+        "from_happened_on-day": "1", "from_happened_on-month": "2",
+        "from_happened_on-year": "2568"}).get_data(as_text=True)
     assert "RL-00001" in later and "RL-00000" not in later
     # A link made before, with the range as text, still filters and shows its dates.
     old = staff.get(url, query_string={"f_happened_on": "1/3/2568 - 31/3/2568"}).get_data(
         as_text=True)
     assert "RL-00001" in old and "RL-00000" not in old
-    assert _box(old, "f_happened_on_from") == "1" and _box(old, "f_happened_on_to") == "31"
-    assert "f_happened_on_from=2025-03-01" in old
+    assert _box(old, "from_happened_on") == "1" and _box(old, "to_happened_on") == "31"
+    assert "from_happened_on=2025-03-01" in old
     # A date that is no date filters nothing and says why, with the fold open.
     wrong = staff.get(url, query_string={
-        "f_happened_on_from-day": "31", "f_happened_on_from-month": "2",
-        "f_happened_on_from-year": "2568"}).get_data(as_text=True)
+        "from_happened_on-day": "31", "from_happened_on-month": "2",
+        "from_happened_on-year": "2568"}).get_data(as_text=True)
     assert "RL-00000" in wrong and "RL-00001" in wrong
-    assert "<details class=\"mb-2\" open" in wrong and 'id="f_happened_on_from-error"' in wrong
+    assert "<details class=\"mb-2\" open" in wrong and 'id="from_happened_on-error"' in wrong
 
 
 def _box(html, box_id):
