@@ -6,6 +6,7 @@ requests of the services the person handles."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import peewee as pw
@@ -17,13 +18,13 @@ from flask_login import current_user
 
 from portal.base import paging
 from portal.files import csv_response, xlsx_response
-from portal.forms import answer_texts, blank_form
+from portal.forms import answer_texts, blank_form, dates_form
 from portal.i18n import show_datetime
 from portal.identity import access
 from portal.models import Agency, Request
 from portal.plugins import all_services, get_service
 from portal.requests import STATUS_LABELS, national_id_for
-from portal.staff.base import PortalBaseView, typed_date_range
+from portal.staff.base import OPEN_FIRST, OPEN_LAST, PortalBaseView, typed_date_range
 
 from .answers import filtered_questions
 from .compile import all_questions
@@ -61,7 +62,10 @@ class BuiltListView(PortalBaseView):
             abort(404)
         return service
 
-    def _query(self, service: Any, definition: dict[str, Any]) -> tuple[Any, dict[str, str]]:
+    def _query(self, service: Any, definition: dict[str, Any]
+               ) -> tuple[Any, dict[str, str], dict[str, Any]]:
+        """The list's query, the filters chosen (what its links carry on) and
+        each date question's from/to form (what the page shows)."""
         query = (Request.select().where(Request.service_code == service.code)
                  .order_by(Request.submitted_at.desc(), Request.id.desc()))
         clause = access.staff_scope(current_user)
@@ -77,11 +81,22 @@ class BuiltListView(PortalBaseView):
             query = query.where(Request.reference.contains(q)
                                 | Request.applicant_name.contains(q))
             chosen["q"] = q
+        date_forms: dict[str, Any] = {}
         for question in filtered_questions(all_questions(definition)):
-            raw = (request.args.get(f"f_{question['key']}") or "").strip()
-            if not raw:
-                continue
-            chosen[f"f_{question['key']}"] = raw
+            name = f"f_{question['key']}"
+            if question["type"] == "date":
+                date_forms[question["key"]], first, last = _date_filter(question["key"])
+                if first is None and last is None:
+                    continue
+                for end, day in (("from", first), ("to", last)):
+                    if day is not None:  # ISO: the date field reads it back
+                        chosen[f"{end}_{question['key']}"] = day.isoformat()
+                raw = ""
+            else:
+                raw = (request.args.get(name) or "").strip()
+                if not raw:
+                    continue
+                chosen[name] = raw
             # EXISTS, not IN: the planner then walks the list in order and
             # asks the answers index per request, instead of collecting and
             # sorting every match (bench/builder_list.py: 3.8 s -> ms).
@@ -90,16 +105,12 @@ class BuiltListView(PortalBaseView):
                 & (BuiltAnswer.service_code == service.code)
                 & (BuiltAnswer.key == question["key"]))
             if question["type"] == "date":
-                try:
-                    first, last = typed_date_range(raw)
-                except ValueError:
-                    continue
-                answers = answers.where(BuiltAnswer.value.between(first.isoformat(),
-                                                                  last.isoformat()))
+                answers = answers.where(BuiltAnswer.value.between(
+                    (first or OPEN_FIRST).isoformat(), (last or OPEN_LAST).isoformat()))
             else:
                 answers = answers.where(BuiltAnswer.value == raw)
             query = query.where(pw.fn.EXISTS(answers))
-        return query, chosen
+        return query, chosen, date_forms
 
     def _rows(self, service: Any, items: list[Request], keys: list[str]) -> list[dict[str, Any]]:
         """Each request's answers as its own version shows them."""
@@ -123,7 +134,7 @@ class BuiltListView(PortalBaseView):
     def service_list(self, code: str) -> Any:
         service = self._service(code)
         definition = service.form_class.definition
-        query, chosen = self._query(service, definition)
+        query, chosen, date_forms = self._query(service, definition)
         page = paging.paginate(query, request.args, count_limit=COUNT_LIMIT)
         asked = {q["key"]: q for q in all_questions(definition)}
         keys = [k for k in definition.get("staff_columns") or list(asked)[:3] if k in asked]
@@ -131,7 +142,10 @@ class BuiltListView(PortalBaseView):
                            columns=[asked[k] for k in keys],
                            rows=self._rows(service, page.items, keys),
                            filters=filtered_questions(list(asked.values())),
-                           statuses=STATUS_LABELS, pager_args={"code": code, **chosen})
+                           date_forms=date_forms, statuses=STATUS_LABELS,
+                           pager_args={"code": code, **chosen},
+                           filtering=any(k != "q" for k in chosen) or any(
+                               f.errors for form in date_forms.values() for f in form))
 
     @expose("/<code>/export.<kind>")
     def export(self, code: str, kind: str) -> Any:
@@ -139,7 +153,7 @@ class BuiltListView(PortalBaseView):
             abort(404)
         service = self._service(code)
         definition = service.form_class.definition
-        query, _chosen = self._query(service, definition)
+        query, _chosen, _dates = self._query(service, definition)
         asked = all_questions(definition)
         keys = [q["key"] for q in asked if q["type"] != "file"]
         labels = {q["key"]: q["label"].get("th", q["key"]) for q in asked}
@@ -154,6 +168,32 @@ class BuiltListView(PortalBaseView):
         if kind == "csv":
             return csv_response([head, *body], name)
         return xlsx_response([head, *body], name, title=str(service.title)[:31])
+
+
+def _date_filter(key: str) -> tuple[Any, dt.date | None, dt.date | None]:
+    """A date question's filter: from and to, each the portal's date input
+    (day, Thai month, B.E. year: ``from_<key>-day`` ...), either end open;
+    ``from_``/``to_`` never meet the ``f_<key>`` of another question. A link
+    made before reads too (``f_<key>=1/6/2567 - 30/6/2567``) and is shown in
+    the boxes. A date that is no date filters nothing and says so."""
+    form = dates_form(request.args, **{f"from_{key}": _l("From date"),
+                                       f"to_{key}": _l("To date")})
+    start, end = form[f"from_{key}"], form[f"to_{key}"]
+    first, last = start.data, end.data
+    typed = (request.args.get(f"f_{key}") or "").strip()
+    if first is None and last is None and typed and not start.errors and not end.errors:
+        try:
+            old_first, old_last = typed_date_range(typed)
+        except ValueError:
+            pass
+        else:
+            first = None if old_first == OPEN_FIRST else old_first
+            last = None if old_last == OPEN_LAST else old_last
+            start.data, end.data = first, last
+    if first and last and first > last:
+        first, last = last, first
+        start.data, end.data, start.typed, end.typed = first, last, None, None
+    return form, first, last
 
 
 __all__ = ["BuiltListView", "_l"]

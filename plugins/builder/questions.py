@@ -248,7 +248,11 @@ class TableField(StructuredAnswer, FieldList):
     """Rows of the same few answers ("รายการสิ่งของ / จำนวน"). Rows left
     blank do not count; a required cell is required in each filled row.
     Without a script the form shows the filled rows and one more (up to
-    ``max_rows``); the page's script adds rows in place."""
+    ``max_rows``); the page's script adds rows in place. It draws its own
+    fieldset, legend, hint and error (``draws_own_group``: the core's field
+    macros then add no label that would say its title twice)."""
+
+    draws_own_group = True
 
     def __init__(self, label: Any, columns: list[dict[str, Any]], *, min_rows: int,
                  max_rows: int, required_table: bool, **kwargs: Any) -> None:
@@ -266,6 +270,14 @@ class TableField(StructuredAnswer, FieldList):
         filled = len(self.filled_rows())
         while len(self.entries) < min(self.max_rows, max(self.min_rows, filled + 1, 3)):
             self.append_entry()
+
+    @property
+    def first_input_id(self) -> str:
+        """Where an error summary's link lands: the first refused cell, else
+        the first cell (the fieldset itself takes no focus)."""
+        cells = [cell for entry in self.entries for cell in entry.form]
+        refused = [cell for cell in cells if cell.errors]
+        return str((refused or cells)[0].id) if cells else str(self.id)
 
     def filled_rows(self) -> list[Any]:
         return [e for e in self.entries

@@ -497,8 +497,9 @@ class BuilderView(AgencyAdminAccess, PortalBaseView):
 
     @expose("/<int:built_id>/preview", methods=("GET", "POST"))
     def preview(self, built_id: int) -> Any:
-        """The draft's form exactly as a citizen gets it; sending it only
-        shows what would be stored."""
+        """The draft's form exactly as a citizen gets it for the draft's
+        settings (signed in, or a guest where guests may send it); sending
+        it only shows what would be stored."""
         built = _built(built_id)
         try:
             definition = load(built.draft)
@@ -510,7 +511,13 @@ class BuilderView(AgencyAdminAccess, PortalBaseView):
                                type_names=TYPE_NAMES)
         service = compiler.service(definition, code=built.code, agency_code=built.agency.code,
                                    version=0)
-        form = build_request_form(service, guest=True)()
+        # Who the citizen is follows the settings: a service that needs an
+        # account shows that account's ID (read-only) and asks no guest's
+        # e-mail; one open to guests shows what a person without one fills.
+        guest = service.guest_allowed
+        form = build_request_form(service, guest=guest)()
+        if not guest:
+            form.national_id.data = current_user.national_id
         stored = None
         if request.method == "POST" and form.validate():
             from portal.forms import answer_texts, answers_from_form

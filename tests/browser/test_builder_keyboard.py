@@ -225,7 +225,7 @@ def test_an_admin_builds_publishes_and_a_citizen_sends_it_by_keyboard(
     row = staff.locator(f"#svc-{agency.id}-{code}")
     assert row.locator(".badge").inner_text() == "ปิด"
     # The link lands on the service's row: its own button is a few Tabs on.
-    press(staff, "button:เปิดบริการ")
+    press(staff, "button:เปิดบริการ ขออนุญาตตัดต้นไม้")  # each switch names its service
     assert row.locator(".badge").inner_text() == "เปิด"
     shot(staff, "08-services")
     staff.close()

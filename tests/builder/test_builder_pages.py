@@ -15,7 +15,7 @@ from plugins.builder.models import BuiltService, BuiltVersion
 from portal.models import AuditLog
 
 from ..conftest import login, make_agency, make_agency_admin, make_staff
-from .sample import build
+from .sample import build, sample
 
 
 @pytest.fixture
@@ -107,6 +107,52 @@ def test_preview_shows_the_citizens_form_and_stores_nothing(app, offices):
     from portal.models import Request
 
     assert Request.select().count() == 0
+
+
+def test_preview_of_a_sign_in_service_shows_no_guest_block(app, offices):
+    """A service that needs an account: the citizen sees the ID of the
+    account, read-only, and no guest's e-mail; the preview shows the same."""
+    own, _other, people = offices
+    with app.app_context():
+        built = build(own)  # the sample does not allow guests
+    page = _as(app, people["admin"]).get(f"/admin/builder/{built.id}/preview").get_data(
+        as_text=True)
+    assert 'name="email"' not in page and "อีเมล (ถ้ามี" not in page
+    assert 'name="national_id"' in page and "ข้อมูลจากบัญชีผู้ใช้ของท่าน" in page
+    assert f'value="{people["admin"].national_id}"' in page
+
+
+def test_preview_of_a_guest_service_shows_the_guest_block(app, offices):
+    own, _other, people = offices
+    with app.app_context():
+        built = build(own, sample(guest_allowed=True))
+    page = _as(app, people["admin"]).get(f"/admin/builder/{built.id}/preview").get_data(
+        as_text=True)
+    assert 'name="email"' in page and 'name="national_id"' not in page
+
+
+def test_a_table_question_is_titled_once(app, offices):
+    """The table's legend names it; no label (pointing at no input) repeats
+    it, and its hint and error are given once and named by the group."""
+    own, _other, people = offices
+    definition = sample()
+    definition["pages"][1]["title"] = {"th": "สิ่งของที่ขอ"}
+    definition["pages"][1]["questions"][1]["hint"] = {"th": "กรอกทีละแถว"}
+    with app.app_context():
+        built = build(own, definition)
+    client = _as(app, people["admin"])
+    for html in (client.get(f"/admin/builder/{built.id}/preview").get_data(as_text=True),
+                 client.post(f"/admin/builder/{built.id}/preview", data={
+                     "items-0-thing": "ข้าว"}, content_type="multipart/form-data"
+                 ).get_data(as_text=True)):
+        form = html[html.index('class="form"'):]  # the error summary names it too
+        assert form.count("รายการสิ่งของ") == 1, form.count("รายการสิ่งของ")
+        assert '<label for="items"' not in html
+        assert html.count('id="items-hint"') == 1 and html.count("กรอกทีละแถว") == 1
+        assert 'aria-describedby="items-hint' in html
+    assert html.count('id="items-error"') == 1 and "แถวที่ 1" in html
+    assert 'aria-describedby="items-hint items-error"' in html
+    assert 'href="#items-0-qty"' in html  # the summary reaches the refused cell
 
 
 def test_export_then_import_into_another_agency(app, offices):

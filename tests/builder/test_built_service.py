@@ -459,3 +459,74 @@ def test_a_long_list_says_more_than_rather_than_counting_them_all(app, monkeypat
     few = staff.get(f"/admin/built_requests/{built.code}/?f_request_type=renew").get_data(
         as_text=True)
     assert "มากกว่า" not in few and "RL-" not in few
+
+
+def test_the_staff_list_filters_a_date_typed_in_three_boxes_behind_a_fold(app):
+    """A date question filters by from/to, each a day, a Thai month and a
+    B.E. year (the portal's date input), not one text box; the filters fold
+    away under "ตัวกรอง", open while one is set."""
+    import datetime as dt
+
+    from plugins.builder.models import BuiltAnswer
+
+    from ..conftest import make_staff
+    from .sample import sample
+
+    definition = sample()
+    definition["pages"][0]["questions"].append(
+        {"key": "happened_on", "type": "date", "label": {"th": "วันที่เกิดเหตุ"}})
+    with app.app_context():
+        agency = make_agency("tambon-a", services=())
+        built = build(agency, definition)
+        clerk = make_staff(agency, services=(built.code,))
+        for number, day in enumerate(("2025-01-10", "2025-03-05")):
+            req = Request.create(
+                reference=f"RL-0000{number}", service_code=built.code, agency=agency.id,
+                applicant_name="ก", status="submitted", payload={"happened_on": day},
+                submitted_at=dt.datetime(2025, 3, 6), status_changed_at=dt.datetime(2025, 3, 6))
+            BuiltAnswer.create(request=req.id, service_code=built.code, key="happened_on",
+                               value=day)
+    staff = app.test_client()
+    login(staff, clerk)
+    url = f"/admin/built_requests/{built.code}/"
+    plain = staff.get(url).get_data(as_text=True)
+    assert "<details" in plain and "<details class=\"mb-2\" open" not in plain
+    assert 'name="f_happened_on"' not in plain  # no single text box
+    for part in ("day", "month", "year"):
+        assert f'name="from_happened_on-{part}"' in plain
+        assert f'name="to_happened_on-{part}"' in plain
+    typed = staff.get(url, query_string={
+        "from_happened_on-day": "1", "from_happened_on-month": "1",
+        "from_happened_on-year": "2568", "to_happened_on-day": "๓๑",
+        "to_happened_on-month": "1", "to_happened_on-year": "2568"}).get_data(as_text=True)
+    assert "RL-00000" in typed and "RL-00001" not in typed
+    assert "<details class=\"mb-2\" open" in typed
+    assert _box(typed, "to_happened_on-year") == "2568"
+    assert _box(typed, "to_happened_on") == "๓๑"  # as typed
+    # The pages after the first, and the export, keep the filter.
+    assert "from_happened_on=2025-01-01" in typed and "to_happened_on=2025-01-31" in typed
+    # Only one end: from then on.
+    later = staff.get(url, query_string={
+        "from_happened_on-day": "1", "from_happened_on-month": "2",
+        "from_happened_on-year": "2568"}).get_data(as_text=True)
+    assert "RL-00001" in later and "RL-00000" not in later
+    # A link made before, with the range as text, still filters and shows its dates.
+    old = staff.get(url, query_string={"f_happened_on": "1/3/2568 - 31/3/2568"}).get_data(
+        as_text=True)
+    assert "RL-00001" in old and "RL-00000" not in old
+    assert _box(old, "from_happened_on") == "1" and _box(old, "to_happened_on") == "31"
+    assert "from_happened_on=2025-03-01" in old
+    # A date that is no date filters nothing and says why, with the fold open.
+    wrong = staff.get(url, query_string={
+        "from_happened_on-day": "31", "from_happened_on-month": "2",
+        "from_happened_on-year": "2568"}).get_data(as_text=True)
+    assert "RL-00000" in wrong and "RL-00001" in wrong
+    assert "<details class=\"mb-2\" open" in wrong and 'id="from_happened_on-error"' in wrong
+
+
+def _box(html, box_id):
+    """The value an input of the page (by id) shows."""
+    import re
+
+    tag = re.search(rf'<input[^>]*\bid="{re.escape(box_id)}"[^>]*>', html).group(0)
+    return re.search(r'value="([^"]*)"', tag).group(1)
