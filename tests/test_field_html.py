@@ -22,6 +22,9 @@ import pytest
 import time_machine
 from flask import Flask, get_template_attribute
 from flask_wtf.file import FileField
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from markupsafe import Markup
 from wtforms import (
     BooleanField,
     DateField,
@@ -50,6 +53,7 @@ from portal.forms import (
     choose,
     required,
 )
+from portal.forms.html import WTFORMS_HTML_PARAMS, html_params
 
 from .builder.fill import answers as built_answers
 from .conftest import make_agency
@@ -231,3 +235,19 @@ def test_the_html_of_every_field_is_as_pinned(app):
         diff = difflib.unified_diff(pinned.splitlines(), drawn.splitlines(), "pinned", "drawn",
                                     lineterm="", n=2)
         pytest.fail("the fields' HTML changed:\n" + "\n".join(list(diff)[:80]))
+
+
+KEYS = st.sampled_from(["id", "name", "class_", "class", "for_", "data_lookup_url",
+                        "data-when", "aria_describedby", "aria-invalid", "value", "x<y",
+                        'q"k', "a&b", "required", "min", "step"])
+VALUES = st.one_of(st.booleans(), st.none(), st.integers(), st.floats(allow_nan=False),
+                   st.text(), st.text().map(Markup),
+                   st.sampled_from(['"', "&quot;", "<b>", Markup('<b class="x">')]))
+
+
+@settings(max_examples=300, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(KEYS, VALUES, max_size=8))
+def test_attributes_are_written_as_wtforms_writes_them(attrs):
+    assert html_params(**attrs) == WTFORMS_HTML_PARAMS(**attrs)
+    assert type(html_params(**attrs)) is Markup
