@@ -27,11 +27,11 @@ from markupsafe import Markup, escape
 from wtforms import Field
 from wtforms.utils import unset_value
 from wtforms.validators import StopValidation
-from wtforms.widgets import html_params
 
 from ..i18n import current_locale
 from ..thai import THAI_LATITUDES, THAI_LONGITUDES, ascii_digits
 from .fields import CHOOSE, StructuredAnswer, clean_text
+from .html import html_params
 
 # In the page's order: the postcode before the names, so that the script
 # (static/thai-address.js) can suggest them from it.

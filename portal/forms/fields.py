@@ -37,7 +37,7 @@ from wtforms.validators import (
     StopValidation,
     ValidationError,
 )
-from wtforms.widgets import DateTimeLocalInput, ListWidget, html_params
+from wtforms.widgets import DateTimeLocalInput, ListWidget
 
 from ..i18n import local_tz
 from ..plugins.services import Service
@@ -64,6 +64,7 @@ from ..thai import (
     read_date_parts,
     to_local,
 )
+from .html import html_params
 
 if TYPE_CHECKING:
     from ..models import Agency

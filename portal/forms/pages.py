@@ -11,6 +11,7 @@ import jinja2
 from flask import Flask
 from wtforms import Form
 
+from . import html
 from .fields import ASKING_VERBS, field_kind, first_input_id, in_page_order, month_names
 
 
@@ -44,6 +45,7 @@ def page_has_errors(context: jinja2.runtime.Context) -> bool:
 
 
 def register_form_helpers(app: Flask) -> None:
+    html.install()  # WTForms' widgets write attributes the cheaper way
     app.add_template_global(page_has_errors)
     app.add_template_global(form_has_errors)
     app.add_template_global(field_kind)
